@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Both bootstrap .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app groupes
+# Debian packages the application needs at run time, and those the tests add.
+RUN_DEBS := python3-venv
+TEST_DEBS := $(RUN_DEBS)
+
+.PHONY: run test install clean-venv
+
+$(BIN)/python:
+	scripts/system-deps $(RUN_DEBS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	scripts/system-deps $(TEST_DEBS)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(FLASK) init-db
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,69 @@
+"""Creating accounts and setting passwords, shared by the command line and the pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from groupes.auth.models import User
+from groupes.extensions import db
+from groupes.groups.models import Person
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for the user."""
+
+
+def normalise_email(email: str) -> str:
+    """The address in its stored form; syntax only, no DNS look-up."""
+    try:
+        validate_email(email, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise AccountError(f"Adresse e-mail invalide : « {email} ».") from None
+    return email.strip().lower()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+
+
+def person_by_email(email: str) -> Person | None:
+    return db.session.scalar(sa.select(Person).where(Person.email == normalise_email(email)))
+
+
+def create_admin(email: str, password: str, name: str | None = None) -> User:
+    """Create a person and their administrator account."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    person = person_by_email(email)
+    if person is not None and person.user is not None:
+        raise AccountError(
+            f"Un compte existe déjà pour {email}. Pour changer son mot de passe : flask --app groupes set-password {email}"
+        )
+    if person is None:
+        person = Person(name=(name or email.split("@")[0]).strip(), email=email)
+        db.session.add(person)
+    user = User(person=person, is_admin=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_password(email: str, password: str) -> tuple[User, bool]:
+    """Set the password of an account, creating it for a known person; True when created."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    person = person_by_email(email)
+    if person is None:
+        raise AccountError(
+            f"Personne inconnue : {email}. Pour créer un administrateur : flask --app groupes create-admin {email}"
+        )
+    created = person.user is None
+    user = person.user or User(person=person)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user, created

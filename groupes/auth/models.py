@@ -1,0 +1,41 @@
+"""Accounts: a login for a person."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from groupes.dbtypes import UTCDateTime, utcnow
+from groupes.extensions import db
+from groupes.groups.models import Person
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def email(self) -> Optional[str]:
+        return self.person.email
+
+    def set_password(self, password: str) -> None:
+        """Hash with Werkzeug's current default method (scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)

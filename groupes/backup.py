@@ -1,0 +1,187 @@
+"""A consistent copy of the whole database in a portable file, and back.
+
+The file is gzip-compressed JSON lines: a header (format, schema revision),
+then for each table a line naming its columns followed by one line per row.
+It is read in one transaction (a snapshot), works the same on SQLite and
+PostgreSQL, and can move data from one to the other.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_migrate import upgrade
+
+from groupes.dbtypes import utcnow
+from groupes.extensions import db
+
+FORMAT = "groupes-backup/1"
+BATCH = 1000
+
+
+class BackupError(Exception):
+    """A backup file that cannot be restored here; the message is for the operator."""
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _decoder(column: sa.Column):
+    python_type = None
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        pass
+    if python_type is datetime:
+        return lambda v: None if v is None else datetime.fromisoformat(v)
+    if python_type is date:
+        return lambda v: None if v is None else date.fromisoformat(v)
+    return lambda v: v
+
+
+@contextmanager
+def snapshot(connection: sa.Connection) -> Iterator[sa.Connection]:
+    """One read transaction, so that every table is read at the same moment."""
+    if connection.dialect.name == "sqlite":
+        # pysqlite opens transactions only before writes: open one ourselves.
+        raw = connection.connection.dbapi_connection
+        saved = raw.isolation_level
+        raw.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+            raw.isolation_level = saved
+    else:
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
+
+
+def write_backup(path: Path) -> dict[str, int]:
+    """Write every table to ``path``; returns the number of rows per table."""
+    counts: dict[str, int] = {}
+    with db.engine.connect() as connection, snapshot(connection) as conn, gzip.open(path, "wt", encoding="utf-8") as out:
+        header = {"format": FORMAT, "revision": current_revision(conn), "created_at": utcnow().isoformat()}
+        out.write(json.dumps(header) + "\n")
+        for table in db.metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
+            result = conn.execution_options(yield_per=BATCH).execute(
+                sa.select(*table.columns).order_by(*table.primary_key.columns)
+            )
+            counts[table.name] = 0
+            for row in result:
+                out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
+                counts[table.name] += 1
+    return counts
+
+
+def _read(path: Path) -> Iterator[Any]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as source:
+            for line in source:
+                yield json.loads(line)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"{path} n'est pas une sauvegarde lisible de groupes ({exc}).") from exc
+
+
+def restore_backup(path: Path) -> dict[str, int]:
+    """Replace every row of the database by those of the backup, in one transaction.
+
+    The backup must come from the same schema revision as this code; an empty
+    database is given the schema first.
+    """
+    lines = _read(path)
+    header = next(lines, None)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise BackupError(f"{path} n'est pas une sauvegarde de groupes (format {FORMAT} attendu).")
+    head = head_revision()
+    if header.get("revision") != head:
+        raise BackupError(
+            f"La sauvegarde a été faite avec le schéma {header.get('revision')} et cette version de groupes "
+            f"est au schéma {head} : restaurez-la avec la version qui l'a faite, puis mettez à jour (init-db)."
+        )
+    with db.engine.connect() as connection:
+        revision = current_revision(connection)
+    if revision is None:
+        upgrade()
+    elif revision != head:
+        raise BackupError(f"La base est au schéma {revision} : mettez-la à jour d'abord (flask --app groupes init-db).")
+    return _load_rows(lines)
+
+
+def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
+    tables = {t.name: t for t in db.metadata.sorted_tables}
+    counts: dict[str, int] = {}
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        table = None
+        batch: list[dict[str, Any]] = []
+        deferred: list[tuple[sa.Table, dict[str, Any]]] = []
+
+        def flush() -> None:
+            if batch:
+                conn.execute(table.insert(), batch)
+                batch.clear()
+
+        for line in lines:
+            if isinstance(line, dict):
+                flush()
+                table = tables.get(line.get("table"))
+                if table is None:
+                    raise BackupError(f"Table inconnue dans la sauvegarde : {line.get('table')}.")
+                columns = line["columns"]
+                decoders = [_decoder(table.columns[c]) for c in columns]
+                # Rows pointing to rows of their own table (nested agenda items, replies)
+                # may come before their target: insert without the link, then set it.
+                self_refs = [
+                    c for c in columns if any(fk.column.table is table for fk in table.columns[c].foreign_keys)
+                ]
+                counts[table.name] = 0
+                continue
+            row = {c: decode(v) for c, decode, v in zip(columns, decoders, line)}
+            links = {c: row[c] for c in self_refs if row[c] is not None}
+            if links:
+                deferred.append((table, {**links, "id": row["id"]}))
+                row.update(dict.fromkeys(links))
+            batch.append(row)
+            counts[table.name] += 1
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+        for target, links in deferred:
+            key = links.pop("id")
+            conn.execute(target.update().where(target.c.id == key).values(**links))
+        if conn.dialect.name == "postgresql":
+            for table in db.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+                    conn.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
+    return counts

@@ -1,0 +1,165 @@
+"""The command line: ``flask --app groupes …``. Commands act with full rights."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from groupes.auth.accounts import AccountError, create_admin, set_password
+from groupes.backup import BackupError, restore_backup, write_backup
+from groupes.config import ensure_secret_key
+from groupes.demo import DEMO_PASSWORD, database_is_empty, demo_logins, load_demo
+from groupes.extensions import db
+from groupes.interchange.reader import ImportRefused, import_bytes
+from groupes.interchange.writer import dumps, export_document
+from groupes.programmes.models import Programme
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def read_password() -> str:
+    """Prompt twice on a terminal; otherwise read a line, and a confirmation line if any."""
+    if sys.stdin.isatty():
+        return click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+    lines = sys.stdin.read().splitlines()
+    if not lines or not lines[0]:
+        fail("Aucun mot de passe lu sur l'entrée standard.")
+    if len(lines) > 1 and lines[1] != lines[0]:
+        fail("Les deux mots de passe lus sur l'entrée standard diffèrent.")
+    return lines[0]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Crée ou met à jour le schéma de la base (les migrations)."""
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    if ensure_secret_key(current_app):
+        click.echo("Clé secrète écrite dans instance/secret_key.")
+    upgrade()
+    click.echo("Base de données à jour.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", help="Nom de la personne (par défaut, le début de l'adresse).")
+@with_appcontext
+def create_admin_command(email: str, name: str | None) -> None:
+    """Crée une personne et son compte administrateur."""
+    try:
+        user = create_admin(email, read_password(), name)
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"Compte administrateur créé pour {user.person.name} <{user.email}>.")
+
+
+@click.command("set-password")
+@click.argument("email")
+@with_appcontext
+def set_password_command(email: str) -> None:
+    """Change le mot de passe d'un compte (ou crée le compte d'une personne connue)."""
+    try:
+        user, created = set_password(email, read_password())
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"Compte créé pour {user.email}." if created else f"Mot de passe changé pour {user.email}.")
+
+
+def print_demo_logins() -> None:
+    logins = demo_logins()
+    if not logins:
+        return
+    click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+    for email, role in logins:
+        click.echo(f"  {email:<30} {role}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien charger si la base contient déjà une démarche.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Charge la démarche de démonstration."""
+    if not database_is_empty():
+        if not if_empty:
+            fail("La base contient déjà des démarches : la démonstration se charge dans une base vide.")
+        click.echo("La base contient déjà des données : démonstration non chargée.")
+    else:
+        summary = load_demo()
+        click.echo(f"Démonstration chargée : {summary.describe()}.")
+    print_demo_logins()
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(file: Path) -> None:
+    """Importe un fichier au format d'échange (tout ou rien)."""
+    try:
+        summary = import_bytes(file.read_bytes())
+    except ImportRefused as exc:
+        for line in exc.errors.lines():
+            click.echo(line, err=True)
+        fail(f"Import refusé : {len(exc.errors)} erreur(s), rien n'a été écrit.")
+    click.echo(f"Importé : {summary.describe()}.")
+
+
+@click.command("export-json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Fichier à écrire (par défaut, la sortie standard).")
+@click.option("--programme", "programme_id", type=int, help="N'exporter que cette démarche (son identifiant).")
+@with_appcontext
+def export_json_command(output: Path | None, programme_id: int | None) -> None:
+    """Exporte tout au format d'échange (JSON)."""
+    if programme_id is not None and db.session.get(Programme, programme_id) is None:
+        fail(f"Aucune démarche n'a l'identifiant {programme_id}.")
+    text = dumps(export_document(programme_id))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Export écrit dans {output}.", err=True)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Écrit une copie cohérente de toute la base dans FILE."""
+    counts = write_backup(file)
+    click.echo(f"Sauvegarde écrite dans {file} : {sum(counts.values())} lignes, {len(counts)} tables.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Remplacer les données sans demander confirmation.")
+@with_appcontext
+def restore_command(file: Path, yes: bool) -> None:
+    """Remplace tout le contenu de la base par celui de la sauvegarde FILE."""
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("La restauration remplace toutes les données : confirmez avec --yes.")
+        click.confirm("Toutes les données actuelles seront remplacées. Continuer ?", abort=True)
+    try:
+        counts = restore_backup(file)
+    except BackupError as exc:
+        fail(str(exc))
+    click.echo(f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables.")
+
+
+commands = [
+    init_db_command,
+    create_admin_command,
+    set_password_command,
+    demo_command,
+    import_command,
+    export_json_command,
+    backup_command,
+    restore_command,
+]

@@ -1,0 +1,74 @@
+"""Configuration: defaults here, then ``instance/config.py``, then the environment.
+
+``GROUPES_*`` variables set the key of the same name without the prefix
+(``GROUPES_SECRET_KEY`` sets ``SECRET_KEY``; values are parsed as JSON when they
+can be), and ``DATABASE_URL`` names the database. The mapping given to
+``create_app`` comes last and wins (the tests use it).
+"""
+import os
+import secrets
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = None  # filled in with the SQLite file under instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Production turns this on (GROUPES_PRODUCTION=true): secure cookies, no debug.
+    PRODUCTION = False
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app, overrides=None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("GROUPES")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = Path(app.instance_path) / "groupes.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PRODUCTION"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / SECRET_KEY_FILE
+        if key_file.exists():
+            app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def ensure_secret_key(app) -> bool:
+    """Write a random secret key under instance/ when none is configured.
+
+    Returns True when a key was written. Production sets GROUPES_SECRET_KEY
+    instead, so that every worker and machine shares it.
+    """
+    if app.config.get("SECRET_KEY"):
+        return False
+    key_file = Path(app.instance_path) / SECRET_KEY_FILE
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    app.config["SECRET_KEY"] = key
+    return True

@@ -1,0 +1,165 @@
+"""Export to the ``groupes/1`` format: every key written, defaults included."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from groupes.extensions import db
+from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.interchange.schema import FORMAT, format_moment
+from groupes.meetings.models import AgendaItem, Attendance, Meeting
+from groupes.minutes.models import Minutes
+from groupes.outcomes.models import Action
+from groupes.programmes.models import Programme, ProgrammeOrganiser
+
+
+def programmes_query(programme_id: int | None = None) -> sa.Select:
+    """Programmes with everything the format holds, in a fixed number of queries."""
+    person = (joinedload(Person.organisation),)
+    meeting = selectinload(Programme.groups).selectinload(WorkingGroup.meetings)
+    query = (
+        sa.select(Programme)
+        .order_by(Programme.id)
+        .options(
+            selectinload(Programme.milestones),
+            selectinload(Programme.organisations),
+            selectinload(Programme.organisers).joinedload(ProgrammeOrganiser.person).options(*person),
+            selectinload(Programme.groups).selectinload(WorkingGroup.memberships).joinedload(Membership.person).options(*person),
+            meeting.selectinload(Meeting.agenda_items),
+            meeting.selectinload(Meeting.attendances).joinedload(Attendance.person).options(*person),
+            meeting.selectinload(Meeting.minutes).selectinload(Minutes.sections),
+            meeting.selectinload(Meeting.findings),
+            meeting.selectinload(Meeting.decisions),
+            meeting.selectinload(Meeting.actions).options(
+                joinedload(Action.owner_person), joinedload(Action.owner_organisation)
+            ),
+        )
+    )
+    if programme_id is not None:
+        query = query.where(Programme.id == programme_id)
+    return query
+
+
+def export_document(programme_id: int | None = None) -> dict[str, Any]:
+    programmes = db.session.scalars(programmes_query(programme_id)).all()
+    return {"format": FORMAT, "programmes": [_programme(p) for p in programmes]}
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _organisation_name(person: Person) -> str | None:
+    return person.organisation.name if person.organisation else None
+
+
+def _programme(programme: Programme) -> dict[str, Any]:
+    organisations = {o.id: o for o in programme.organisations}
+    people = [o.person for o in programme.organisers]
+    for group in programme.groups:
+        people += [m.person for m in group.memberships]
+        for meeting in group.meetings:
+            people += [a.person for a in meeting.attendances]
+            organisations.update({a.owner_organisation.id: a.owner_organisation for a in meeting.actions if a.owner_organisation})
+    organisations.update({p.organisation.id: p.organisation for p in people if p.organisation})
+    return {
+        "title": programme.title,
+        "header": programme.header_lines,
+        "description": programme.description,
+        "milestones": [
+            {"title": m.title, "date": m.date.isoformat(), "place": m.place} for m in programme.milestones
+        ],
+        "organisers": [
+            {
+                "name": o.person.name,
+                "email": o.person.email,
+                "organisation": _organisation_name(o.person),
+                "function": o.person.function,
+            }
+            for o in programme.organisers
+        ],
+        "organisations": [
+            {"name": o.name, "acronym": o.acronym, "kind": o.kind, "territory": o.territory, "missions": o.missions}
+            for _, o in sorted(organisations.items())
+        ],
+        "groups": [_group(g) for g in sorted(programme.groups, key=lambda g: g.id)],
+    }
+
+
+def _group(group: WorkingGroup) -> dict[str, Any]:
+    return {
+        "number": group.number,
+        "title": group.title,
+        "theme": group.theme,
+        "territory": group.territory,
+        "facilitation": group.facilitation,
+        "visibility": group.visibility.value,
+        "members": [
+            {
+                "name": m.person.name,
+                "email": m.person.email,
+                "organisation": _organisation_name(m.person),
+                "function": m.person.function,
+                "role": m.role.value,
+            }
+            for m in group.memberships
+        ],
+        "meetings": [_meeting(m) for m in sorted(group.meetings, key=lambda m: m.id)],
+    }
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    minutes = meeting.minutes
+    notes = {s.agenda_item_id: s.body for s in minutes.sections if s.agenda_item_id is not None}
+
+    def agenda(items: list[AgendaItem]) -> list[dict[str, Any]]:
+        return [
+            {
+                "title": item.title,
+                "duration_min": item.duration_min,
+                "presenter": item.presenter,
+                "notes": notes.get(item.id, ""),
+                "children": agenda(children_of.get(item.id, [])),
+            }
+            for item in items
+        ]
+
+    children_of: dict[int | None, list[AgendaItem]] = {}
+    for item in meeting.agenda_items:  # ordered by position
+        children_of.setdefault(item.parent_id, []).append(item)
+    return {
+        "starts_at": format_moment(meeting.starts_at),
+        "ends_at": format_moment(meeting.ends_at) if meeting.ends_at else None,
+        "title": meeting.title,
+        "place": meeting.place,
+        "status": meeting.status.value,
+        "agenda": agenda(children_of.get(None, [])),
+        "attendance": [
+            {
+                "name": a.person.name,
+                "organisation": _organisation_name(a.person),
+                "email": a.person.email,
+                "status": a.status.value,
+                "represented_by": a.represented_by,
+            }
+            for a in meeting.attendances
+        ],
+        "minutes": {
+            "status": minutes.status.value,
+            "sections": [{"heading": s.heading, "body": s.body} for s in minutes.sections if s.agenda_item_id is None],
+        },
+        "findings": [{"kind": f.kind.value, "text": f.text} for f in meeting.findings],
+        "decisions": [{"text": d.text} for d in meeting.decisions],
+        "actions": [
+            {
+                "title": a.title,
+                "owner": a.owner_name,
+                "due": a.due.isoformat() if a.due else None,
+                "status": a.status.value,
+            }
+            for a in meeting.actions
+        ],
+    }

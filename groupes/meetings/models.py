@@ -1,0 +1,140 @@
+"""Meetings, their ordre du jour and attendance."""
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from groupes.dbtypes import UTCDateTime, enum_column_type
+from groupes.extensions import db
+from groupes.groups.models import Person, WorkingGroup
+
+if TYPE_CHECKING:
+    from groupes.minutes.models import Minutes
+    from groupes.outcomes.models import Action, Decision, Finding
+
+
+class MeetingStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Prévue", "held": "Tenue", "cancelled": "Annulée"}[self.value]
+
+
+class AttendanceStatus(enum.StrEnum):
+    INVITED = "invited"
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+    REPRESENTED = "represented"
+
+    @property
+    def label(self) -> str:
+        return {
+            "invited": "Invité·e",
+            "present": "Présent·e",
+            "excused": "Excusé·e",
+            "absent": "Absent·e",
+            "represented": "Représenté·e",
+        }[self.value]
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The subtitle: « Poser la thématique ».
+    title: Mapped[str] = mapped_column(sa.String(500), default="")
+    place: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column_type(MeetingStatus, "status"), default=MeetingStatus.PLANNED
+    )
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    attendances: Mapped[list["Attendance"]] = relationship(
+        back_populates="meeting", order_by="Attendance.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    minutes: Mapped["Minutes"] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    decisions: Mapped[list["Decision"]] = relationship(
+        back_populates="meeting", order_by="Decision.number", cascade="all, delete-orphan", passive_deletes=True
+    )
+    actions: Mapped[list["Action"]] = relationship(
+        back_populates="meeting", order_by="Action.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    findings: Mapped[list["Finding"]] = relationship(
+        back_populates="meeting", order_by="Finding.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        sa.Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
+        sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
+    )
+
+    @property
+    def root_agenda_items(self) -> list["AgendaItem"]:
+        return [item for item in self.agenda_items if item.parent is None]
+
+
+class AgendaItem(db.Model):
+    """A point of the ordre du jour; items nest under a parent item."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    # Order among the items of the same meeting, whatever their level.
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(sa.String(500))
+    duration_min: Mapped[Optional[int]]
+    presenter: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    parent: Mapped[Optional["AgendaItem"]] = relationship(back_populates="children", remote_side=[id])
+    children: Mapped[list["AgendaItem"]] = relationship(back_populates="parent", order_by="AgendaItem.position")
+
+    __table_args__ = (
+        sa.CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration_not_negative"),
+        sa.CheckConstraint("title <> ''", name="title_not_empty"),
+    )
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(
+        enum_column_type(AttendanceStatus, "status"), default=AttendanceStatus.INVITED
+    )
+    # Who stood in for the person, as written on the sign-in sheet.
+    represented_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    signed: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "person_id"),
+        sa.CheckConstraint(
+            "status = 'represented' OR represented_by IS NULL", name="represented_by_only_when_represented"
+        ),
+    )

@@ -1,0 +1,160 @@
+"""Minutes (comptes-rendus): their parts, every saved revision, and comments.
+
+The current text lives in ``MinutesSection`` rows: the free sections
+(heading + Markdown) and the notes of each agenda item. Each part carries a
+``version`` so that a save based on an older version is detected instead of
+overwriting someone's text. Every save also appends a ``MinutesRevision``
+holding a snapshot of all parts, which is the history, the base of diffs and,
+once validated, the frozen text (the pattern of Indico's event notes).
+"""
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
+from groupes.extensions import db
+
+if TYPE_CHECKING:
+    from groupes.auth.models import User
+    from groupes.meetings.models import AgendaItem, Meeting
+
+
+class MinutesStatus(enum.StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    VALIDATED = "validated"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Brouillon", "review": "En relecture", "validated": "Validé"}[self.value]
+
+
+class Minutes(db.Model):
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[MinutesStatus] = mapped_column(
+        enum_column_type(MinutesStatus, "status"), default=MinutesStatus.DRAFT
+    )
+    # Number of the latest revision (0: nothing saved yet).
+    revision: Mapped[int] = mapped_column(default=0)
+    validated_revision: Mapped[Optional[int]]
+    validated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    validated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    meeting: Mapped["Meeting"] = relationship(back_populates="minutes")
+    sections: Mapped[list["MinutesSection"]] = relationship(
+        back_populates="minutes", order_by="MinutesSection.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    revisions: WriteOnlyMapped["MinutesRevision"] = relationship(
+        back_populates="minutes", order_by="MinutesRevision.number", cascade="all, delete-orphan", passive_deletes=True
+    )
+    validated_by: Mapped[Optional["User"]] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("revision >= 0", name="revision_not_negative"),)
+
+    @property
+    def free_sections(self) -> list["MinutesSection"]:
+        return [s for s in self.sections if s.agenda_item is None]
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every part as plain data, the content of a revision."""
+        return {
+            "sections": [
+                {
+                    "id": s.id,
+                    "agenda_item_id": s.agenda_item_id,
+                    "heading": s.heading,
+                    "body": s.body,
+                }
+                for s in self.sections
+            ]
+        }
+
+    def add_revision(self, author: Optional["User"] = None, reason: str = "") -> "MinutesRevision":
+        """Record the current state of every part as the next revision.
+
+        The parts must have been flushed: the snapshot names them by id.
+        """
+        self.revision += 1
+        revision = MinutesRevision(
+            number=self.revision, status=self.status, author=author, reason=reason, content=self.snapshot()
+        )
+        self.revisions.add(revision)
+        return revision
+
+
+class MinutesSection(db.Model):
+    """One part of the minutes: a free section, or the notes of an agenda item."""
+
+    __tablename__ = "minutes_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    heading: Mapped[str] = mapped_column(sa.String(500), default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    # Raised on every change of this part; a save names the version it started from.
+    version: Mapped[int] = mapped_column(default=1)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="sections")
+    agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
+
+
+class MinutesRevision(db.Model):
+    __tablename__ = "minutes_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    status: Mapped[MinutesStatus] = mapped_column(enum_column_type(MinutesStatus, "status"))
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why this revision was made when it is not an ordinary save (reopening…).
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="revisions")
+    author: Mapped[Optional["User"]] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("minutes_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class Comment(db.Model):
+    """A member's remark on a passage of draft minutes; replies thread under it."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("minutes_sections.id", ondelete="SET NULL"), index=True
+    )
+    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    # The revision the commenter was reading, and the passage they quoted.
+    revision: Mapped[int]
+    quote: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    minutes: Mapped[Minutes] = relationship()
+    section: Mapped[Optional[MinutesSection]] = relationship()
+    parent: Mapped[Optional["Comment"]] = relationship(back_populates="replies", remote_side=[id])
+    replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.id")
+    author: Mapped[Optional["User"]] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[Optional["User"]] = relationship(foreign_keys=[resolved_by_id])
+
+    __table_args__ = (sa.CheckConstraint("body <> ''", name="body_not_empty"),)

@@ -1,0 +1,139 @@
+"""What a meeting produces: decisions, actions and findings."""
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
+from groupes.extensions import db
+from groupes.groups.models import Organisation, Person
+
+if TYPE_CHECKING:
+    from groupes.meetings.models import AgendaItem, Meeting
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {"open": "À faire", "in_progress": "En cours", "done": "Faite", "dropped": "Abandonnée"}[self.value]
+
+
+class FindingKind(enum.StrEnum):
+    CONSTAT = "constat"
+    BESOIN = "besoin"
+    FAIBLESSE = "faiblesse"
+    MENACE = "menace"
+    PISTE = "piste"
+    PRECONISATION = "preconisation"
+    PRATIQUE = "pratique"
+
+    @property
+    def label(self) -> str:
+        return FINDING_LABELS[self.value][0]
+
+    @property
+    def plural_label(self) -> str:
+        return FINDING_LABELS[self.value][1]
+
+
+FINDING_LABELS = {
+    "constat": ("Constat", "Constats"),
+    "besoin": ("Besoin", "Besoins repérés"),
+    "faiblesse": ("Faiblesse", "Faiblesses identifiées"),
+    "menace": ("Menace", "Menaces"),
+    "piste": ("Piste de travail", "Pistes de travail"),
+    "preconisation": ("Préconisation", "Préconisations"),
+    "pratique": ("Pratique inspirante", "Pratiques inspirantes"),
+}
+
+
+class Decision(db.Model):
+    """An entry of the relevé de décisions, numbered within its meeting."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
+    )
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    meeting: Mapped["Meeting"] = relationship(back_populates="decisions")
+    agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+        sa.CheckConstraint("text <> ''", name="text_not_empty"),
+    )
+
+
+class Action(db.Model):
+    """Something someone promised to do: born in a meeting, followed in the next ones."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(500))
+    owner_person_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    owner_organisation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    due: Mapped[Optional[date]]
+    status: Mapped[ActionStatus] = mapped_column(enum_column_type(ActionStatus, "status"), default=ActionStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped["Meeting"] = relationship(back_populates="actions")
+    agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
+    owner_person: Mapped[Optional[Person]] = relationship()
+    owner_organisation: Mapped[Optional[Organisation]] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "owner_person_id IS NULL OR owner_organisation_id IS NULL", name="one_owner_at_most"
+        ),
+        sa.CheckConstraint("title <> ''", name="title_not_empty"),
+    )
+
+    @property
+    def owner_name(self) -> Optional[str]:
+        if self.owner_person is not None:
+            return self.owner_person.name
+        if self.owner_organisation is not None:
+            return self.owner_organisation.name
+        return None
+
+
+class Finding(db.Model):
+    """An élément de synthèse as a group recorded it in one meeting."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[FindingKind] = mapped_column(enum_column_type(FindingKind, "kind"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped["Meeting"] = relationship(back_populates="findings")
+    agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("text <> ''", name="text_not_empty"),)

@@ -1,0 +1,62 @@
+"""Alembic environment, run through Flask-Migrate with the application's engine."""
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+from groupes.dbtypes import UTCDateTime
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+target_db = current_app.extensions["migrate"].db
+
+
+def render_item(type_, obj, autogen_context):
+    """Write the application's column types as the plain types they store, so that
+    migrations never import application code that may change later."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def process_revision_directives(context, revision, directives):
+    """Do not write an empty migration when autogenerate finds no change."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
+
+
+def run_migrations_offline():
+    context.configure(
+        url=str(target_db.engine.url),
+        target_metadata=target_db.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    with target_db.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_db.metadata,
+            render_as_batch=True,  # SQLite alters tables by copying them
+            compare_type=True,
+            render_item=render_item,
+            process_revision_directives=process_revision_directives,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
