@@ -1,4 +1,5 @@
 """groupes: the working groups of French social work, their meetings and minutes."""
+
 import os
 from pathlib import Path
 

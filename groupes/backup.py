@@ -5,14 +5,16 @@ then for each table a line naming its columns followed by one line per row.
 It is read in one transaction (a snapshot), works the same on SQLite and
 PostgreSQL, and can move data from one to the other.
 """
+
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -82,7 +84,11 @@ def snapshot(connection: sa.Connection) -> Iterator[sa.Connection]:
 def write_backup(path: Path) -> dict[str, int]:
     """Write every table to ``path``; returns the number of rows per table."""
     counts: dict[str, int] = {}
-    with db.engine.connect() as connection, snapshot(connection) as conn, gzip.open(path, "wt", encoding="utf-8") as out:
+    with (
+        db.engine.connect() as connection,
+        snapshot(connection) as conn,
+        gzip.open(path, "wt", encoding="utf-8") as out,
+    ):
         header = {"format": FORMAT, "revision": current_revision(conn), "created_at": utcnow().isoformat()}
         out.write(json.dumps(header) + "\n")
         for table in db.metadata.sorted_tables:
@@ -162,7 +168,7 @@ def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
                 ]
                 counts[table.name] = 0
                 continue
-            row = {c: decode(v) for c, decode, v in zip(columns, decoders, line)}
+            row = {c: decode(v) for c, decode, v in zip(columns, decoders, line, strict=True)}
             links = {c: row[c] for c in self_refs if row[c] is not None}
             if links:
                 deferred.append((table, {**links, "id": row["id"]}))

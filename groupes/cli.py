@@ -1,11 +1,11 @@
 """The command line: ``flask --app groupes …``. Commands act with full rights."""
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
@@ -112,7 +112,12 @@ def import_command(file: Path) -> None:
 
 
 @click.command("export-json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Fichier à écrire (par défaut, la sortie standard).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Fichier à écrire (par défaut, la sortie standard).",
+)
 @click.option("--programme", "programme_id", type=int, help="N'exporter que cette démarche (son identifiant).")
 @with_appcontext
 def export_json_command(output: Path | None, programme_id: int | None) -> None:

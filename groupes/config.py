@@ -5,6 +5,7 @@
 can be), and ``DATABASE_URL`` names the database. The mapping given to
 ``create_app`` comes last and wins (the tests use it).
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -31,7 +32,7 @@ def normalise_database_url(url: str) -> str:
     """Accept the usual ``postgres://`` spellings and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

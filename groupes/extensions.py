@@ -1,4 +1,5 @@
 """Extensions, created once unbound and initialised by the application factory."""
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate

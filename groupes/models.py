@@ -1,4 +1,5 @@
 """Every model of every domain, imported once so that mappers and migrations see them all."""
+
 from groupes.auth.models import User
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
@@ -7,8 +8,30 @@ from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, Fin
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
 
 __all__ = [
-    "Action", "ActionStatus", "AgendaItem", "Attendance", "AttendanceStatus", "Comment", "Decision",
-    "Finding", "FindingKind", "Meeting", "MeetingStatus", "Membership", "Milestone", "Minutes",
-    "MinutesRevision", "MinutesSection", "MinutesStatus", "Organisation", "Person", "Programme",
-    "ProgrammeOrganiser", "Role", "SynthesisEntry", "User", "Visibility", "WorkingGroup",
+    "Action",
+    "ActionStatus",
+    "AgendaItem",
+    "Attendance",
+    "AttendanceStatus",
+    "Comment",
+    "Decision",
+    "Finding",
+    "FindingKind",
+    "Meeting",
+    "MeetingStatus",
+    "Membership",
+    "Milestone",
+    "Minutes",
+    "MinutesRevision",
+    "MinutesSection",
+    "MinutesStatus",
+    "Organisation",
+    "Person",
+    "Programme",
+    "ProgrammeOrganiser",
+    "Role",
+    "SynthesisEntry",
+    "User",
+    "Visibility",
+    "WorkingGroup",
 ]

@@ -1,4 +1,5 @@
 """Alembic environment, run through Flask-Migrate with the application's engine."""
+
 import logging
 from logging.config import fileConfig
 

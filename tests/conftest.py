@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL when
 TEST_DATABASE_URL is set), emptied after every test."""
+
 import os
 
 import pytest

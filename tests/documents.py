@@ -38,10 +38,18 @@ def programme(title="Assises territoriales", **fields):
                         ],
                         attendance=[
                             person("Julien Morel", status="present"),
-                            person("Karim Benali", organisation="CAF du Cher", status="represented", represented_by="Ana Diaz"),
+                            person(
+                                "Karim Benali",
+                                organisation="CAF du Cher",
+                                status="represented",
+                                represented_by="Ana Diaz",
+                            ),
                             person("Invitée Externe", organisation="ARS Centre", status="present"),
                         ],
-                        minutes={"status": "validated", "sections": [{"heading": "L'évolution du champ", "body": "Texte."}]},
+                        minutes={
+                            "status": "validated",
+                            "sections": [{"heading": "L'évolution du champ", "body": "Texte."}],
+                        },
                         findings=[{"kind": "piste", "text": "Travailler la notion de parcours."}],
                         decisions=[{"text": "Élargir le groupe."}, {"text": "Organiser une journée."}],
                         actions=[

@@ -1,8 +1,10 @@
 """Import of the interchange format: every error class, all or nothing, matching."""
+
 import json
 
 import pytest
 import sqlalchemy as sa
+from documents import document, person, programme
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, WorkingGroup
@@ -11,8 +13,6 @@ from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Me
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesStatus
 from groupes.outcomes.models import Action, Decision, Finding
 from groupes.programmes.models import Programme
-
-from documents import document, meeting, person, programme
 
 
 def refused(data) -> list[str]:
@@ -35,7 +35,11 @@ def test_a_valid_document_is_imported_with_defaults(count):
     group = db.session.scalar(sa.select(WorkingGroup))
     assert group.visibility.value == "members"  # the default
     meeting_ = group.meetings[0]
-    assert [i.title for i in meeting_.agenda_items] == ["Présentation de la démarche", "Enjeux", "Pratiques inspirantes"]
+    assert [i.title for i in meeting_.agenda_items] == [
+        "Présentation de la démarche",
+        "Enjeux",
+        "Pratiques inspirantes",
+    ]
     child = meeting_.agenda_items[2]
     assert child.parent is meeting_.agenda_items[1] and child.presenter == "Karim Benali"
     assert meeting_.minutes.status == MinutesStatus.VALIDATED
@@ -84,7 +88,10 @@ def test_import_into_a_database_with_data_matches_existing_people(count):
     "raw, message",
     [
         (b"\xff\xfe{}", "(racine): le fichier n'est pas en UTF-8 (octet 1 invalide)"),
-        (b'{"format": "groupes/1",', "(racine): JSON invalide, ligne 1, colonne 24 : Expecting property name enclosed in double quotes"),
+        (
+            b'{"format": "groupes/1",',
+            "(racine): JSON invalide, ligne 1, colonne 24 : Expecting property name enclosed in double quotes",
+        ),
         (b"[]", "(racine): attendu un objet, reçu une liste"),
     ],
 )
@@ -122,30 +129,84 @@ M = f"{G}.meetings[0]"
         (lambda d: d.update(format="groupes/2"), 'format: format inconnu "groupes/2" (attendu "groupes/1")'),
         (lambda d: d.pop("programmes"), "programmes: clé obligatoire manquante"),
         (lambda d: d["programmes"][0].pop("title"), "programmes[0].title: clé obligatoire manquante"),
-        (lambda d: d["programmes"][0].update(titel="x"), "programmes[0].titel: clé inconnue (clés possibles : title, header, description, milestones, organisers, organisations, groups)"),
+        (
+            lambda d: d["programmes"][0].update(titel="x"),
+            "programmes[0].titel: clé inconnue (clés possibles : title, header, description, milestones, organisers, organisations, groups)",
+        ),
         (lambda d: group0(d).update(number="1"), f'{G}.number: attendu un nombre entier, reçu "1"'),
         (lambda d: group0(d).update(number=0), f"{G}.number: doit valoir au moins 1, reçu 0"),
         (lambda d: group0(d).update(title=""), f"{G}.title: ne doit pas être vide"),
         (lambda d: group0(d).update(title=None), f"{G}.title: attendu un texte, reçu null"),
         (lambda d: group0(d).update(members={}), f"{G}.members: attendu une liste, reçu un objet"),
-        (lambda d: group0(d).update(visibility="secret"), f'{G}.visibility: valeur inconnue "secret" (valeurs possibles : members, public)'),
-        (lambda d: meeting0(d).update(starts_at="27/03/2014"), f'{M}.starts_at: pas une date-heure (AAAA-MM-JJTHH:MM) : "27/03/2014"'),
-        (lambda d: meeting0(d).update(starts_at="2014-02-30T10:00"), f'{M}.starts_at: pas une date-heure (AAAA-MM-JJTHH:MM) : "2014-02-30T10:00"'),
-        (lambda d: meeting0(d).update(starts_at="2014-03-30T02:30"), f'{M}.starts_at: heure inexistante à Paris (passage à l\'heure d\'été) : "2014-03-30T02:30"'),
-        (lambda d: meeting0(d).update(ends_at="2014-03-27T12:00"), f"{M}.ends_at: la fin (2014-03-27T12:00) précède le début (2014-03-27T14:00)"),
-        (lambda d: meeting0(d).update(status="done"), f'{M}.status: valeur inconnue "done" (valeurs possibles : planned, held, cancelled)'),
-        (lambda d: meeting0(d)["actions"][0].update(due="2014-13-01"), f'{M}.actions[0].due: pas une date (AAAA-MM-JJ) : "2014-13-01"'),
-        (lambda d: meeting0(d)["actions"][0].update(status="closed"), f'{M}.actions[0].status: valeur inconnue "closed" (valeurs possibles : open, in_progress, done, dropped)'),
-        (lambda d: meeting0(d)["findings"][0].update(kind="idée"), f'{M}.findings[0].kind: valeur inconnue "idée" (valeurs possibles : constat, besoin, faiblesse, menace, piste, preconisation, pratique)'),
+        (
+            lambda d: group0(d).update(visibility="secret"),
+            f'{G}.visibility: valeur inconnue "secret" (valeurs possibles : members, public)',
+        ),
+        (
+            lambda d: meeting0(d).update(starts_at="27/03/2014"),
+            f'{M}.starts_at: pas une date-heure (AAAA-MM-JJTHH:MM) : "27/03/2014"',
+        ),
+        (
+            lambda d: meeting0(d).update(starts_at="2014-02-30T10:00"),
+            f'{M}.starts_at: pas une date-heure (AAAA-MM-JJTHH:MM) : "2014-02-30T10:00"',
+        ),
+        (
+            lambda d: meeting0(d).update(starts_at="2014-03-30T02:30"),
+            f"{M}.starts_at: heure inexistante à Paris (passage à l'heure d'été) : \"2014-03-30T02:30\"",
+        ),
+        (
+            lambda d: meeting0(d).update(ends_at="2014-03-27T12:00"),
+            f"{M}.ends_at: la fin (2014-03-27T12:00) précède le début (2014-03-27T14:00)",
+        ),
+        (
+            lambda d: meeting0(d).update(status="done"),
+            f'{M}.status: valeur inconnue "done" (valeurs possibles : planned, held, cancelled)',
+        ),
+        (
+            lambda d: meeting0(d)["actions"][0].update(due="2014-13-01"),
+            f'{M}.actions[0].due: pas une date (AAAA-MM-JJ) : "2014-13-01"',
+        ),
+        (
+            lambda d: meeting0(d)["actions"][0].update(status="closed"),
+            f'{M}.actions[0].status: valeur inconnue "closed" (valeurs possibles : open, in_progress, done, dropped)',
+        ),
+        (
+            lambda d: meeting0(d)["findings"][0].update(kind="idée"),
+            f'{M}.findings[0].kind: valeur inconnue "idée" (valeurs possibles : constat, besoin, faiblesse, menace, piste, preconisation, pratique)',
+        ),
         (lambda d: meeting0(d)["findings"][0].pop("text"), f"{M}.findings[0].text: clé obligatoire manquante"),
-        (lambda d: meeting0(d)["attendance"][0].update(status="late"), f'{M}.attendance[0].status: valeur inconnue "late" (valeurs possibles : invited, present, excused, absent, represented)'),
-        (lambda d: meeting0(d)["attendance"][0].update(represented_by="Ana"), f'{M}.attendance[0].represented_by: seule une personne représentée (status "represented") a un représentant, pas une personne au statut "present"'),
-        (lambda d: meeting0(d)["minutes"].update(status="final"), f'{M}.minutes.status: valeur inconnue "final" (valeurs possibles : draft, review, validated)'),
-        (lambda d: meeting0(d)["agenda"][1]["children"][0].update(duration_min=-5), f"{M}.agenda[1].children[0].duration_min: doit valoir au moins 0, reçu -5"),
-        (lambda d: group0(d)["members"][0].update(role="chair"), f'{G}.members[0].role: valeur inconnue "chair" (valeurs possibles : facilitator, secretary, member, observer)'),
-        (lambda d: group0(d)["members"][0].update(email="pas-une-adresse"), f'{G}.members[0].email: adresse e-mail invalide : "pas-une-adresse"'),
-        (lambda d: d["programmes"][0].update(milestones=[{"title": "COPIL", "date": "29 avril"}]), 'programmes[0].milestones[0].date: pas une date (AAAA-MM-JJ) : "29 avril"'),
-        (lambda d: d["programmes"][0].update(header=["Ministère\nDirection"]), "programmes[0].header[0]: doit tenir sur une ligne"),
+        (
+            lambda d: meeting0(d)["attendance"][0].update(status="late"),
+            f'{M}.attendance[0].status: valeur inconnue "late" (valeurs possibles : invited, present, excused, absent, represented)',
+        ),
+        (
+            lambda d: meeting0(d)["attendance"][0].update(represented_by="Ana"),
+            f'{M}.attendance[0].represented_by: seule une personne représentée (status "represented") a un représentant, pas une personne au statut "present"',
+        ),
+        (
+            lambda d: meeting0(d)["minutes"].update(status="final"),
+            f'{M}.minutes.status: valeur inconnue "final" (valeurs possibles : draft, review, validated)',
+        ),
+        (
+            lambda d: meeting0(d)["agenda"][1]["children"][0].update(duration_min=-5),
+            f"{M}.agenda[1].children[0].duration_min: doit valoir au moins 0, reçu -5",
+        ),
+        (
+            lambda d: group0(d)["members"][0].update(role="chair"),
+            f'{G}.members[0].role: valeur inconnue "chair" (valeurs possibles : facilitator, secretary, member, observer)',
+        ),
+        (
+            lambda d: group0(d)["members"][0].update(email="pas-une-adresse"),
+            f'{G}.members[0].email: adresse e-mail invalide : "pas-une-adresse"',
+        ),
+        (
+            lambda d: d["programmes"][0].update(milestones=[{"title": "COPIL", "date": "29 avril"}]),
+            'programmes[0].milestones[0].date: pas une date (AAAA-MM-JJ) : "29 avril"',
+        ),
+        (
+            lambda d: d["programmes"][0].update(header=["Ministère\nDirection"]),
+            "programmes[0].header[0]: doit tenir sur une ligne",
+        ),
         (lambda d: group0(d).update(title="x" * 501), f"{G}.title: trop long : 501 caractères pour 500 au plus"),
     ],
 )

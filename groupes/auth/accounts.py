@@ -1,12 +1,13 @@
 """Creating accounts and setting passwords, shared by the command line and the pages."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
 from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Person
+from groupes.groups.people import is_valid_email
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -17,10 +18,8 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     """The address in its stored form; syntax only, no DNS look-up."""
-    try:
-        validate_email(email, check_deliverability=False, test_environment=True)
-    except EmailNotValidError:
-        raise AccountError(f"Adresse e-mail invalide : « {email} ».") from None
+    if not is_valid_email(email):
+        raise AccountError(f"Adresse e-mail invalide : « {email} ».")
     return email.strip().lower()
 
 
@@ -40,7 +39,8 @@ def create_admin(email: str, password: str, name: str | None = None) -> User:
     person = person_by_email(email)
     if person is not None and person.user is not None:
         raise AccountError(
-            f"Un compte existe déjà pour {email}. Pour changer son mot de passe : flask --app groupes set-password {email}"
+            f"Un compte existe déjà pour {email}. "
+            f"Pour changer son mot de passe : flask --app groupes set-password {email}"
         )
     if person is None:
         person = Person(name=(name or email.split("@")[0]).strip(), email=email)

@@ -1,6 +1,6 @@
 """Accounts: a login for a person."""
+
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -17,11 +17,11 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
-    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(back_populates="user")
 
@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def email(self) -> Optional[str]:
+    def email(self) -> str | None:
         return self.person.email
 
     def set_password(self, password: str) -> None:

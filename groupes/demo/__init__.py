@@ -1,4 +1,5 @@
 """The demonstration programme, modelled on the 2014 États Généraux annex."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -45,7 +46,5 @@ def load_demo() -> ImportSummary:
 
 def demo_logins() -> list[tuple[str, str]]:
     """The demonstration accounts present in the database, with what each is for."""
-    present = set(
-        db.session.scalars(sa.select(Person.email).join(User).where(Person.email.in_(DEMO_ACCOUNTS))).all()
-    )
+    present = set(db.session.scalars(sa.select(Person.email).join(User).where(Person.email.in_(DEMO_ACCOUNTS))).all())
     return [(email, role) for email, role in DEMO_ACCOUNTS.items() if email in present]

@@ -1,4 +1,5 @@
 """Organisations, people, working groups and their members."""
+
 import enum
 from typing import TYPE_CHECKING, Optional
 
@@ -66,13 +67,13 @@ class Person(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     function: Mapped[str] = mapped_column(sa.String(200), default="")
-    organisation_id: Mapped[Optional[int]] = mapped_column(
+    organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
 
-    organisation: Mapped[Optional[Organisation]] = relationship(back_populates="people")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
     user: Mapped[Optional["User"]] = relationship(back_populates="person")
     memberships: Mapped[list["Membership"]] = relationship(back_populates="person", order_by="Membership.id")
 

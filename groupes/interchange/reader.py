@@ -5,6 +5,7 @@ shape (schema.py), resolve the people and organisations the document names
 against each other and against the database, then build every row in one
 transaction and flush it in a couple of batches.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -156,7 +157,7 @@ class Directory:
         self.owners: dict[str, PersonRecord | str] = {}
 
     @classmethod
-    def load(cls) -> "Directory":
+    def load(cls) -> Directory:
         organisations = db.session.scalars(sa.select(Organisation)).all()
         people = db.session.scalars(sa.select(Person)).all()
         return cls(people, organisations)
@@ -182,7 +183,7 @@ class Directory:
             names = [o["name"] for o in programme["organisations"]]
             for name in names:
                 first_seen.setdefault(name, len(first_seen))
-            for before, following in zip(names, names[1:]):
+            for before, following in zip(names, names[1:], strict=False):
                 if following not in after[before] and before != following:
                     after[before].add(following)
                     incoming[following] += 1
@@ -211,7 +212,9 @@ class Directory:
             given, known = entry[key], record.fields[key]
             if given and known and given != known:
                 where = record.path or "la base de données"
-                errors.add(f"{path}.{key}", f"{quoted(given)} contredit {quoted(known)} donné pour la même structure ({where})")
+                errors.add(
+                    f"{path}.{key}", f"{quoted(given)} contredit {quoted(known)} donné pour la même structure ({where})"
+                )
             elif given and not known:
                 record.fields[key] = given
 
@@ -400,15 +403,15 @@ class Builder:
     def _programme(self, data: dict, path: str) -> Programme:
         programme = Programme(title=data["title"], description=data["description"])
         programme.header_lines = data["header"]
-        programme.milestones = [Milestone(title=m["title"], date=m["date"], place=m["place"]) for m in data["milestones"]]
+        programme.milestones = [
+            Milestone(title=m["title"], date=m["date"], place=m["place"]) for m in data["milestones"]
+        ]
         programme.organisers = [
             ProgrammeOrganiser(person=self._person(f"{path}.organisers[{i}]")) for i in range(len(data["organisers"]))
         ]
         programme.groups = [self._group(group, f"{path}.groups[{g}]") for g, group in enumerate(data["groups"])]
         linked = {o["name"] for o in data["organisations"]} | self._referenced_organisations(programme)
-        programme.organisations = [
-            self._organisation(name) for name in self.directory.organisations if name in linked
-        ]
+        programme.organisations = [self._organisation(name) for name in self.directory.organisations if name in linked]
         self.summary.counts["programmes"] += 1
         return programme
 

@@ -4,15 +4,17 @@ One declaration drives both directions: ``check_document`` validates a parsed
 file against it (reporting every error with its JSON path) and fills in the
 defaults, and the writer emits every key in the declared order.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from email_validator import EmailNotValidError, validate_email
+from groupes.groups.people import is_valid_email
 
 FORMAT = "groupes/1"
 PARIS = ZoneInfo("Europe/Paris")
@@ -90,9 +92,7 @@ class Email(Text):
         value = super().check(value, path, errors)
         if value is INVALID:
             return value
-        try:
-            validate_email(value, check_deliverability=False, test_environment=True)
-        except EmailNotValidError:
+        if not is_valid_email(value):
             errors.add(path, f"adresse e-mail invalide : {quoted(value)}")
             return INVALID
         return value.strip().lower()
@@ -152,13 +152,13 @@ class Moment:
             errors.add(path, f"pas une date-heure (AAAA-MM-JJTHH:MM) : {quoted(value)}")
             return INVALID
         if local.tzinfo is not None:
-            return local.astimezone(timezone.utc)
+            return local.astimezone(UTC)
         aware = local.replace(tzinfo=PARIS)
         # A wall-clock time skipped when clocks go forward does not exist.
-        if aware.astimezone(timezone.utc).astimezone(PARIS).replace(tzinfo=None) != local:
+        if aware.astimezone(UTC).astimezone(PARIS).replace(tzinfo=None) != local:
             errors.add(path, f"heure inexistante à Paris (passage à l'heure d'été) : {quoted(value)}")
             return INVALID
-        return aware.astimezone(timezone.utc)
+        return aware.astimezone(UTC)
 
 
 def format_moment(moment: datetime) -> str:
@@ -250,98 +250,140 @@ FINDING_KINDS = ("constat", "besoin", "faiblesse", "menace", "piste", "preconisa
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 VISIBILITIES = ("members", "public")
 
-ORGANISATION = Record("organisation", {
-    "name": Key(NAME, required=True),
-    "acronym": Key(Text(max_length=50, single_line=True), default=""),
-    "kind": Key(Text(max_length=100, single_line=True), default=""),
-    "territory": Key(Text(max_length=200, single_line=True), default=""),
-    "missions": Key(MARKDOWN, default=""),
-})
-ORGANISER = Record("organiser", {
-    "name": Key(NAME, required=True),
-    "email": Key(Nullable(Email())),
-    "organisation": Key(Nullable(NAME)),
-    "function": Key(Text(max_length=200, single_line=True), default=""),
-})
-MEMBER = Record("member", {
-    "name": Key(NAME, required=True),
-    "email": Key(Nullable(Email())),
-    "organisation": Key(Nullable(NAME)),
-    "function": Key(Text(max_length=200, single_line=True), default=""),
-    "role": Key(Choice(ROLES), default="member"),
-})
-AGENDA_ITEM = Record("agenda item", {
-    "title": Key(TITLE, required=True),
-    "duration_min": Key(Nullable(Integer(minimum=0))),
-    "presenter": Key(Nullable(Text(max_length=200, single_line=True))),
-    "notes": Key(MARKDOWN, default=""),
-})
+ORGANISATION = Record(
+    "organisation",
+    {
+        "name": Key(NAME, required=True),
+        "acronym": Key(Text(max_length=50, single_line=True), default=""),
+        "kind": Key(Text(max_length=100, single_line=True), default=""),
+        "territory": Key(Text(max_length=200, single_line=True), default=""),
+        "missions": Key(MARKDOWN, default=""),
+    },
+)
+ORGANISER = Record(
+    "organiser",
+    {
+        "name": Key(NAME, required=True),
+        "email": Key(Nullable(Email())),
+        "organisation": Key(Nullable(NAME)),
+        "function": Key(Text(max_length=200, single_line=True), default=""),
+    },
+)
+MEMBER = Record(
+    "member",
+    {
+        "name": Key(NAME, required=True),
+        "email": Key(Nullable(Email())),
+        "organisation": Key(Nullable(NAME)),
+        "function": Key(Text(max_length=200, single_line=True), default=""),
+        "role": Key(Choice(ROLES), default="member"),
+    },
+)
+AGENDA_ITEM = Record(
+    "agenda item",
+    {
+        "title": Key(TITLE, required=True),
+        "duration_min": Key(Nullable(Integer(minimum=0))),
+        "presenter": Key(Nullable(Text(max_length=200, single_line=True))),
+        "notes": Key(MARKDOWN, default=""),
+    },
+)
 AGENDA_ITEM.keys["children"] = _list(AGENDA_ITEM)
-ATTENDANCE = Record("attendance", {
-    "name": Key(NAME, required=True),
-    "organisation": Key(Nullable(NAME)),
-    "email": Key(Nullable(Email())),
-    "status": Key(Choice(ATTENDANCE_STATUSES), default="invited"),
-    "represented_by": Key(Nullable(NAME)),
-})
-SECTION = Record("section", {
-    "heading": Key(LINE, default=""),
-    "body": Key(MARKDOWN, default=""),
-})
-MINUTES = Record("minutes", {
-    "status": Key(Choice(MINUTES_STATUSES), default="draft"),
-    "sections": _list(SECTION),
-})
-FINDING = Record("finding", {
-    "kind": Key(Choice(FINDING_KINDS), required=True),
-    "text": Key(Text(max_length=100_000, not_empty=True), required=True),
-})
-DECISION = Record("decision", {
-    "text": Key(Text(max_length=100_000, not_empty=True), required=True),
-})
-ACTION = Record("action", {
-    "title": Key(TITLE, required=True),
-    "owner": Key(Nullable(NAME)),
-    "due": Key(Nullable(Day())),
-    "status": Key(Choice(ACTION_STATUSES), default="open"),
-})
-MEETING = Record("meeting", {
-    "starts_at": Key(Moment(), required=True),
-    "ends_at": Key(Nullable(Moment())),
-    "title": Key(LINE, default=""),
-    "place": Key(LINE, default=""),
-    "status": Key(Choice(MEETING_STATUSES), default="planned"),
-    "agenda": _list(AGENDA_ITEM),
-    "attendance": _list(ATTENDANCE),
-    "minutes": Key(MINUTES, default_factory=lambda: {"status": "draft", "sections": []}),
-    "findings": _list(FINDING),
-    "decisions": _list(DECISION),
-    "actions": _list(ACTION),
-})
-GROUP = Record("group", {
-    "number": Key(Integer(minimum=1), required=True),
-    "title": Key(TITLE, required=True),
-    "theme": Key(LINE, default=""),
-    "territory": Key(Text(max_length=200, single_line=True), default=""),
-    "facilitation": Key(LINE, default=""),
-    "visibility": Key(Choice(VISIBILITIES), default="members"),
-    "members": _list(MEMBER),
-    "meetings": _list(MEETING),
-})
-MILESTONE = Record("milestone", {
-    "title": Key(TITLE, required=True),
-    "date": Key(Day(), required=True),
-    "place": Key(LINE, default=""),
-})
-PROGRAMME = Record("programme", {
-    "title": Key(TITLE, required=True),
-    "header": _list(LINE),
-    "description": Key(MARKDOWN, default=""),
-    "milestones": _list(MILESTONE),
-    "organisers": _list(ORGANISER),
-    "organisations": _list(ORGANISATION),
-    "groups": _list(GROUP),
-})
+ATTENDANCE = Record(
+    "attendance",
+    {
+        "name": Key(NAME, required=True),
+        "organisation": Key(Nullable(NAME)),
+        "email": Key(Nullable(Email())),
+        "status": Key(Choice(ATTENDANCE_STATUSES), default="invited"),
+        "represented_by": Key(Nullable(NAME)),
+    },
+)
+SECTION = Record(
+    "section",
+    {
+        "heading": Key(LINE, default=""),
+        "body": Key(MARKDOWN, default=""),
+    },
+)
+MINUTES = Record(
+    "minutes",
+    {
+        "status": Key(Choice(MINUTES_STATUSES), default="draft"),
+        "sections": _list(SECTION),
+    },
+)
+FINDING = Record(
+    "finding",
+    {
+        "kind": Key(Choice(FINDING_KINDS), required=True),
+        "text": Key(Text(max_length=100_000, not_empty=True), required=True),
+    },
+)
+DECISION = Record(
+    "decision",
+    {
+        "text": Key(Text(max_length=100_000, not_empty=True), required=True),
+    },
+)
+ACTION = Record(
+    "action",
+    {
+        "title": Key(TITLE, required=True),
+        "owner": Key(Nullable(NAME)),
+        "due": Key(Nullable(Day())),
+        "status": Key(Choice(ACTION_STATUSES), default="open"),
+    },
+)
+MEETING = Record(
+    "meeting",
+    {
+        "starts_at": Key(Moment(), required=True),
+        "ends_at": Key(Nullable(Moment())),
+        "title": Key(LINE, default=""),
+        "place": Key(LINE, default=""),
+        "status": Key(Choice(MEETING_STATUSES), default="planned"),
+        "agenda": _list(AGENDA_ITEM),
+        "attendance": _list(ATTENDANCE),
+        "minutes": Key(MINUTES, default_factory=lambda: {"status": "draft", "sections": []}),
+        "findings": _list(FINDING),
+        "decisions": _list(DECISION),
+        "actions": _list(ACTION),
+    },
+)
+GROUP = Record(
+    "group",
+    {
+        "number": Key(Integer(minimum=1), required=True),
+        "title": Key(TITLE, required=True),
+        "theme": Key(LINE, default=""),
+        "territory": Key(Text(max_length=200, single_line=True), default=""),
+        "facilitation": Key(LINE, default=""),
+        "visibility": Key(Choice(VISIBILITIES), default="members"),
+        "members": _list(MEMBER),
+        "meetings": _list(MEETING),
+    },
+)
+MILESTONE = Record(
+    "milestone",
+    {
+        "title": Key(TITLE, required=True),
+        "date": Key(Day(), required=True),
+        "place": Key(LINE, default=""),
+    },
+)
+PROGRAMME = Record(
+    "programme",
+    {
+        "title": Key(TITLE, required=True),
+        "header": _list(LINE),
+        "description": Key(MARKDOWN, default=""),
+        "milestones": _list(MILESTONE),
+        "organisers": _list(ORGANISER),
+        "organisations": _list(ORGANISATION),
+        "groups": _list(GROUP),
+    },
+)
 
 
 class FormatName:
@@ -352,10 +394,13 @@ class FormatName:
         return value
 
 
-DOCUMENT = Record("document", {
-    "format": Key(FormatName(), required=True),
-    "programmes": Key(ListOf(PROGRAMME), required=True),
-})
+DOCUMENT = Record(
+    "document",
+    {
+        "format": Key(FormatName(), required=True),
+        "programmes": Key(ListOf(PROGRAMME), required=True),
+    },
+)
 
 
 def check_document(data: Any, errors: Errors) -> dict | None:
@@ -391,7 +436,7 @@ def check_document(data: Any, errors: Errors) -> dict | None:
                     if attendance["represented_by"] is not None and attendance["status"] != "represented":
                         errors.add(
                             f"{meeting_path}.attendance[{a}].represented_by",
-                            f"seule une personne représentée (status \"represented\") a un représentant, "
+                            f'seule une personne représentée (status "represented") a un représentant, '
                             f"pas une personne au statut {quoted(attendance['status'])}",
                         )
     return None if errors else document

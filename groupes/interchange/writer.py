@@ -1,4 +1,5 @@
 """Export to the ``groupes/1`` format: every key written, defaults included."""
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,10 @@ def programmes_query(programme_id: int | None = None) -> sa.Select:
             selectinload(Programme.milestones),
             selectinload(Programme.organisations),
             selectinload(Programme.organisers).joinedload(ProgrammeOrganiser.person).options(*person),
-            selectinload(Programme.groups).selectinload(WorkingGroup.memberships).joinedload(Membership.person).options(*person),
+            selectinload(Programme.groups)
+            .selectinload(WorkingGroup.memberships)
+            .joinedload(Membership.person)
+            .options(*person),
             meeting.selectinload(Meeting.agenda_items),
             meeting.selectinload(Meeting.attendances).joinedload(Attendance.person).options(*person),
             meeting.selectinload(Meeting.minutes).selectinload(Minutes.sections),
@@ -63,15 +67,15 @@ def _programme(programme: Programme) -> dict[str, Any]:
         people += [m.person for m in group.memberships]
         for meeting in group.meetings:
             people += [a.person for a in meeting.attendances]
-            organisations.update({a.owner_organisation.id: a.owner_organisation for a in meeting.actions if a.owner_organisation})
+            organisations.update(
+                {a.owner_organisation.id: a.owner_organisation for a in meeting.actions if a.owner_organisation}
+            )
     organisations.update({p.organisation.id: p.organisation for p in people if p.organisation})
     return {
         "title": programme.title,
         "header": programme.header_lines,
         "description": programme.description,
-        "milestones": [
-            {"title": m.title, "date": m.date.isoformat(), "place": m.place} for m in programme.milestones
-        ],
+        "milestones": [{"title": m.title, "date": m.date.isoformat(), "place": m.place} for m in programme.milestones],
         "organisers": [
             {
                 "name": o.person.name,

@@ -1,4 +1,5 @@
 """Meetings, their ordre du jour and attendance."""
+
 import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
@@ -49,7 +50,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The subtitle: « Poser la thématique ».
     title: Mapped[str] = mapped_column(sa.String(500), default="")
     place: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -97,14 +98,12 @@ class AgendaItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
     # Order among the items of the same meeting, whatever their level.
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(sa.String(500))
-    duration_min: Mapped[Optional[int]]
-    presenter: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    duration_min: Mapped[int | None]
+    presenter: Mapped[str | None] = mapped_column(sa.String(200))
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     parent: Mapped[Optional["AgendaItem"]] = relationship(back_populates="children", remote_side=[id])
@@ -126,7 +125,7 @@ class Attendance(db.Model):
         enum_column_type(AttendanceStatus, "status"), default=AttendanceStatus.INVITED
     )
     # Who stood in for the person, as written on the sign-in sheet.
-    represented_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    represented_by: Mapped[str | None] = mapped_column(sa.String(200))
     signed: Mapped[bool] = mapped_column(default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")

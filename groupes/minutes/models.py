@@ -7,6 +7,7 @@ overwriting someone's text. Every save also appends a ``MinutesRevision``
 holding a snapshot of all parts, which is the history, the base of diffs and,
 once validated, the frozen text (the pattern of Indico's event notes).
 """
+
 import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
@@ -42,9 +43,9 @@ class Minutes(db.Model):
     )
     # Number of the latest revision (0: nothing saved yet).
     revision: Mapped[int] = mapped_column(default=0)
-    validated_revision: Mapped[Optional[int]]
-    validated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    validated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    validated_revision: Mapped[int | None]
+    validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    validated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     meeting: Mapped["Meeting"] = relationship(back_populates="minutes")
     sections: Mapped[list["MinutesSection"]] = relationship(
@@ -95,7 +96,7 @@ class MinutesSection(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+    agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True
     )
     position: Mapped[int] = mapped_column(default=0)
@@ -115,7 +116,7 @@ class MinutesRevision(db.Model):
     minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
     number: Mapped[int]
     status: Mapped[MinutesStatus] = mapped_column(enum_column_type(MinutesStatus, "status"))
-    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Why this revision was made when it is not an ordinary save (reopening…).
     reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -137,21 +138,21 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[Optional[int]] = mapped_column(
+    section_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("minutes_sections.id", ondelete="SET NULL"), index=True
     )
-    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # The revision the commenter was reading, and the passage they quoted.
     revision: Mapped[int]
     quote: Mapped[str] = mapped_column(sa.Text, default="")
     body: Mapped[str] = mapped_column(sa.Text)
-    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    resolved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     minutes: Mapped[Minutes] = relationship()
-    section: Mapped[Optional[MinutesSection]] = relationship()
+    section: Mapped[MinutesSection | None] = relationship()
     parent: Mapped[Optional["Comment"]] = relationship(back_populates="replies", remote_side=[id])
     replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.id")
     author: Mapped[Optional["User"]] = relationship(foreign_keys=[author_id])

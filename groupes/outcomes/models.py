@@ -1,4 +1,5 @@
 """What a meeting produces: decisions, actions and findings."""
+
 import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
@@ -61,7 +62,7 @@ class Decision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+    agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
     )
     number: Mapped[int]
@@ -84,34 +85,30 @@ class Action(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+    agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(500))
-    owner_person_id: Mapped[Optional[int]] = mapped_column(
-        sa.ForeignKey("persons.id", ondelete="SET NULL"), index=True
-    )
-    owner_organisation_id: Mapped[Optional[int]] = mapped_column(
+    owner_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    owner_organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
-    due: Mapped[Optional[date]]
+    due: Mapped[date | None]
     status: Mapped[ActionStatus] = mapped_column(enum_column_type(ActionStatus, "status"), default=ActionStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped["Meeting"] = relationship(back_populates="actions")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
-    owner_person: Mapped[Optional[Person]] = relationship()
-    owner_organisation: Mapped[Optional[Organisation]] = relationship()
+    owner_person: Mapped[Person | None] = relationship()
+    owner_organisation: Mapped[Organisation | None] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "owner_person_id IS NULL OR owner_organisation_id IS NULL", name="one_owner_at_most"
-        ),
+        sa.CheckConstraint("owner_person_id IS NULL OR owner_organisation_id IS NULL", name="one_owner_at_most"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
 
     @property
-    def owner_name(self) -> Optional[str]:
+    def owner_name(self) -> str | None:
         if self.owner_person is not None:
             return self.owner_person.name
         if self.owner_organisation is not None:
@@ -126,7 +123,7 @@ class Finding(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+    agenda_item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[FindingKind] = mapped_column(enum_column_type(FindingKind, "kind"))

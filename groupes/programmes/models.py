@@ -1,5 +1,7 @@
 """Programmes (démarches), their milestones, organisers and synthesis."""
+
 from datetime import date, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +43,10 @@ class Programme(db.Model):
         secondary=programme_organisations, order_by="Organisation.id"
     )
     synthesis_entries: Mapped[list["SynthesisEntry"]] = relationship(
-        back_populates="programme", order_by="SynthesisEntry.position", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="programme",
+        order_by="SynthesisEntry.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __table_args__ = (sa.CheckConstraint("title <> ''", name="title_not_empty"),)
