@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app groupes
 RUN_DEBS := python3-venv
 TEST_DEBS := $(RUN_DEBS)
 
-.PHONY: run test install clean-venv
+.PHONY: run test lint install clean-venv
 
 $(BIN)/python:
 	scripts/system-deps $(RUN_DEBS)
@@ -32,6 +32,10 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check groupes tests benchmarks migrations
+	$(BIN)/ruff format --check groupes tests benchmarks migrations/env.py
 
 clean-venv:
 	rm -rf $(VENV)

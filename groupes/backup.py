@@ -49,14 +49,10 @@ def _encode(value: Any) -> Any:
 
 
 def _decoder(column: sa.Column):
-    python_type = None
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        pass
-    if python_type is datetime:
+    stored = getattr(column.type, "impl_instance", column.type)  # what a TypeDecorator stores
+    if isinstance(stored, sa.DateTime):
         return lambda v: None if v is None else datetime.fromisoformat(v)
-    if python_type is date:
+    if isinstance(stored, sa.Date):
         return lambda v: None if v is None else date.fromisoformat(v)
     return lambda v: v
 
