@@ -6,8 +6,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
+from groupes.auth.permissions import may
 from groupes.config import load_config
-from groupes.extensions import babel, csrf, db, login_manager, migrate
+from groupes.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -30,6 +31,7 @@ def create_app(config=None) -> Flask:
     )
     load_config(app, config)
     register_extensions(app)
+    register_web(app)
     register_commands(app)
     return app
 
@@ -41,19 +43,44 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        user_id, _, token = session_id.partition(":")
         user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or user.session_token != token:
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def register_web(app: Flask) -> None:
+    from groupes.auth.views import blueprint as auth
+    from groupes.groups.directory import blueprint as directory
+    from groupes.groups.views import blueprint as groups
+    from groupes.meetings.views import blueprint as meetings
+    from groupes.programmes.views import blueprint as programmes
+    from groupes.site.errors import register_errors
+    from groupes.site.formatting import FILTERS
+    from groupes.site.security import register_security
+    from groupes.site.text import render_markdown
+    from groupes.site.views import blueprint as site
+
+    for blueprint in (site, auth, programmes, groups, meetings, directory):
+        app.register_blueprint(blueprint)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(FILTERS, markdown=render_markdown)
+    app.jinja_env.globals.update(may=may)
+    register_security(app)
+    register_errors(app)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -20,10 +20,14 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_LOCALE = "fr_FR"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Login limits are counted here; with several workers or machines point it to a
+    # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
     # Production turns this on (GROUPES_PRODUCTION=true): secure cookies, no debug.
     PRODUCTION = False
 

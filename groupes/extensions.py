@@ -1,6 +1,8 @@
 """Extensions, created once unbound and initialised by the application factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage from RATELIMIT_STORAGE_URI: memory:// by default; production with several
+# workers points it to a shared store (redis://…) so that limits hold across them.
+limiter = Limiter(key_func=get_remote_address)

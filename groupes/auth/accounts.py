@@ -67,3 +67,39 @@ def set_password(email: str, password: str) -> tuple[User, bool]:
     db.session.add(user)
     db.session.commit()
     return user, created
+
+
+def create_account(
+    *, person_id: int | None, name: str | None, email: str | None, password: str, is_admin: bool = False
+) -> User:
+    """An account for an existing person (who has an e-mail), or for a new person."""
+    check_password_strength(password)
+    if person_id:
+        person = db.session.get(Person, person_id)
+        if person is None or not person.email:
+            raise AccountError("Cette personne n'a pas d'adresse e-mail : ajoutez-la d'abord à sa fiche.")
+    else:
+        email = normalise_email(email or "")
+        person = person_by_email(email)
+        if person is None:
+            person = Person(name=(name or "").strip(), email=email)
+            db.session.add(person)
+    if person.user is not None:
+        raise AccountError(f"{person.name} a déjà un compte.")
+    user = User(person=person, is_admin=is_admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_account(user: User, *, active: bool, is_admin: bool, password: str | None, acting: User) -> None:
+    """Activate or deactivate, grant or revoke administration, reset the password."""
+    if user.id == acting.id and (not active or not is_admin):
+        raise AccountError("Vous ne pouvez ni désactiver votre propre compte ni vous retirer l'administration.")
+    user.active = active
+    user.is_admin = is_admin
+    if password:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.commit()

@@ -1,5 +1,6 @@
 """Accounts: a login for a person."""
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,6 +29,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """The session names the account and its password: changing it signs out other sessions."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def session_token(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @property
     def email(self) -> str | None:

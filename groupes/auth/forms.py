@@ -1,0 +1,60 @@
+"""Forms of accounts: sign-in, own password, administration of accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from groupes.auth.accounts import MIN_PASSWORD_LENGTH
+from groupes.groups.people import is_valid_email
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def valid_email(form, field) -> None:
+    if field.data and not is_valid_email(field.data):
+        raise ValidationError("Adresse e-mail invalide.")
+
+
+def strong_password(optional: bool = False):
+    return [
+        Optional() if optional else DataRequired(REQUIRED),
+        Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Au moins {MIN_PASSWORD_LENGTH} caractères."),
+    ]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField("Nouveau mot de passe", validators=strong_password())
+    confirmation = PasswordField(
+        "Confirmation du nouveau mot de passe",
+        validators=[DataRequired(REQUIRED), EqualTo("new_password", "Les deux saisies diffèrent.")],
+    )
+
+
+class AccountCreateForm(FlaskForm):
+    person = SelectField("Personne existante", coerce=int, validators=[Optional()])
+    name = StringField("Ou nouvelle personne : nom", validators=[Optional(), Length(max=200)])
+    email = EmailField("Adresse e-mail de la nouvelle personne", validators=[Optional(), Length(max=254), valid_email])
+    password = PasswordField("Mot de passe initial", validators=strong_password())
+    is_admin = BooleanField("Administration (tous les droits, y compris sur les comptes)")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.person.data and not (self.name.data and self.email.data):
+            self.name.errors.append("Choisissez une personne, ou donnez le nom et l'adresse d'une nouvelle.")
+            return False
+        return True
+
+
+class AccountEditForm(FlaskForm):
+    active = BooleanField("Compte actif (décocher pour désactiver)")
+    is_admin = BooleanField("Administration (tous les droits, y compris sur les comptes)")
+    new_password = PasswordField(
+        "Nouveau mot de passe (laisser vide pour ne pas changer)", validators=strong_password(True)
+    )

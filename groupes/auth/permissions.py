@@ -1,0 +1,155 @@
+"""Who may see, edit or manage what: the one place that answers.
+
+Every view and every export asks ``may(action, obj)`` (or ``require``), with
+the rules of DESIGN.md "Who sees and does what". What a user is (admin,
+organiser of which programmes, which role in which group) is loaded once per
+request into a ``Viewer``, so that checking a whole page costs no query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+import sqlalchemy as sa
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from groupes.extensions import db
+from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
+from groupes.meetings.models import Meeting
+from groupes.minutes.models import MinutesStatus
+from groupes.programmes.models import Programme, ProgrammeOrganiser
+
+EDITOR_ROLES = {Role.FACILITATOR, Role.SECRETARY}
+# The minutes states each kind of reader may read.
+DRAFT_AND_AFTER = frozenset(MinutesStatus)
+REVIEW_AND_AFTER = frozenset({MinutesStatus.REVIEW, MinutesStatus.VALIDATED})
+VALIDATED_ONLY = frozenset({MinutesStatus.VALIDATED})
+
+
+@dataclass
+class Viewer:
+    """The person looking, with everything the rules need to know about them."""
+
+    user_id: int | None = None
+    person_id: int | None = None
+    is_admin: bool = False
+    organised: set[int] = field(default_factory=set)  # programme ids
+    roles: dict[int, Role] = field(default_factory=dict)  # group id → role
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+    @classmethod
+    def of(cls, user) -> Viewer:
+        if user is None or not user.is_authenticated:
+            return cls()
+        organised = set(
+            db.session.scalars(
+                sa.select(ProgrammeOrganiser.programme_id).where(ProgrammeOrganiser.person_id == user.person_id)
+            )
+        )
+        roles = dict(
+            db.session.execute(
+                sa.select(Membership.group_id, Membership.role).where(Membership.person_id == user.person_id)
+            ).all()
+        )
+        return cls(user.id, user.person_id, user.is_admin, organised, roles)
+
+    # the rules
+
+    def organises(self, programme_id: int) -> bool:
+        return self.is_admin or programme_id in self.organised
+
+    def role_in(self, group: WorkingGroup) -> Role | None:
+        return self.roles.get(group.id)
+
+    def sees_group(self, group: WorkingGroup) -> bool:
+        return group.visibility == Visibility.PUBLIC or self.organises(group.programme_id) or group.id in self.roles
+
+    def edits_group(self, group: WorkingGroup) -> bool:
+        """Meetings, agenda, attendance, minutes, decisions, actions."""
+        return self.organises(group.programme_id) or self.role_in(group) in EDITOR_ROLES
+
+    def minutes_states(self, group: WorkingGroup) -> frozenset[MinutesStatus]:
+        """Which states of a meeting's minutes (and outcomes) this viewer may read."""
+        if self.edits_group(group):
+            return DRAFT_AND_AFTER
+        if self.role_in(group) == Role.MEMBER:
+            return REVIEW_AND_AFTER
+        return VALIDATED_ONLY if self.sees_group(group) else frozenset()
+
+    def sees_programme(self, programme: Programme, groups: list[WorkingGroup] | None = None) -> bool:
+        if self.organises(programme.id):
+            return True
+        return any(self.sees_group(group) for group in (programme.groups if groups is None else groups))
+
+
+def viewer() -> Viewer:
+    """The viewer of the current request, loaded once."""
+    if "viewer" not in g:
+        g.viewer = Viewer.of(current_user)
+    return g.viewer
+
+
+# Actions on objects, and what each needs.
+def may(action: str, obj=None) -> bool:
+    """May the current user do ``action`` on ``obj``?
+
+    Actions: "view" (programme, group, meeting), "read_minutes" (meeting),
+    "see_attendance" (meeting), "edit" (group or meeting: its content),
+    "manage" (programme: its groups, milestones, organisers; group: its own
+    fields and members), "create_programme", "manage_directory" (people and
+    organisations), "manage_accounts".
+    """
+    v = viewer()
+    match action, obj:
+        case "view", Programme():
+            return v.sees_programme(obj)
+        case "view", WorkingGroup():
+            return v.sees_group(obj)
+        case "view", Meeting():
+            return v.sees_group(obj.group)
+        case "read_minutes", Meeting():
+            return obj.minutes.status in v.minutes_states(obj.group)
+        case "see_attendance", Meeting():
+            return obj.group.id in v.roles or v.organises(obj.group.programme_id) or may("read_minutes", obj)
+        case "edit", WorkingGroup():
+            return v.edits_group(obj)
+        case "edit", Meeting():
+            return v.edits_group(obj.group)
+        case "manage", Programme():
+            return v.organises(obj.id)
+        case "manage", WorkingGroup():
+            return v.organises(obj.programme_id)
+        case "create_programme", None:
+            return v.is_admin
+        case "manage_directory", None:
+            return v.is_admin or bool(v.organised)
+        case "manage_accounts", None:
+            return v.is_admin
+    raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}")
+
+
+def refuse() -> NoReturn:
+    """Anonymous visitors are sent to sign in; signed-in users get 404, so that
+    private things (and missing ones) look the same and reveal nothing."""
+    if not viewer().signed_in:
+        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+    abort(404)
+
+
+def require(action: str, obj=None) -> None:
+    """Stop the request unless the current user may do ``action`` on ``obj``."""
+    if not may(action, obj):
+        refuse()
+
+
+def load_or_refuse(query: sa.Select):
+    """The one object a query finds, or the refusal a private object gets."""
+    obj = db.session.scalar(query)
+    if obj is None:
+        refuse()
+    return obj

@@ -1,0 +1,60 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from groupes.auth.forms import valid_email
+from groupes.groups.models import Role, Visibility
+from groupes.site.forms import REQUIRED, line, strip, text, too_long
+
+
+class GroupForm(FlaskForm):
+    number = IntegerField(
+        "Numéro",
+        validators=[
+            InputRequired("Indiquez le numéro du groupe."),
+            NumberRange(min=1, max=9999, message="Un nombre de 1 à 9999."),
+        ],
+    )
+    title = line("Intitulé", 500, required=True)
+    theme = line("Thème (axe)", 500)
+    territory = line("Territoire", 200)
+    facilitation = line("Animation", 500, description="Par exemple : ATEC – Pôle ressources Tours.")
+    visibility = SelectField(
+        "Visibilité",
+        choices=[(v.value, v.label) for v in Visibility],
+        description="Un groupe public montre à tous ses comptes-rendus validés.",
+    )
+
+
+class MembershipForm(FlaskForm):
+    person = SelectField("Personne", coerce=int, validators=[DataRequired(REQUIRED)])
+    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+
+
+class OrganisationForm(FlaskForm):
+    name = line("Nom", 200, required=True)
+    acronym = line("Sigle", 50)
+    kind = line("Type", 100, description="Par exemple : association, collectivité, organisme de sécurité sociale.")
+    territory = line("Territoire", 200)
+    missions = text("Missions", description="Qui fait quoi, où. Texte libre, en Markdown.")
+
+
+class PersonForm(FlaskForm):
+    name = line("Nom", 200, required=True)
+    email = EmailField("Adresse e-mail", validators=[Optional(), too_long(254), valid_email], filters=[strip])
+    organisation = SelectField("Structure", coerce=int, validators=[Optional()])
+    function = line("Fonction", 200)
+
+
+def organisation_choices(organisations) -> list[tuple[int, str]]:
+    return [(0, "— aucune —")] + [(o.id, o.name) for o in organisations]
+
+
+def person_choices(people) -> list[tuple[int, str]]:
+    return [(0, "— choisir —")] + [
+        (p.id, f"{p.name} ({p.organisation.name})" if p.organisation else p.name) for p in people
+    ]

@@ -1,0 +1,56 @@
+"""French formatting of dates, times, ordinals and durations (Babel, fr_FR, Europe/Paris)."""
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
+
+
+def long_date(value: date | datetime) -> str:
+    """« jeudi 27 mars 2014 »."""
+    return format_date(value, "EEEE d MMMM y")
+
+
+def short_date(value: date | datetime) -> str:
+    """« 27 mars 2014 »."""
+    return format_date(value, "d MMMM y")
+
+
+def clock(value: datetime) -> str:
+    """« 14 h », « 9 h 30 », in Paris time."""
+    local = to_user_timezone(value)
+    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+
+
+def iso_local(value: datetime) -> str:
+    """For <time datetime="…">: the Paris wall-clock time with its offset."""
+    return format_datetime(value, "yyyy-MM-dd'T'HH:mmxxx")
+
+
+def ordinal(number: int) -> str:
+    """« 1ère », « 2ème », as the annexes write them."""
+    return "1ère" if number == 1 else f"{number}ème"
+
+
+def duration(minutes: int | None) -> str:
+    """« 45 min », « 1 h », « 1 h 30 »."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
+
+
+def number(value) -> str:
+    return format_decimal(value)
+
+
+FILTERS = {
+    "long_date": long_date,
+    "short_date": short_date,
+    "clock": clock,
+    "iso_local": iso_local,
+    "ordinal": ordinal,
+    "duration": duration,
+    "number": number,
+}

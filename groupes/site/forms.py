@@ -1,0 +1,29 @@
+"""What every form shares: French messages, trimmed text, a form for a plain confirmation."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def too_long(maximum: int) -> Length:
+    return Length(max=maximum, message=f"{maximum} caractères au plus.")
+
+
+def line(label: str, maximum: int, required: bool = False, **kwargs) -> StringField:
+    """A one-line text field, trimmed, with a maximum length (and required if asked)."""
+    validators = [DataRequired(REQUIRED) if required else Optional(), too_long(maximum)]
+    return StringField(label, validators=validators, filters=[strip], **kwargs)
+
+
+def text(label: str, maximum: int = 100_000, **kwargs) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), too_long(maximum)], **kwargs)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token is checked."""
