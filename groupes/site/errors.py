@@ -10,7 +10,10 @@ MESSAGES = {
     405: ("Méthode non permise", "Cette adresse ne s'utilise pas ainsi."),
     413: ("Envoi trop volumineux", "Le fichier ou le texte envoyé dépasse la taille permise."),
     429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer."),
-    500: ("Erreur du serveur", "Une erreur est survenue de notre côté. Réessayez plus tard ; si elle persiste, prévenez l'administration."),
+    500: (
+        "Erreur du serveur",
+        "Une erreur est survenue de notre côté. Réessayez plus tard ; si elle persiste, prévenez l'administration.",
+    ),
 }  # fmt: skip
 
 
