@@ -5,6 +5,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from groupes import create_app
@@ -21,6 +22,18 @@ def instance_path(tmp_path_factory):
     return str(tmp_path_factory.mktemp("instance"))
 
 
+class RequestInItsOwnContext(FlaskClient):
+    """Each request gets a fresh application context, as in production.
+
+    Otherwise a request would reuse the test's context, and with it ``g`` and
+    the database session of earlier requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, instance_path):
     app = create_app(
@@ -31,6 +44,7 @@ def app(database_url, instance_path):
             "INSTANCE_PATH": instance_path,
         }
     )
+    app.test_client_class = RequestInItsOwnContext
     with app.app_context():
         upgrade()
     return app

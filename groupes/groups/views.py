@@ -68,6 +68,7 @@ def save_group(form: GroupForm, group: WorkingGroup) -> bool:
         return False
     form.populate_obj(group)
     group.visibility = Visibility(form.visibility.data)
+    db.session.add(group)
     try:
         db.session.commit()
     except IntegrityError:  # taken meanwhile by someone else
@@ -85,8 +86,7 @@ def create(programme_id: int):
     if not form.is_submitted():
         form.number.data = 1 + (max((g.number for g in programme.groups), default=0))
     if form.validate_on_submit():
-        group = WorkingGroup(programme=programme)
-        db.session.add(group)
+        group = WorkingGroup(programme_id=programme.id)
         if save_group(form, group):
             flash("Groupe créé.", "success")
             return redirect(url_for("groups.show", group_id=group.id))

@@ -1,0 +1,123 @@
+"""Every route × every role gets exactly the answer it should.
+
+The table below is checked against the application's URL map: a new route
+without a row makes the suite fail.
+"""
+import pytest
+
+from groupes.extensions import limiter
+from world import ROLES, build_world, csrf_token, sign_in
+
+A, O, X, M, S, F, ORG, ADM = ROLES  # anonymous, observer, outsider, member, secretary, facilitator, organiser, admin
+OK, LOGIN, DONE, NF, FORBID = "200", "login", "302", "404", "403"
+
+
+def expect(default, **by_role):
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+EVERYONE = expect(OK)
+SIGNED_IN = expect(OK, anonymous=LOGIN)
+ADMIN_ONLY = expect(NF, anonymous=LOGIN, admin=OK)
+# Pages of the private group: its members and the programme's organisers see it.
+PRIVATE_GROUP = expect(OK, anonymous=LOGIN, outsider=NF)
+# Managing the programme (or its groups): organisers and admins; the others can see it but not do this.
+MANAGE_PROGRAMME = expect(FORBID, anonymous=LOGIN, organiser=OK, admin=OK)
+MANAGE_PRIVATE_GROUP = expect(FORBID, anonymous=LOGIN, outsider=NF, organiser=OK, admin=OK)
+DIRECTORY = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
+
+
+def done(table):
+    """A POST that succeeds answers with a redirect."""
+    return {role: DONE if outcome == OK else outcome for role, outcome in table.items()}
+
+
+ROWS = [
+    # endpoint, method, url(world), form data (or a function of the world), expected answer per role
+    ("site.dashboard", "GET", lambda w: "/", None, EVERYONE),
+    ("auth.login", "GET", lambda w: "/connexion", None, expect(DONE, anonymous=OK)),
+    ("auth.login", "POST", lambda w: "/connexion", {"email": "x@test.example", "password": "faux"}, expect(DONE, anonymous=OK)),
+    ("auth.logout", "GET", lambda w: "/deconnexion", None, EVERYONE),
+    ("auth.logout", "POST", lambda w: "/deconnexion", {}, expect(DONE)),
+    ("auth.account", "GET", lambda w: "/compte", None, SIGNED_IN),
+    ("auth.account", "POST", lambda w: "/compte", {"current_password": "faux"}, SIGNED_IN),
+    ("auth.accounts_list", "GET", lambda w: "/admin/comptes", None, ADMIN_ONLY),
+    ("auth.account_create", "GET", lambda w: "/admin/comptes/nouveau", None, ADMIN_ONLY),
+    ("auth.account_create", "POST", lambda w: "/admin/comptes/nouveau", {}, ADMIN_ONLY),
+    ("auth.account_edit", "GET", lambda w: f"/admin/comptes/{w.users['member'].id}", None, ADMIN_ONLY),
+    ("auth.account_edit", "POST", lambda w: f"/admin/comptes/{w.users['member'].id}", {"active": "y"}, done(ADMIN_ONLY)),
+    ("programmes.show", "GET", lambda w: f"/programmes/{w.programme.id}", None, EVERYONE),
+    ("programmes.show", "GET", lambda w: f"/programmes/{w.other_programme.id}", None, expect(NF, anonymous=LOGIN, admin=OK)),
+    ("programmes.show", "GET", lambda w: "/programmes/999999", None, expect(NF, anonymous=LOGIN)),
+    ("programmes.create", "GET", lambda w: "/programmes/nouvelle", None, ADMIN_ONLY),
+    ("programmes.create", "POST", lambda w: "/programmes/nouvelle", {"title": "Nouvelle"}, done(ADMIN_ONLY)),
+    ("programmes.edit", "GET", lambda w: f"/programmes/{w.programme.id}/modifier", None, MANAGE_PROGRAMME),
+    ("programmes.edit", "POST", lambda w: f"/programmes/{w.programme.id}/modifier", {"title": "Renommée"}, done(MANAGE_PROGRAMME)),
+    ("programmes.edit", "GET", lambda w: f"/programmes/{w.other_programme.id}/modifier", None, expect(NF, anonymous=LOGIN, admin=OK)),
+    ("programmes.milestone", "GET", lambda w: f"/programmes/{w.programme.id}/jalons/nouveau", None, MANAGE_PROGRAMME),
+    ("programmes.milestone", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/nouveau", {"title": "COPIL", "date": "2014-05-12"}, done(MANAGE_PROGRAMME)),
+    ("programmes.milestone", "GET", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}", None, MANAGE_PROGRAMME),
+    ("programmes.milestone", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}", {"title": "COPIL", "date": "2014-05-12"}, done(MANAGE_PROGRAMME)),
+    ("programmes.milestone", "GET", lambda w: f"/programmes/{w.other_programme.id}/jalons/{w.milestone.id}", None, expect(NF, anonymous=LOGIN)),
+    ("programmes.milestone_delete", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}/supprimer", {}, done(MANAGE_PROGRAMME)),
+    ("programmes.organisers", "GET", lambda w: f"/programmes/{w.programme.id}/organisateurs", None, MANAGE_PROGRAMME),
+    ("programmes.organisers", "POST", lambda w: f"/programmes/{w.programme.id}/organisateurs", lambda w: {"person": str(w.users["member"].person_id)}, done(MANAGE_PROGRAMME)),
+    ("programmes.organiser_remove", "POST", lambda w: f"/programmes/{w.programme.id}/organisateurs/{w.second_organiser.id}/retirer", {}, done(MANAGE_PROGRAMME)),
+    ("groups.show", "GET", lambda w: f"/groupes/{w.private.id}", None, PRIVATE_GROUP),
+    ("groups.show", "GET", lambda w: f"/groupes/{w.public.id}", None, EVERYONE),
+    ("groups.show", "GET", lambda w: f"/groupes/{w.elsewhere.id}", None, expect(NF, anonymous=LOGIN, admin=OK)),
+    ("groups.create", "GET", lambda w: f"/programmes/{w.programme.id}/groupes/nouveau", None, MANAGE_PROGRAMME),
+    ("groups.create", "POST", lambda w: f"/programmes/{w.programme.id}/groupes/nouveau", {"number": "7", "title": "Nouveau", "visibility": "members"}, done(MANAGE_PROGRAMME)),
+    ("groups.edit", "GET", lambda w: f"/groupes/{w.private.id}/modifier", None, MANAGE_PRIVATE_GROUP),
+    ("groups.edit", "POST", lambda w: f"/groupes/{w.private.id}/modifier", {"number": "1", "title": "Renommé", "visibility": "members"}, done(MANAGE_PRIVATE_GROUP)),
+    ("groups.members", "GET", lambda w: f"/groupes/{w.private.id}/membres", None, MANAGE_PRIVATE_GROUP),
+    ("groups.members", "POST", lambda w: f"/groupes/{w.private.id}/membres", lambda w: {"person": str(w.users["outsider"].person_id), "role": "member"}, done(MANAGE_PRIVATE_GROUP)),
+    ("groups.member_role", "POST", lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/role", lambda w: {f"m{w.membership.id}-role": "secretary"}, done(MANAGE_PRIVATE_GROUP)),
+    ("groups.member_remove", "POST", lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/retirer", {}, done(MANAGE_PRIVATE_GROUP)),
+    # Tampered ids: another group's member through this group's address.
+    ("groups.member_remove", "POST", lambda w: f"/groupes/{w.public.id}/membres/{w.membership.id}/retirer", {}, expect(FORBID, anonymous=LOGIN, organiser=NF, admin=NF)),
+    ("meetings.show", "GET", lambda w: f"/reunions/{w.draft.id}", None, PRIVATE_GROUP),
+    ("meetings.show", "GET", lambda w: f"/reunions/{w.public_draft.id}", None, EVERYONE),
+    ("directory.organisations", "GET", lambda w: "/structures", None, DIRECTORY),
+    ("directory.organisation", "GET", lambda w: "/structures/nouvelle", None, DIRECTORY),
+    ("directory.organisation", "POST", lambda w: "/structures/nouvelle", {"name": "ARS Centre"}, done(DIRECTORY)),
+    ("directory.people", "GET", lambda w: "/personnes", None, DIRECTORY),
+    ("directory.person", "GET", lambda w: "/personnes/nouvelle", None, DIRECTORY),
+    ("directory.person", "POST", lambda w: "/personnes/nouvelle", {"name": "Nouvelle Personne", "organisation": "0"}, done(DIRECTORY)),
+]
+
+
+def test_every_route_has_a_row(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(endpoint, method) for endpoint, method, *_ in ROWS}
+    assert routes - covered == set(), "routes without a row in the permission table"
+    assert covered - routes == set(), "rows for routes that do not exist"
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        return LOGIN if response.headers["Location"].startswith("/connexion") else DONE
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", range(len(ROWS)), ids=[f"{r[0]}-{r[1]}-{i}" for i, r in enumerate(ROWS)])
+def test_each_role_gets_the_answer_it_should(app, role, row):
+    limiter.reset()
+    endpoint, method, url, data, expected = ROWS[row]
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, role)
+    target = url(world)
+    if method == "GET":
+        response = client.get(target)
+    else:
+        token = csrf_token(client, "/deconnexion" if role != "anonymous" else "/connexion")
+        fields = data(world) if callable(data) else data
+        response = client.post(target, data={**fields, "csrf_token": token})
+    assert outcome(response) == expected[role], f"{method} {target} as {role}"

@@ -1,0 +1,124 @@
+"""A small world with one person of each role, for the tests of pages and permissions."""
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from werkzeug.security import generate_password_hash
+
+from groupes.auth.models import User
+from groupes.extensions import db
+from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
+from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+from groupes.outcomes.models import Action, Decision, Finding, FindingKind
+from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser
+
+PASSWORD = "mot de passe de test"
+# Hashed once, with few iterations: the tests sign in hundreds of times.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+ROLES = ["anonymous", "observer", "outsider", "member", "secretary", "facilitator", "organiser", "admin"]
+
+
+@dataclass
+class World:
+    programme: Programme
+    other_programme: Programme
+    private: WorkingGroup  # members only: the roles below are about this group
+    public: WorkingGroup
+    elsewhere: WorkingGroup  # a members-only group of the other programme
+    validated: Meeting
+    in_review: Meeting
+    draft: Meeting
+    public_validated: Meeting
+    public_draft: Meeting
+    milestone: Milestone
+    membership: Membership  # the member's
+    second_organiser: ProgrammeOrganiser
+    users: dict[str, User]
+
+
+def meeting(group, day, status, *, text, decision, action_owner=None, title=""):
+    m = Meeting(
+        group=group,
+        starts_at=datetime(2014, 3, day, 13, 0, tzinfo=UTC),
+        ends_at=datetime(2014, 3, day, 16, 0, tzinfo=UTC),
+        title=title,
+        place="Salle du conseil",
+        status=MeetingStatus.HELD,
+    )
+    m.minutes = Minutes(status=status)
+    item = AgendaItem(meeting=m, title=f"Ordre du jour de {text}", duration_min=45, position=0)
+    m.agenda_items = [item]
+    m.minutes.sections = [
+        MinutesSection(heading=f"Section {text}", body=f"Texte du compte-rendu {text}.", position=0),
+        MinutesSection(agenda_item=item, body=f"Notes du point {text}.", position=1),
+    ]
+    m.decisions = [Decision(number=1, text=f"Décision {text}")]
+    m.actions = [Action(title=f"Action {text}", owner_person=action_owner, due=date(2014, 5, 1))]
+    m.findings = [Finding(kind=FindingKind.PISTE, text=f"Piste {text}")]
+    return m
+
+
+def build_world() -> World:
+    caf = Organisation(name="CAF du Cher", acronym="CAF")
+    people = {role: Person(name=f"{role.capitalize()} Test", email=f"{role}@test.example", organisation=caf) for role in ROLES[1:]}
+    users = {}
+    for role, person in people.items():
+        users[role] = User(person=person, is_admin=role == "admin")
+        users[role].password_hash = PASSWORD_HASH
+    programme = Programme(title="Assises de test", header="Ministère\nDirection")
+    other_programme = Programme(title="Autre démarche")
+    private = WorkingGroup(programme=programme, number=1, title="Groupe réservé", visibility=Visibility.MEMBERS)
+    public = WorkingGroup(programme=programme, number=2, title="Groupe public", visibility=Visibility.PUBLIC)
+    elsewhere = WorkingGroup(programme=other_programme, number=1, title="Groupe d'ailleurs")
+    memberships = {
+        role: Membership(group=private, person=people[role], role=Role(role))
+        for role in ("observer", "member", "secretary", "facilitator")
+    }
+    outsider = Membership(group=public, person=people["outsider"], role=Role.MEMBER)
+    organiser = ProgrammeOrganiser(programme=programme, person=people["organiser"])
+    second = ProgrammeOrganiser(programme=programme, person=Person(name="Seconde Organisatrice"))
+    milestone = Milestone(programme=programme, title="Comité de pilotage", date=date(2014, 4, 29), place="Orléans")
+    member = people["member"]
+    meetings = dict(
+        validated=meeting(private, 3, MinutesStatus.VALIDATED, text="validé", decision=True, action_owner=member),
+        in_review=meeting(private, 10, MinutesStatus.REVIEW, text="en relecture", decision=True, action_owner=member),
+        draft=meeting(private, 17, MinutesStatus.DRAFT, text="brouillon", decision=True, action_owner=member),
+        public_validated=meeting(public, 4, MinutesStatus.VALIDATED, text="public validé", decision=True),
+        public_draft=meeting(public, 11, MinutesStatus.DRAFT, text="public brouillon", decision=True),
+    )
+    for m in meetings.values():
+        m.attendances = [Attendance(person=member, status=AttendanceStatus.PRESENT)]
+    db.session.add_all([programme, other_programme, elsewhere, *users.values(), *memberships.values(), outsider, organiser, second, milestone])
+    db.session.add_all(meetings.values())
+    db.session.commit()
+    return World(
+        programme, other_programme, private, public, elsewhere, milestone=milestone, membership=memberships["member"],
+        second_organiser=second, users=users, **meetings,
+    )
+
+
+def future_meeting(group, days=7) -> Meeting:
+    m = Meeting(group=group, starts_at=datetime.now(UTC) + timedelta(days=days), title="À venir")
+    m.minutes = Minutes()
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url="/connexion") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = TOKEN.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client, role: str) -> None:
+    if role == "anonymous":
+        return
+    token = csrf_token(client)
+    response = client.post("/connexion", data={"email": f"{role}@test.example", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
