@@ -3,10 +3,11 @@
 The table below is checked against the application's URL map: a new route
 without a row makes the suite fail.
 """
+
 import pytest
+from world import ROLES, build_world, csrf_token, sign_in
 
 from groupes.extensions import limiter
-from world import ROLES, build_world, csrf_token, sign_in
 
 A, O, X, M, S, F, ORG, ADM = ROLES  # anonymous, observer, outsider, member, secretary, facilitator, organiser, admin
 OK, LOGIN, DONE, NF, FORBID = "200", "login", "302", "404", "403"
@@ -36,7 +37,13 @@ ROWS = [
     # endpoint, method, url(world), form data (or a function of the world), expected answer per role
     ("site.dashboard", "GET", lambda w: "/", None, EVERYONE),
     ("auth.login", "GET", lambda w: "/connexion", None, expect(DONE, anonymous=OK)),
-    ("auth.login", "POST", lambda w: "/connexion", {"email": "x@test.example", "password": "faux"}, expect(DONE, anonymous=OK)),
+    (
+        "auth.login",
+        "POST",
+        lambda w: "/connexion",
+        {"email": "x@test.example", "password": "faux"},
+        expect(DONE, anonymous=OK),
+    ),
     ("auth.logout", "GET", lambda w: "/deconnexion", None, EVERYONE),
     ("auth.logout", "POST", lambda w: "/deconnexion", {}, expect(DONE)),
     ("auth.account", "GET", lambda w: "/compte", None, SIGNED_IN),
@@ -45,37 +52,139 @@ ROWS = [
     ("auth.account_create", "GET", lambda w: "/admin/comptes/nouveau", None, ADMIN_ONLY),
     ("auth.account_create", "POST", lambda w: "/admin/comptes/nouveau", {}, ADMIN_ONLY),
     ("auth.account_edit", "GET", lambda w: f"/admin/comptes/{w.users['member'].id}", None, ADMIN_ONLY),
-    ("auth.account_edit", "POST", lambda w: f"/admin/comptes/{w.users['member'].id}", {"active": "y"}, done(ADMIN_ONLY)),
+    (
+        "auth.account_edit",
+        "POST",
+        lambda w: f"/admin/comptes/{w.users['member'].id}",
+        {"active": "y"},
+        done(ADMIN_ONLY),
+    ),
     ("programmes.show", "GET", lambda w: f"/programmes/{w.programme.id}", None, EVERYONE),
-    ("programmes.show", "GET", lambda w: f"/programmes/{w.other_programme.id}", None, expect(NF, anonymous=LOGIN, admin=OK)),
+    (
+        "programmes.show",
+        "GET",
+        lambda w: f"/programmes/{w.other_programme.id}",
+        None,
+        expect(NF, anonymous=LOGIN, admin=OK),
+    ),
     ("programmes.show", "GET", lambda w: "/programmes/999999", None, expect(NF, anonymous=LOGIN)),
     ("programmes.create", "GET", lambda w: "/programmes/nouvelle", None, ADMIN_ONLY),
     ("programmes.create", "POST", lambda w: "/programmes/nouvelle", {"title": "Nouvelle"}, done(ADMIN_ONLY)),
     ("programmes.edit", "GET", lambda w: f"/programmes/{w.programme.id}/modifier", None, MANAGE_PROGRAMME),
-    ("programmes.edit", "POST", lambda w: f"/programmes/{w.programme.id}/modifier", {"title": "Renommée"}, done(MANAGE_PROGRAMME)),
-    ("programmes.edit", "GET", lambda w: f"/programmes/{w.other_programme.id}/modifier", None, expect(NF, anonymous=LOGIN, admin=OK)),
+    (
+        "programmes.edit",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/modifier",
+        {"title": "Renommée"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "programmes.edit",
+        "GET",
+        lambda w: f"/programmes/{w.other_programme.id}/modifier",
+        None,
+        expect(NF, anonymous=LOGIN, admin=OK),
+    ),
     ("programmes.milestone", "GET", lambda w: f"/programmes/{w.programme.id}/jalons/nouveau", None, MANAGE_PROGRAMME),
-    ("programmes.milestone", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/nouveau", {"title": "COPIL", "date": "2014-05-12"}, done(MANAGE_PROGRAMME)),
-    ("programmes.milestone", "GET", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}", None, MANAGE_PROGRAMME),
-    ("programmes.milestone", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}", {"title": "COPIL", "date": "2014-05-12"}, done(MANAGE_PROGRAMME)),
-    ("programmes.milestone", "GET", lambda w: f"/programmes/{w.other_programme.id}/jalons/{w.milestone.id}", None, expect(NF, anonymous=LOGIN)),
-    ("programmes.milestone_delete", "POST", lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}/supprimer", {}, done(MANAGE_PROGRAMME)),
+    (
+        "programmes.milestone",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/jalons/nouveau",
+        {"title": "COPIL", "date": "2014-05-12"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "programmes.milestone",
+        "GET",
+        lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}",
+        None,
+        MANAGE_PROGRAMME,
+    ),
+    (
+        "programmes.milestone",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}",
+        {"title": "COPIL", "date": "2014-05-12"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "programmes.milestone",
+        "GET",
+        lambda w: f"/programmes/{w.other_programme.id}/jalons/{w.milestone.id}",
+        None,
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "programmes.milestone_delete",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/jalons/{w.milestone.id}/supprimer",
+        {},
+        done(MANAGE_PROGRAMME),
+    ),
     ("programmes.organisers", "GET", lambda w: f"/programmes/{w.programme.id}/organisateurs", None, MANAGE_PROGRAMME),
-    ("programmes.organisers", "POST", lambda w: f"/programmes/{w.programme.id}/organisateurs", lambda w: {"person": str(w.users["member"].person_id)}, done(MANAGE_PROGRAMME)),
-    ("programmes.organiser_remove", "POST", lambda w: f"/programmes/{w.programme.id}/organisateurs/{w.second_organiser.id}/retirer", {}, done(MANAGE_PROGRAMME)),
+    (
+        "programmes.organisers",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/organisateurs",
+        lambda w: {"person": str(w.users["member"].person_id)},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "programmes.organiser_remove",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/organisateurs/{w.second_organiser.id}/retirer",
+        {},
+        done(MANAGE_PROGRAMME),
+    ),
     ("groups.show", "GET", lambda w: f"/groupes/{w.private.id}", None, PRIVATE_GROUP),
     ("groups.show", "GET", lambda w: f"/groupes/{w.public.id}", None, EVERYONE),
     ("groups.show", "GET", lambda w: f"/groupes/{w.elsewhere.id}", None, expect(NF, anonymous=LOGIN, admin=OK)),
     ("groups.create", "GET", lambda w: f"/programmes/{w.programme.id}/groupes/nouveau", None, MANAGE_PROGRAMME),
-    ("groups.create", "POST", lambda w: f"/programmes/{w.programme.id}/groupes/nouveau", {"number": "7", "title": "Nouveau", "visibility": "members"}, done(MANAGE_PROGRAMME)),
+    (
+        "groups.create",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/groupes/nouveau",
+        {"number": "7", "title": "Nouveau", "visibility": "members"},
+        done(MANAGE_PROGRAMME),
+    ),
     ("groups.edit", "GET", lambda w: f"/groupes/{w.private.id}/modifier", None, MANAGE_PRIVATE_GROUP),
-    ("groups.edit", "POST", lambda w: f"/groupes/{w.private.id}/modifier", {"number": "1", "title": "Renommé", "visibility": "members"}, done(MANAGE_PRIVATE_GROUP)),
+    (
+        "groups.edit",
+        "POST",
+        lambda w: f"/groupes/{w.private.id}/modifier",
+        {"number": "1", "title": "Renommé", "visibility": "members"},
+        done(MANAGE_PRIVATE_GROUP),
+    ),
     ("groups.members", "GET", lambda w: f"/groupes/{w.private.id}/membres", None, MANAGE_PRIVATE_GROUP),
-    ("groups.members", "POST", lambda w: f"/groupes/{w.private.id}/membres", lambda w: {"person": str(w.users["outsider"].person_id), "role": "member"}, done(MANAGE_PRIVATE_GROUP)),
-    ("groups.member_role", "POST", lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/role", lambda w: {f"m{w.membership.id}-role": "secretary"}, done(MANAGE_PRIVATE_GROUP)),
-    ("groups.member_remove", "POST", lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/retirer", {}, done(MANAGE_PRIVATE_GROUP)),
+    (
+        "groups.members",
+        "POST",
+        lambda w: f"/groupes/{w.private.id}/membres",
+        lambda w: {"person": str(w.users["outsider"].person_id), "role": "member"},
+        done(MANAGE_PRIVATE_GROUP),
+    ),
+    (
+        "groups.member_role",
+        "POST",
+        lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/role",
+        lambda w: {f"m{w.membership.id}-role": "secretary"},
+        done(MANAGE_PRIVATE_GROUP),
+    ),
+    (
+        "groups.member_remove",
+        "POST",
+        lambda w: f"/groupes/{w.private.id}/membres/{w.membership.id}/retirer",
+        {},
+        done(MANAGE_PRIVATE_GROUP),
+    ),
     # Tampered ids: another group's member through this group's address.
-    ("groups.member_remove", "POST", lambda w: f"/groupes/{w.public.id}/membres/{w.membership.id}/retirer", {}, expect(FORBID, anonymous=LOGIN, organiser=NF, admin=NF)),
+    (
+        "groups.member_remove",
+        "POST",
+        lambda w: f"/groupes/{w.public.id}/membres/{w.membership.id}/retirer",
+        {},
+        expect(FORBID, anonymous=LOGIN, organiser=NF, admin=NF),
+    ),
     ("meetings.show", "GET", lambda w: f"/reunions/{w.draft.id}", None, PRIVATE_GROUP),
     ("meetings.show", "GET", lambda w: f"/reunions/{w.public_draft.id}", None, EVERYONE),
     ("directory.organisations", "GET", lambda w: "/structures", None, DIRECTORY),
@@ -83,7 +192,13 @@ ROWS = [
     ("directory.organisation", "POST", lambda w: "/structures/nouvelle", {"name": "ARS Centre"}, done(DIRECTORY)),
     ("directory.people", "GET", lambda w: "/personnes", None, DIRECTORY),
     ("directory.person", "GET", lambda w: "/personnes/nouvelle", None, DIRECTORY),
-    ("directory.person", "POST", lambda w: "/personnes/nouvelle", {"name": "Nouvelle Personne", "organisation": "0"}, done(DIRECTORY)),
+    (
+        "directory.person",
+        "POST",
+        lambda w: "/personnes/nouvelle",
+        {"name": "Nouvelle Personne", "organisation": "0"},
+        done(DIRECTORY),
+    ),
 ]
 
 

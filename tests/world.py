@@ -1,4 +1,5 @@
 """A small world with one person of each role, for the tests of pages and permissions."""
+
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -61,7 +62,10 @@ def meeting(group, day, status, *, text, decision, action_owner=None, title=""):
 
 def build_world() -> World:
     caf = Organisation(name="CAF du Cher", acronym="CAF")
-    people = {role: Person(name=f"{role.capitalize()} Test", email=f"{role}@test.example", organisation=caf) for role in ROLES[1:]}
+    people = {
+        role: Person(name=f"{role.capitalize()} Test", email=f"{role}@test.example", organisation=caf)
+        for role in ROLES[1:]
+    }
     users = {}
     for role, person in people.items():
         users[role] = User(person=person, is_admin=role == "admin")
@@ -89,12 +93,32 @@ def build_world() -> World:
     )
     for m in meetings.values():
         m.attendances = [Attendance(person=member, status=AttendanceStatus.PRESENT)]
-    db.session.add_all([programme, other_programme, elsewhere, *users.values(), *memberships.values(), outsider, organiser, second, milestone])
+    db.session.add_all(
+        [
+            programme,
+            other_programme,
+            elsewhere,
+            *users.values(),
+            *memberships.values(),
+            outsider,
+            organiser,
+            second,
+            milestone,
+        ]
+    )
     db.session.add_all(meetings.values())
     db.session.commit()
     return World(
-        programme, other_programme, private, public, elsewhere, milestone=milestone, membership=memberships["member"],
-        second_organiser=second, users=users, **meetings,
+        programme,
+        other_programme,
+        private,
+        public,
+        elsewhere,
+        milestone=milestone,
+        membership=memberships["member"],
+        second_organiser=second,
+        users=users,
+        **meetings,
     )
 
 
@@ -120,5 +144,7 @@ def sign_in(client, role: str) -> None:
     if role == "anonymous":
         return
     token = csrf_token(client)
-    response = client.post("/connexion", data={"email": f"{role}@test.example", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/connexion", data={"email": f"{role}@test.example", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)

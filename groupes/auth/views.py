@@ -14,6 +14,7 @@ from groupes.auth.permissions import require
 from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
 from groupes.groups.models import Person
+from groupes.site.forms import choices
 
 blueprint = Blueprint("auth", __name__)
 
@@ -73,9 +74,10 @@ def account():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("Mot de passe actuel incorrect.")
         else:
-            current_user.set_password(form.new_password.data)
+            user = current_user._get_current_object()
+            user.set_password(form.new_password.data)
             db.session.commit()
-            login_user(current_user)  # the session follows the new password
+            login_user(user)  # this session follows the new password; the others end
             flash("Mot de passe changé.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
@@ -100,7 +102,7 @@ def account_create():
     people = db.session.scalars(
         sa.select(Person).where(Person.email.is_not(None), ~Person.user.has()).order_by(Person.name)
     ).all()
-    form.person.choices = [(0, "— aucune —")] + [(p.id, f"{p.name} <{p.email}>") for p in people]
+    form.person.choices = choices([(0, "— aucune —")] + [(p.id, f"{p.name} <{p.email}>") for p in people])
     if form.validate_on_submit():
         try:
             user = accounts.create_account(

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from groupes.auth.forms import valid_email
 from groupes.groups.models import Role, Visibility
-from groupes.site.forms import REQUIRED, line, strip, text, too_long
+from groupes.site.forms import REQUIRED, choices, line, strip, text, too_long
 
 
 class GroupForm(FlaskForm):
@@ -21,18 +21,18 @@ class GroupForm(FlaskForm):
     facilitation = line("Animation", 500, description="Par exemple : ATEC – Pôle ressources Tours.")
     visibility = SelectField(
         "Visibilité",
-        choices=[(v.value, v.label) for v in Visibility],
+        choices=choices((v.value, v.label) for v in Visibility),
         description="Un groupe public montre à tous ses comptes-rendus validés.",
     )
 
 
 class MembershipForm(FlaskForm):
     person = SelectField("Personne", coerce=int, validators=[DataRequired(REQUIRED)])
-    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Rôle", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 
 
 class OrganisationForm(FlaskForm):
@@ -51,10 +51,11 @@ class PersonForm(FlaskForm):
 
 
 def organisation_choices(organisations) -> list[tuple[int, str]]:
-    return [(0, "— aucune —")] + [(o.id, o.name) for o in organisations]
+    return choices([(0, "— aucune —")] + [(o.id, o.name) for o in organisations])
 
 
 def person_choices(people) -> list[tuple[int, str]]:
-    return [(0, "— choisir —")] + [
-        (p.id, f"{p.name} ({p.organisation.name})" if p.organisation else p.name) for p in people
-    ]
+    return choices(
+        [(0, "— choisir —")]
+        + [(p.id, f"{p.name} ({p.organisation.name})" if p.organisation else p.name) for p in people]
+    )

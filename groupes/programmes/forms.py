@@ -17,7 +17,7 @@ class ProgrammeForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
-    date = DateField("Date", validators=[InputRequired("Indiquez une date valide (jj/mm/aaaa).")])
+    date = DateField("Date", validators=[InputRequired("Indiquez une date.")])
     place = line("Lieu", 500)
 
 

@@ -1,7 +1,7 @@
 """What every form shares: French messages, trimmed text, a form for a plain confirmation."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 REQUIRED = "Ce champ est obligatoire."
@@ -23,6 +23,11 @@ def line(label: str, maximum: int, required: bool = False, **kwargs) -> StringFi
 
 def text(label: str, maximum: int = 100_000, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), too_long(maximum)], **kwargs)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options of a select field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ConfirmForm(FlaskForm):

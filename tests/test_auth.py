@@ -1,0 +1,198 @@
+"""Signing in and out, the login limit, one's password, the administration of accounts."""
+
+import pytest
+import sqlalchemy as sa
+from world import PASSWORD, build_world, csrf_token, sign_in
+
+from groupes.auth.models import User
+from groupes.extensions import db, limiter
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    limiter.reset()
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def post_login(client, email, password, next_url=None):
+    url = "/connexion" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+def test_signing_in_leads_back_to_the_page_asked_for(app, world):
+    client = app.test_client()
+    asked = client.get(f"/groupes/{world.private.id}")
+    assert asked.status_code == 302 and asked.headers["Location"] == f"/connexion?next=/groupes/{world.private.id}"
+    response = post_login(client, "MEMBER@test.example", PASSWORD, f"/groupes/{world.private.id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/groupes/{world.private.id}"
+    assert client.get(f"/groupes/{world.private.id}").status_code == 200
+    assert db.session.get(User, world.users["member"].id).last_login_at is not None
+
+
+@pytest.mark.parametrize("target", ["https://ailleurs.example/", "//ailleurs.example/", "javascript:alert(1)"])
+def test_signing_in_never_sends_elsewhere(app, world, target):
+    response = post_login(app.test_client(), "member@test.example", PASSWORD, target)
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "email, password",
+    [("member@test.example", "mauvais mot de passe"), ("personne@test.example", PASSWORD)],
+)
+def test_a_wrong_address_or_password_gets_one_french_message(app, world, email, password):
+    response = post_login(app.test_client(), email, password)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Adresse e-mail ou mot de passe incorrect." in html
+    assert f'value="{email}"' in html  # the address typed is kept
+
+
+def test_a_deactivated_account_cannot_sign_in_and_is_signed_out(app, world):
+    client = app.test_client()
+    sign_in(client, "member")
+    user = db.session.get(User, world.users["member"].id)
+    user.active = False
+    db.session.commit()
+    assert client.get("/compte").status_code == 302  # the running session ends
+    response = post_login(app.test_client(), "member@test.example", PASSWORD)
+    assert "Adresse e-mail ou mot de passe incorrect." in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_limited(app, world):
+    client = app.test_client()
+    for _ in range(5):
+        assert post_login(client, "member@test.example", "essai").status_code == 200
+    refused = post_login(client, "member@test.example", PASSWORD)
+    assert refused.status_code == 429
+    assert "Trop de tentatives" in refused.get_data(as_text=True)
+    # Other accounts from elsewhere are not locked out by these attempts.
+    other = app.test_client()
+    assert post_login(other, "observer@test.example", PASSWORD).status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_limit(app, world):
+    for _ in range(8):
+        client = app.test_client()
+        assert post_login(client, "member@test.example", PASSWORD).status_code == 302
+
+
+def test_signing_out_needs_a_post_with_its_token(app, world):
+    client = app.test_client()
+    sign_in(client, "member")
+    assert client.get("/deconnexion").status_code == 200
+    assert client.get("/compte").status_code == 200
+    without_token = client.post("/deconnexion")
+    assert without_token.status_code == 400
+    assert client.get("/compte").status_code == 200
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/deconnexion")})
+    assert client.get("/compte").status_code == 302
+
+
+def test_changing_ones_password_signs_out_other_sessions(app, world):
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, "member")
+    sign_in(elsewhere, "member")
+    token = csrf_token(here, "/compte")
+    response = here.post(
+        "/compte",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "un tout nouveau secret",
+            "confirmation": "un tout nouveau secret",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    assert here.get("/compte").status_code == 200
+    assert elsewhere.get("/compte").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, world.users["member"].id).check_password("un tout nouveau secret")
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        (
+            {
+                "current_password": "faux",
+                "new_password": "un tout nouveau secret",
+                "confirmation": "un tout nouveau secret",
+            },
+            "Mot de passe actuel incorrect.",
+        ),
+        ({"current_password": PASSWORD, "new_password": "court", "confirmation": "court"}, "Au moins 12 caractères."),
+        (
+            {"current_password": PASSWORD, "new_password": "un tout nouveau secret", "confirmation": "autre chose"},
+            "Les deux saisies diffèrent.",
+        ),
+    ],
+)
+def test_a_bad_password_change_changes_nothing(app, world, fields, message):
+    client = app.test_client()
+    sign_in(client, "member")
+    response = client.post("/compte", data={**fields, "csrf_token": csrf_token(client, "/compte")})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, world.users["member"].id).check_password(PASSWORD)
+
+
+def admin_client(app):
+    client = app.test_client()
+    sign_in(client, "admin")
+    return client, csrf_token(client, "/deconnexion")
+
+
+def test_an_admin_creates_an_account_for_a_new_person(app, world):
+    client, token = admin_client(app)
+    response = client.post(
+        "/admin/comptes/nouveau",
+        data={
+            "person": "0",
+            "name": "Nadia Kaci",
+            "email": "nadia@test.example",
+            "password": "mot de passe initial",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    newcomer = app.test_client()
+    assert post_login(newcomer, "nadia@test.example", "mot de passe initial").status_code == 302
+
+
+def test_an_account_form_with_nobody_chosen_is_shown_again(app, world, count):
+    client, token = admin_client(app)
+    before = count(User)
+    response = client.post(
+        "/admin/comptes/nouveau",
+        data={"person": "0", "name": "Sans adresse", "password": "mot de passe initial", "csrf_token": token},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choisissez une personne" in html and 'value="Sans adresse"' in html
+    assert count(User) == before
+
+
+def test_an_admin_deactivates_resets_and_grants(app, world):
+    client, token = admin_client(app)
+    member = world.users["member"]
+    response = client.post(
+        f"/admin/comptes/{member.id}",
+        data={"is_admin": "y", "new_password": "remis à zéro par admin", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, member.id)
+    assert not user.active and user.is_admin and user.check_password("remis à zéro par admin")
+
+
+def test_an_admin_cannot_lock_themselves_out(app, world):
+    client, token = admin_client(app)
+    admin = world.users["admin"]
+    response = client.post(f"/admin/comptes/{admin.id}", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert "Vous ne pouvez ni désactiver votre propre compte" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(User.active).where(User.id == admin.id))

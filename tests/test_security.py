@@ -1,0 +1,189 @@
+"""Security defaults: headers, CSRF, Markdown that cannot run anything."""
+
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+from world import build_world, csrf_token, sign_in
+
+from groupes.extensions import db
+from groupes.groups.models import WorkingGroup
+from groupes.minutes.models import MinutesSection
+from groupes.site.text import render_markdown
+
+
+@pytest.mark.parametrize("url", ["/", "/connexion", "/page-inexistante", "/static/css/site.css"])
+def test_every_response_carries_the_security_headers(app, url):
+    response = app.test_client().get(url)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_of_a_signed_in_person_are_not_cached(app):
+    build_world()
+    client = app.test_client()
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    sign_in(client, "member")
+    assert client.get("/").headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(app):
+    build_world()
+    client = app.test_client()
+    sign_in(client, "member")
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_pages_have_no_inline_script_or_style(app):
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, "admin")
+    for url in [
+        "/",
+        f"/programmes/{world.programme.id}",
+        f"/groupes/{world.private.id}",
+        f"/reunions/{world.validated.id}",
+        "/structures",
+    ]:
+        html = client.get(url).get_data(as_text=True)
+        assert "<script" not in html and "style=" not in html and "<style" not in html
+        assert '<html lang="fr">' in html and 'href="#contenu"' in html and '<main id="contenu"' in html
+
+
+def test_a_form_without_its_token_is_refused_and_the_text_kept(app, count):
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, "admin")
+    response = client.post(
+        f"/groupes/{world.private.id}/modifier",
+        data={"number": "1", "title": "Un titre longuement tapé", "visibility": "members"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Formulaire expiré" in html and "Rien n'a été enregistré" in html
+    assert "Un titre longuement tapé" in html and 'name="csrf_token"' in html
+    assert (
+        db.session.scalar(sa.select(WorkingGroup.title).where(WorkingGroup.id == world.private.id)) == "Groupe réservé"
+    )
+
+
+def test_a_login_without_its_token_does_not_echo_the_password(app):
+    build_world()
+    response = app.test_client().post(
+        "/connexion", data={"email": "member@test.example", "password": "secret-à-ne-pas-montrer"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "secret-à-ne-pas-montrer" not in html and "member@test.example" in html
+
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '<img src="x" onerror="alert(1)">',
+    "[cliquez](javascript:alert(1))",
+    '<a href="javascript:alert(1)">lien</a>',
+    '<iframe src="https://example.org"></iframe>',
+    '<p style="position:fixed">x</p>',
+    '<div onclick="alert(1)">x</div>',
+    "![image](https://traceur.example/pixel.png)",
+    "[data](data:text/html;base64,PHNjcmlwdD4=)",
+]
+
+
+class ActiveContent(HTMLParser):
+    """Collects what a browser would act on: elements, attributes, link targets."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "img", "object", "embed", "style", "form", "input"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag}[{name}]")
+            if name in ("href", "src") and not (value or "").startswith(
+                ("https:", "http:", "mailto:", "tel:", "#", "/")
+            ):
+                self.found.append(f"{tag}[{name}={value}]")
+
+
+def active_content(html: str) -> list[str]:
+    parser = ActiveContent()
+    parser.feed(html)
+    return parser.found
+
+
+@pytest.mark.parametrize("source", HOSTILE)
+def test_hostile_markdown_is_inert(source):
+    html = str(render_markdown(source))
+    assert active_content(html) == [], html
+
+
+def test_ordinary_markdown_renders():
+    html = str(
+        render_markdown(
+            "Un **constat** partagé :\n\n- premier point\n- [le site](https://www.example.org)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n# Titre"
+        )
+    )
+    assert "<strong>constat</strong>" in html and "<li>premier point</li>" in html
+    assert '<a href="https://www.example.org" rel="noopener noreferrer nofollow">le site</a>' in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert "<h3>Titre</h3>" in html  # never a second <h1> on the page
+
+
+def test_hostile_minutes_stay_inert_on_the_meeting_page(app):
+    world = build_world()
+    section = db.session.scalar(
+        sa.select(MinutesSection).where(MinutesSection.minutes_id == world.validated.minutes.id)
+    )
+    section.body = "<script>alert('x')</script> et [lien](javascript:alert(1))"
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, "member")
+    html = client.get(f"/reunions/{world.validated.id}").get_data(as_text=True)
+    minutes = html[html.index('id="compte-rendu"') :]
+    assert active_content(minutes) == []
+    assert "&lt;script&gt;alert" in minutes  # shown as text
+
+
+def test_error_pages_are_french_and_show_no_trace(app):
+    response = app.test_client().get("/rien-ici")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Page introuvable" in html and "Traceback" not in html
+
+
+def test_a_server_error_shows_a_french_page(app, monkeypatch):
+    from groupes.site import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(views, "render_template", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = app.test_client().get("/")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Erreur du serveur" in html and "panne simulée" not in html
+
+
+def test_csrf_token_is_required_by_every_form(app):
+    build_world()
+    client = app.test_client()
+    sign_in(client, "admin")
+    for url in [
+        "/programmes/nouvelle",
+        "/structures/nouvelle",
+        "/personnes/nouvelle",
+        "/admin/comptes/nouveau",
+        "/compte",
+    ]:
+        assert client.post(url, data={"title": "x", "name": "x"}).status_code == 400, url
+        assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code in (200, 302), url
