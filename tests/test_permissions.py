@@ -9,7 +9,6 @@ from world import ROLES, build_world, csrf_token, sign_in
 
 from groupes.extensions import limiter
 
-A, O, X, M, S, F, ORG, ADM = ROLES  # anonymous, observer, outsider, member, secretary, facilitator, organiser, admin
 OK, LOGIN, DONE, NF, FORBID = "200", "login", "302", "404", "403"
 
 
