@@ -144,14 +144,11 @@ def refuse() -> NoReturn:
 def require(action: str, obj=None) -> None:
     """Stop the request unless the current user may do ``action`` on ``obj``.
 
-    Anonymous visitors are sent to sign in. A signed-in user who may see the
-    object but not do this gets 403; otherwise the refusal reveals nothing.
+    Edit pages and forms answer 404 too to those who may only read: an
+    address of something one may not change is, for them, no page at all.
     """
-    if may(action, obj):
-        return
-    if viewer().signed_in and action != "view" and obj is not None and may("view", obj):
-        abort(403)
-    refuse()
+    if not may(action, obj):
+        refuse()
 
 
 def load_or_refuse(query: sa.Select):
