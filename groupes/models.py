@@ -2,7 +2,13 @@
 
 from groupes.auth.models import User
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
-from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+from groupes.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+)
 from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry

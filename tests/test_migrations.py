@@ -33,6 +33,6 @@ def test_constraints_have_stable_names():
     unique = {c["name"] for c in inspector.get_unique_constraints("working_groups")}
     assert "uq_working_groups_programme_id_number" in unique
     foreign = {c["name"] for c in inspector.get_foreign_keys("meetings")}
-    assert foreign == {"fk_meetings_group_id_working_groups"}
+    assert foreign == {"fk_meetings_group_id_working_groups", "fk_meetings_series_id_meeting_series"}
     checks = {c["name"] for c in inspector.get_check_constraints("meetings")}
     assert {"ck_meetings_ends_after_start", "ck_meetings_status"} <= checks

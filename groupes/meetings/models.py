@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from groupes.dbtypes import UTCDateTime, enum_column_type
+from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
 from groupes.extensions import db
 from groupes.groups.models import Person, WorkingGroup
 
@@ -44,6 +44,30 @@ class AttendanceStatus(enum.StrEnum):
         }[self.value]
 
 
+class AgendaItemKind(enum.StrEnum):
+    """Most items are topics; two standing items fill themselves in."""
+
+    TOPIC = "topic"
+    PREVIOUS_MINUTES = "previous_minutes"  # links to the previous meeting's minutes
+    ACTIONS_REVIEW = "actions_review"  # lists the group's open actions, live
+
+
+class MeetingSeries(db.Model):
+    """Meetings planned together on a rhythm; each stays an ordinary meeting."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)
+    # The rhythm in words: « le 2e jeudi de chaque mois, 9 h 30 – 12 h 30 ».
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="series", order_by="(Meeting.starts_at, Meeting.id)"
+    )
+
+
 class Meeting(db.Model):
     __tablename__ = "meetings"
 
@@ -57,8 +81,12 @@ class Meeting(db.Model):
     status: Mapped[MeetingStatus] = mapped_column(
         enum_column_type(MeetingStatus, "status"), default=MeetingStatus.PLANNED
     )
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
+    )
 
     group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
+    series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting",
         order_by="AgendaItem.position",
@@ -104,6 +132,7 @@ class AgendaItem(db.Model):
     title: Mapped[str] = mapped_column(sa.String(500))
     duration_min: Mapped[int | None]
     presenter: Mapped[str | None] = mapped_column(sa.String(200))
+    kind: Mapped[AgendaItemKind] = mapped_column(enum_column_type(AgendaItemKind, "kind"), default=AgendaItemKind.TOPIC)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     parent: Mapped[Optional["AgendaItem"]] = relationship(back_populates="children", remote_side=[id])
@@ -127,6 +156,9 @@ class Attendance(db.Model):
     # Who stood in for the person, as written on the sign-in sheet.
     represented_by: Mapped[str | None] = mapped_column(sa.String(200))
     signed: Mapped[bool] = mapped_column(default=False)
+    # Noted at the door: a late arrival, an early departure.
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     person: Mapped[Person] = relationship()
