@@ -36,3 +36,40 @@ def test_constraints_have_stable_names():
     assert foreign == {"fk_meetings_group_id_working_groups", "fk_meetings_series_id_meeting_series"}
     checks = {c["name"] for c in inspector.get_check_constraints("meetings")}
     assert {"ck_meetings_ends_after_start", "ck_meetings_status"} <= checks
+
+
+ROWS_AT_0001 = [
+    "INSERT INTO programmes (id, title, header, description, created_at) VALUES (1, 'P', '', '', '2014-01-01 00:00:00')",
+    "INSERT INTO organisations (id, name, acronym, kind, territory, missions) VALUES (1, 'CAF du Cher', '', '', '', '')",
+    "INSERT INTO persons (id, name, function, organisation_id) VALUES (1, 'Karim Benali', '', 1)",
+    "INSERT INTO working_groups (id, programme_id, number, title, theme, territory, facilitation, visibility) VALUES (1, 1, 1, 'G', '', '', '', 'members')",
+    "INSERT INTO memberships (id, group_id, person_id, role) VALUES (1, 1, 1, 'member')",
+    "INSERT INTO meetings (id, group_id, starts_at, title, place, status) VALUES (1, 1, '2014-03-27 13:00:00', '', '', 'held')",
+    "INSERT INTO agenda_items (id, meeting_id, parent_id, position, title) VALUES (1, 1, NULL, 0, 'Point')",
+    "INSERT INTO agenda_items (id, meeting_id, parent_id, position, title) VALUES (2, 1, 1, 1, 'Sous-point')",
+    "INSERT INTO attendances (id, meeting_id, person_id, status, signed) VALUES (1, 1, 1, 'present', false)",
+    "INSERT INTO minutes (id, meeting_id, status, revision) VALUES (1, 1, 'validated', 1)",
+    "INSERT INTO minutes_sections (id, minutes_id, agenda_item_id, position, heading, body, version) VALUES (1, 1, 1, 0, '', 'Notes', 1)",
+    "INSERT INTO decisions (id, meeting_id, number, text) VALUES (1, 1, 1, 'Décision')",
+]
+
+
+def test_upgrading_keeps_every_row():
+    """On SQLite, altering a table copies it: the copy must not cascade deletes into its children."""
+    db.session.remove()
+    downgrade(revision="base")
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        for statement in ROWS_AT_0001:
+            connection.execute(sa.text(statement))
+    upgrade()
+    tables = ["programmes", "persons", "memberships", "meetings", "agenda_items", "attendances", "minutes", "minutes_sections", "decisions"]
+    with db.engine.connect() as connection:
+        counts = {t: connection.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in tables}
+        kinds = connection.execute(sa.text("SELECT DISTINCT kind FROM agenda_items")).scalars().all()
+    assert counts == {**dict.fromkeys(tables, 1), "agenda_items": 2}
+    assert kinds == ["topic"]
+    if db.engine.dialect.name == "postgresql":  # rows were given explicit ids
+        with db.engine.begin() as connection:
+            for table in tables:
+                connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"))
