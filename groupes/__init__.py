@@ -66,6 +66,8 @@ def register_web(app: Flask) -> None:
     from groupes.auth.views import blueprint as auth
     from groupes.groups.directory import blueprint as directory
     from groupes.groups.views import blueprint as groups
+    from groupes.meetings.agenda_views import blueprint as agenda
+    from groupes.meetings.attendance_views import blueprint as attendance
     from groupes.meetings.views import blueprint as meetings
     from groupes.programmes.views import blueprint as programmes
     from groupes.site.errors import register_errors
@@ -74,7 +76,7 @@ def register_web(app: Flask) -> None:
     from groupes.site.text import render_markdown
     from groupes.site.views import blueprint as site
 
-    for blueprint in (site, auth, programmes, groups, meetings, directory):
+    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, directory):
         app.register_blueprint(blueprint)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(FILTERS, markdown=render_markdown)

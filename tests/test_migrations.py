@@ -63,7 +63,17 @@ def test_upgrading_keeps_every_row():
         for statement in ROWS_AT_0001:
             connection.execute(sa.text(statement))
     upgrade()
-    tables = ["programmes", "persons", "memberships", "meetings", "agenda_items", "attendances", "minutes", "minutes_sections", "decisions"]
+    tables = [
+        "programmes",
+        "persons",
+        "memberships",
+        "meetings",
+        "agenda_items",
+        "attendances",
+        "minutes",
+        "minutes_sections",
+        "decisions",
+    ]
     with db.engine.connect() as connection:
         counts = {t: connection.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in tables}
         kinds = connection.execute(sa.text("SELECT DISTINCT kind FROM agenda_items")).scalars().all()

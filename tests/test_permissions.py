@@ -26,6 +26,10 @@ PRIVATE_GROUP = expect(OK, anonymous=LOGIN, outsider=NF)
 MANAGE_PROGRAMME = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 MANAGE_PRIVATE_GROUP = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 DIRECTORY = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
+# Changing the private group's meetings: its facilitators and secretaries, organisers, admins.
+EDIT_PRIVATE = expect(NF, anonymous=LOGIN, secretary=OK, facilitator=OK, organiser=OK, admin=OK)
+SLOT = {"day": "2014-06-12", "start": "10:00", "end": "12:30", "title": "Sous-titre", "place": "Salle"}
+SERIES = {**SLOT, "rhythm": "monthly", "nth": "2", "weekday": "3", "count": "3", "interval": "1"}
 
 
 def done(table):
@@ -187,6 +191,115 @@ ROWS = [
     ),
     ("meetings.show", "GET", lambda w: f"/reunions/{w.draft.id}", None, PRIVATE_GROUP),
     ("meetings.show", "GET", lambda w: f"/reunions/{w.public_draft.id}", None, EVERYONE),
+    ("meetings.create", "GET", lambda w: f"/groupes/{w.private.id}/reunions/nouvelle", None, EDIT_PRIVATE),
+    ("meetings.create", "POST", lambda w: f"/groupes/{w.private.id}/reunions/nouvelle", SLOT, done(EDIT_PRIVATE)),
+    (
+        "meetings.create",
+        "GET",
+        lambda w: f"/groupes/{w.elsewhere.id}/reunions/nouvelle",
+        None,
+        expect(NF, anonymous=LOGIN, admin=OK),
+    ),
+    ("meetings.create_series", "GET", lambda w: f"/groupes/{w.private.id}/reunions/serie", None, EDIT_PRIVATE),
+    ("meetings.create_series", "POST", lambda w: f"/groupes/{w.private.id}/reunions/serie", SERIES, done(EDIT_PRIVATE)),
+    ("meetings.edit", "GET", lambda w: f"/reunions/{w.validated.id}/modifier", None, EDIT_PRIVATE),
+    ("meetings.edit", "POST", lambda w: f"/reunions/{w.validated.id}/modifier", SLOT, done(EDIT_PRIVATE)),
+    (
+        "meetings.edit",
+        "GET",
+        lambda w: f"/reunions/{w.public_draft.id}/modifier",
+        None,
+        expect(NF, anonymous=LOGIN, organiser=OK, admin=OK),
+    ),
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.validated.id}/annuler", {}, done(EDIT_PRIVATE)),
+    ("meetings.restore", "POST", lambda w: f"/reunions/{w.validated.id}/retablir", {}, done(EDIT_PRIVATE)),
+    ("agenda.edit", "GET", lambda w: f"/reunions/{w.validated.id}/ordre-du-jour", None, EDIT_PRIVATE),
+    (
+        "agenda.edit",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour",
+        {"title": "Nouveau point", "duration": "20", "parent": "0"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "agenda.item",
+        "GET",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}",
+        None,
+        EDIT_PRIVATE,
+    ),
+    (
+        "agenda.item",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}",
+        {"title": "Renommé", "parent": "0"},
+        done(EDIT_PRIVATE),
+    ),
+    # Tampered ids: an item of another meeting through this meeting's address.
+    (
+        "agenda.item",
+        "GET",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.draft.agenda_items[0].id}",
+        None,
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "agenda.move",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}/deplacer",
+        {"direction": "down"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "agenda.delete",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}/supprimer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "agenda.copy_previous",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/reprendre",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    ("attendance.sheet", "GET", lambda w: f"/reunions/{w.validated.id}/presences", None, EDIT_PRIVATE),
+    (
+        "attendance.sheet",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/presences",
+        {"name": "Invitée Externe", "organisation": "ARS Centre"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "attendance.mark",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/presences/{w.validated.attendances[0].id}",
+        lambda w: {f"a{w.validated.attendances[0].id}-status": "excused"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "attendance.mark",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/presences/{w.draft.attendances[0].id}",
+        lambda w: {f"a{w.draft.attendances[0].id}-status": "excused"},
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "attendance.invite",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/presences/inviter-les-membres",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "attendance.drop",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/presences/{w.validated.attendances[0].id}/retirer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
     ("directory.organisations", "GET", lambda w: "/structures", None, DIRECTORY),
     ("directory.organisation", "GET", lambda w: "/structures/nouvelle", None, DIRECTORY),
     ("directory.organisation", "POST", lambda w: "/structures/nouvelle", {"name": "ARS Centre"}, done(DIRECTORY)),

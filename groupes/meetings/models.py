@@ -63,6 +63,7 @@ class MeetingSeries(db.Model):
     description: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    group: Mapped[WorkingGroup] = relationship()
     meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="series", order_by="(Meeting.starts_at, Meeting.id)"
     )
@@ -81,9 +82,7 @@ class Meeting(db.Model):
     status: Mapped[MeetingStatus] = mapped_column(
         enum_column_type(MeetingStatus, "status"), default=MeetingStatus.PLANNED
     )
-    series_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
-    )
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")

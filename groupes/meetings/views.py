@@ -1,39 +1,68 @@
-"""The meeting page: agenda, attendance, minutes, decisions, actions, findings."""
-
-from collections import Counter
+"""The meeting page, and planning: new meeting, series, edit, cancel."""
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.permissions import load_or_refuse, may, require
-from groupes.groups.models import Person, WorkingGroup
-from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting
+from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.meetings.attendance import counts
+from groupes.meetings.forms import MeetingForm, SeriesForm
+from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
+from groupes.meetings.planning import (
+    PARIS,
+    PlanningError,
+    Rhythm,
+    Slot,
+    cancel_meeting,
+    paris_time,
+    plan_meeting,
+    plan_series,
+    previous_meeting,
+    restore_meeting,
+    update_meeting,
+)
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
 from groupes.minutes.models import Minutes
-from groupes.outcomes.models import Action, FindingKind
+from groupes.outcomes.models import Action, ActionStatus, FindingKind
+from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("meetings", __name__)
 
 
 def load_meeting(meeting_id: int) -> Meeting:
+    """A meeting with everything its pages show, in a fixed number of queries."""
+    group_meetings = joinedload(Meeting.group).selectinload(WorkingGroup.meetings)
     return load_or_refuse(
         sa.select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
             joinedload(Meeting.group).joinedload(WorkingGroup.programme),
-            joinedload(Meeting.group).selectinload(WorkingGroup.meetings),
+            joinedload(Meeting.group).selectinload(WorkingGroup.memberships).joinedload(Membership.person),
+            group_meetings.joinedload(Meeting.minutes),
+            group_meetings.selectinload(Meeting.actions).options(
+                joinedload(Action.owner_person), joinedload(Action.owner_organisation)
+            ),
+            joinedload(Meeting.series),
             selectinload(Meeting.agenda_items).joinedload(AgendaItem.parent),
             selectinload(Meeting.attendances).joinedload(Attendance.person).joinedload(Person.organisation),
             joinedload(Meeting.minutes).selectinload(Minutes.sections),
             selectinload(Meeting.decisions),
-            selectinload(Meeting.actions).options(
-                joinedload(Action.owner_person), joinedload(Action.owner_organisation)
-            ),
             selectinload(Meeting.findings),
         )
     )
+
+
+def open_actions_before(meeting: Meeting) -> list[Action]:
+    """The group's actions still open, born in earlier meetings the viewer may read."""
+    return [
+        action
+        for earlier in meeting.group.meetings
+        if (earlier.starts_at, earlier.id) < (meeting.starts_at, meeting.id) and may("read_minutes", earlier)
+        for action in earlier.actions
+        if action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    ]
 
 
 @blueprint.route("/reunions/<int:meeting_id>")
@@ -42,13 +71,7 @@ def show(meeting_id: int):
     require("view", meeting)
     schedule = agenda_schedule(meeting)
     minutes = meeting.minutes
-    notes = {s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None}
-    attendance = {status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus}
-    organisations = Counter(
-        (a.person.organisation.name if a.person.organisation else "Sans structure")
-        for a in meeting.attendances
-        if a.status == AttendanceStatus.PRESENT
-    )
+    by_status, by_organisation = counts(meeting)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -56,10 +79,129 @@ def show(meeting_id: int):
         number=meeting_numbers(meeting.group.meetings).get(meeting.id),
         schedule=schedule,
         planned=planned_minutes(schedule),
+        previous=previous_meeting(meeting),
+        followed_actions=open_actions_before(meeting),
         read_minutes=may("read_minutes", meeting),
         see_attendance=may("see_attendance", meeting),
-        attendance=attendance,
-        organisations=sorted(organisations.items()),
-        notes=notes,
+        attendance={status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus},
+        organisations=by_organisation,
+        notes={s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None},
         findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
+        can_edit=may("edit", meeting),
     )
+
+
+def slot_from(form: MeetingForm) -> Slot:
+    return Slot(form.day.data, form.start.data, form.end.data, form.title.data or "", form.place.data or "")
+
+
+def show_planning_error(form, error: PlanningError) -> None:
+    getattr(form, error.field, form.day).errors.append(str(error))
+
+
+@blueprint.route("/groupes/<int:group_id>/reunions/nouvelle", methods=["GET", "POST"])
+def create(group_id: int):
+    group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
+    require("edit", group)
+    form = MeetingForm()
+    del form.scope
+    if form.validate_on_submit():
+        try:
+            meeting = plan_meeting(group, slot_from(form))
+        except PlanningError as error:
+            show_planning_error(form, error)
+        else:
+            flash("Réunion créée, les membres du groupe y sont invités.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/form.html",
+        form=form,
+        group=group,
+        title="Nouvelle réunion",
+        cancel=url_for("groups.show", group_id=group.id),
+    )
+
+
+@blueprint.route("/groupes/<int:group_id>/reunions/serie", methods=["GET", "POST"])
+def create_series(group_id: int):
+    group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
+    require("edit", group)
+    form = SeriesForm()
+    del form.scope
+    if form.validate_on_submit():
+        rhythm = Rhythm(
+            kind=form.rhythm.data,
+            interval=form.interval.data or 1,
+            nth=form.nth.data,
+            weekday=form.weekday.data,
+            until=form.until.data,
+            count=form.count.data,
+        )
+        try:
+            meetings = plan_series(group, slot_from(form), rhythm)
+        except PlanningError as error:
+            show_planning_error(form, error)
+        else:
+            flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
+            return redirect(url_for("groups.show", group_id=group.id))
+    return render_template(
+        "meetings/series_form.html", form=form, group=group, cancel=url_for("groups.show", group_id=group.id)
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/modifier", methods=["GET", "POST"])
+def edit(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    form = MeetingForm()
+    if meeting.series is None:
+        del form.scope
+    if not form.is_submitted():
+        local = meeting.starts_at.astimezone(PARIS)
+        form.day.data, form.start.data = local.date(), local.time()
+        form.end.data = paris_time(meeting.ends_at)
+        form.title.data, form.place.data = meeting.title, meeting.place
+    if form.validate_on_submit():
+        scope = form.scope.data if meeting.series is not None else "this"
+        try:
+            update_meeting(meeting, slot_from(form), scope)
+        except PlanningError as error:
+            show_planning_error(form, error)
+        else:
+            flash("Réunion enregistrée.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/form.html",
+        form=form,
+        group=meeting.group,
+        meeting=meeting,
+        title="Modifier la réunion",
+        cancel=url_for("meetings.show", meeting_id=meeting.id),
+        cancel_form=ConfirmForm(),
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/annuler", methods=["POST"])
+def cancel(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        scope = "following" if request.form.get("scope") == "following" else "this"
+        cancelled = cancel_meeting(meeting, scope)
+        flash(f"{cancelled} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/retablir", methods=["POST"])
+def restore(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    if ConfirmForm().validate_on_submit() and meeting.status == MeetingStatus.CANCELLED:
+        try:
+            restore_meeting(meeting)
+        except PlanningError as error:
+            flash(str(error), "error")
+        else:
+            flash("Réunion rétablie.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -1,8 +1,10 @@
 """French formatting of dates, times, ordinals and durations (Babel, fr_FR, Europe/Paris)."""
 
+import re
 from datetime import date, datetime
 
 from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
+from markupsafe import Markup, escape
 
 
 def long_date(value: date | datetime) -> str:
@@ -41,6 +43,23 @@ def duration(minutes: int | None) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
 
 
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def with_links(text: str) -> Markup:
+    """Plain text whose web addresses become links (a place that is a video link)."""
+    parts, last = [], 0
+    for match in URL.finditer(text or ""):
+        url = match.group(0).rstrip(".,;)")
+        parts += [
+            escape(text[last : match.start()]),
+            Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url),
+        ]
+        last = match.start() + len(url)
+    parts.append(escape((text or "")[last:]))
+    return Markup("").join(parts)
+
+
 def number(value) -> str:
     return format_decimal(value)
 
@@ -53,4 +72,5 @@ FILTERS = {
     "ordinal": ordinal,
     "duration": duration,
     "number": number,
+    "with_links": with_links,
 }

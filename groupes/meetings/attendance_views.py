@@ -1,0 +1,160 @@
+"""Taking attendance at the door: one screen, one tap per person, usable on a phone."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+
+from groupes.auth.permissions import require
+from groupes.extensions import db
+from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
+from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record, remove
+from groupes.meetings.forms import AttendanceForm, GuestForm
+from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
+from groupes.meetings.planning import paris_time
+from groupes.meetings.views import load_meeting
+from groupes.site.forms import ConfirmForm
+
+blueprint = Blueprint("attendance", __name__)
+
+
+def editable_meeting(meeting_id: int) -> Meeting:
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    return meeting
+
+
+def attendance_of(meeting: Meeting, attendance_id: int) -> Attendance:
+    """A row of this meeting's list: an id from another meeting is refused."""
+    row = next((a for a in meeting.attendances if a.id == attendance_id), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+def row_form(attendance: Attendance, formdata=None) -> AttendanceForm:
+    form = AttendanceForm(formdata=formdata, prefix=f"a{attendance.id}")
+    if formdata is None:
+        form.status.data = attendance.status.value
+        form.represented_by.data = attendance.represented_by
+        form.arrived_at.data = paris_time(attendance.arrived_at)
+        form.left_at.data = paris_time(attendance.left_at)
+    return form
+
+
+def suggestions(meeting: Meeting) -> tuple[list[str], list[str]]:
+    """Names of the programme's people and of all organisations, for the guest form."""
+    people = db.session.scalars(
+        sa.select(Person.name)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .where(WorkingGroup.programme_id == meeting.group.programme_id)
+        .distinct()
+        .order_by(Person.name)
+    ).all()
+    organisations = db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)).all()
+    return people, organisations
+
+
+def sorted_rows(meeting: Meeting) -> list[Attendance]:
+    return sorted(meeting.attendances, key=lambda a: a.person.name.lower())
+
+
+def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, AttendanceForm] | None = None):
+    forms = forms or {}
+    by_status, by_organisation = counts(meeting)
+    people, organisations = suggestions(meeting)
+    return render_template(
+        "meetings/attendance.html",
+        meeting=meeting,
+        group=meeting.group,
+        rows=sorted_rows(meeting),
+        forms={a.id: forms.get(a.id) or row_form(a) for a in meeting.attendances},
+        by_status=by_status,
+        by_organisation=by_organisation,
+        guest_form=guest_form,
+        people=people,
+        organisations=organisations,
+        action_form=ConfirmForm(),
+        statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/presences", methods=["GET", "POST"])
+def sheet(meeting_id: int):
+    """The list; a POST here adds a guest."""
+    meeting = editable_meeting(meeting_id)
+    guest_form = GuestForm()
+    if guest_form.validate_on_submit():
+        try:
+            attendance = add_guest(
+                meeting,
+                name=guest_form.name.data,
+                organisation=guest_form.organisation.data or "",
+                email=guest_form.email.data or None,
+            )
+        except AttendanceError as error:
+            db.session.rollback()
+            getattr(guest_form, error.field).errors.append(str(error))
+        else:
+            flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
+            return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
+    return render_sheet(meeting, guest_form)
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>", methods=["POST"])
+def mark(meeting_id: int, attendance_id: int):
+    meeting = editable_meeting(meeting_id)
+    attendance = attendance_of(meeting, attendance_id)
+    form = row_form(attendance, request.form)
+    if form.validate_on_submit():
+        try:
+            record(
+                attendance,
+                status=form.status.data,
+                represented_by=form.represented_by.data,
+                arrived_at=form.arrived_at.data,
+                left_at=form.left_at.data,
+            )
+        except AttendanceError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+    if wants_json():
+        by_status, by_organisation = counts(meeting)
+        return jsonify(
+            ok=not form.errors,
+            row=render_template(
+                "meetings/_attendance_row.html",
+                attendance=attendance,
+                form=form,
+                meeting=meeting,
+                statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
+            ),
+            counts=render_template(
+                "meetings/_attendance_counts.html", by_status=by_status, by_organisation=by_organisation
+            ),
+        ), (200 if not form.errors else 422)
+    if form.errors:
+        return render_sheet(meeting, GuestForm(formdata=None), {attendance.id: form})
+    return redirect(url_for("attendance.sheet", meeting_id=meeting.id) + f"#presence-{attendance.id}")
+
+
+@blueprint.route("/reunions/<int:meeting_id>/presences/inviter-les-membres", methods=["POST"])
+def invite(meeting_id: int):
+    meeting = editable_meeting(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        flash(f"{invite_members(meeting)} membre(s) ajouté(s) à la liste.", "success")
+    return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>/retirer", methods=["POST"])
+def drop(meeting_id: int, attendance_id: int):
+    meeting = editable_meeting(meeting_id)
+    attendance = attendance_of(meeting, attendance_id)
+    if ConfirmForm().validate_on_submit():
+        name = attendance.person.name
+        remove(attendance)
+        flash(f"{name} retiré·e de la liste.", "success")
+    return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
