@@ -1,0 +1,229 @@
+"""Attendance at the door: statuses in one tap, guests, representation, arrival and departure."""
+
+import json
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+from world import build_world, csrf_token, sign_in
+
+from groupes.extensions import db
+from groupes.groups.models import Organisation, Person
+from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record
+from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
+from groupes.meetings.planning import PARIS, Slot, plan_meeting
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.fixture
+def meeting(world):
+    return plan_meeting(world.private, Slot(date(2014, 6, 12), time(10), time(12)))
+
+
+def row(meeting, name) -> Attendance:
+    return next(a for a in meeting.attendances if a.person.name == name)
+
+
+def test_marking_each_status_and_counting(meeting):
+    record(row(meeting, "Member Test"), status="present")
+    record(row(meeting, "Secretary Test"), status="excused")
+    record(row(meeting, "Facilitator Test"), status="represented", represented_by="Ana Diaz")
+    by_status, by_organisation = counts(meeting)
+    assert by_status[AttendanceStatus.PRESENT] == 1 and by_status[AttendanceStatus.EXCUSED] == 1
+    assert by_status[AttendanceStatus.REPRESENTED] == 1 and by_status[AttendanceStatus.INVITED] == 0
+    assert by_organisation == [("CAF du Cher", 1)]
+    assert row(meeting, "Facilitator Test").represented_by == "Ana Diaz"
+
+
+def test_representation_needs_a_name_and_goes_with_another_status(meeting):
+    attendance = row(meeting, "Member Test")
+    with pytest.raises(AttendanceError, match="Indiquez qui représente la personne."):
+        record(attendance, status="represented", represented_by="")
+    db.session.rollback()
+    record(attendance, status="represented", represented_by="Ana Diaz")
+    record(attendance, status="present", represented_by="Ana Diaz")
+    assert attendance.represented_by is None
+
+
+def test_late_arrival_and_early_departure(meeting):
+    attendance = row(meeting, "Member Test")
+    record(attendance, status="present", arrived_at=time(10, 40), left_at=time(11, 30))
+    assert attendance.arrived_at.astimezone(PARIS).strftime("%H:%M") == "10:40"
+    with pytest.raises(AttendanceError, match="Le départ doit venir après l'arrivée."):
+        record(attendance, status="present", arrived_at=time(11), left_at=time(10))
+    db.session.rollback()
+    record(db.session.get(Attendance, attendance.id), status="excused", arrived_at=time(10, 40))
+    assert db.session.get(Attendance, attendance.id).arrived_at is None
+
+
+def test_guests_reuse_known_people_and_organisations(world, meeting, count):
+    people, organisations = count(Person), count(Organisation)
+    guest = add_guest(meeting, name="Observer Test", organisation="CAF du Cher", email=None)
+    assert guest.person_id == world.users["observer"].person_id
+    newcomer = add_guest(meeting, name="Léa Martin", organisation="ARS Centre", email="lea@test.example")
+    assert newcomer.person.organisation.name == "ARS Centre"
+    assert count(Person) == people + 1 and count(Organisation) == organisations + 1
+
+
+def test_the_same_guest_twice_is_refused(meeting, count):
+    add_guest(meeting, name="Léa Martin", organisation="ARS Centre", email=None)
+    before = count(Attendance)
+    with pytest.raises(AttendanceError, match="Léa Martin figure déjà sur la liste de cette réunion."):
+        add_guest(meeting, name="Léa Martin", organisation="ARS Centre", email=None)
+    db.session.rollback()
+    assert count(Attendance) == before
+
+
+def test_members_added_later_can_be_invited(world, meeting):
+    from groupes.groups.models import Membership, Role
+
+    db.session.add(Membership(group=world.private, person=Person(name="Nouvelle Membre"), role=Role.MEMBER))
+    db.session.commit()
+    assert invite_members(meeting) == 1
+    assert invite_members(meeting) == 0
+
+
+def door(app):
+    client = app.test_client()
+    sign_in(client, "secretary")
+    return client
+
+
+def test_one_tap_without_javascript(app, meeting):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    token = csrf_token(client, f"/reunions/{meeting.id}/presences")
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}",
+        data={f"a{attendance.id}-status": "present", "csrf_token": token},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#presence-{attendance.id}")
+    db.session.expire_all()
+    assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.PRESENT
+    html = client.get(f"/reunions/{meeting.id}/presences").get_data(as_text=True)
+    assert 'value="present" class="status-button" aria-pressed="true"' in html
+    assert "Présent·e : 1" in html
+
+
+def test_one_tap_with_javascript_gets_the_new_row_and_counts(app, meeting):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    token = csrf_token(client, f"/reunions/{meeting.id}/presences")
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}",
+        data={f"a{attendance.id}-status": "excused", "csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
+    result = json.loads(response.get_data(as_text=True))
+    assert response.status_code == 200 and result["ok"]
+    assert 'value="excused" class="status-button" aria-pressed="true"' in result["row"]
+    assert "Excusé·e : 1" in result["counts"]
+
+
+def test_a_representation_without_a_name_is_shown_again(app, meeting):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    token = csrf_token(client, f"/reunions/{meeting.id}/presences")
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}",
+        data={f"a{attendance.id}-status": "represented", f"a{attendance.id}-arrived_at": "10:30", "csrf_token": token},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Indiquez qui représente la personne." in html
+    db.session.expire_all()
+    assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.INVITED
+
+
+@pytest.mark.parametrize("status", ["late", "", "invited'; DROP TABLE attendances;--"])
+def test_an_unknown_status_changes_nothing(app, meeting, status):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    token = csrf_token(client, f"/reunions/{meeting.id}/presences")
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}",
+        data={f"a{attendance.id}-status": status, "csrf_token": token},
+    )
+    assert response.status_code == 200 and "N&#39;est pas un choix valide." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.INVITED
+
+
+def test_adding_a_guest_twice_through_the_form(app, meeting, count):
+    client = door(app)
+    url = f"/reunions/{meeting.id}/presences"
+    data = {"name": "Léa Martin", "organisation": "ARS Centre"}
+    assert client.post(url, data={**data, "csrf_token": csrf_token(client, url)}).status_code == 302
+    before = count(Attendance)
+    response = client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Léa Martin figure déjà sur la liste de cette réunion." in html
+    assert 'value="Léa Martin"' in html and count(Attendance) == before
+
+
+def test_the_sheet_suggests_known_people_and_organisations(app, meeting):
+    html = door(app).get(f"/reunions/{meeting.id}/presences").get_data(as_text=True)
+    assert 'list="personnes-connues"' in html and '<option value="Outsider Test">' in html
+    assert '<option value="CAF du Cher">' in html
+    assert '<script src="/static/js/attendance.js" defer></script>' in html
+
+
+def test_meeting_forms_keep_the_text_and_explain(app, world, count):
+    client = door(app)
+    url = f"/groupes/{world.private.id}/reunions/nouvelle"
+    before = count(Meeting)
+    response = client.post(
+        url,
+        data={
+            "day": "2014-06-12",
+            "start": "12:00",
+            "end": "10:00",
+            "title": "Sous-titre gardé",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert (
+        response.status_code == 200
+        and "La fin doit venir après le début." in html
+        and 'value="Sous-titre gardé"' in html
+    )
+    response = client.post(url, data={"day": "12 juin", "start": "10:00", "csrf_token": csrf_token(client, url)})
+    assert "N&#39;est pas une date valide." in response.get_data(as_text=True)
+    series = f"/groupes/{world.private.id}/reunions/serie"
+    response = client.post(
+        series,
+        data={
+            "day": "2014-09-01",
+            "start": "10:00",
+            "rhythm": "weekly",
+            "interval": "1",
+            "nth": "2",
+            "weekday": "3",
+            "title": "Série gardée",
+            "csrf_token": csrf_token(client, series),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert "Indiquez une date de fin ou un nombre de réunions." in html and 'value="Série gardée"' in html
+    response = client.post(
+        series,
+        data={
+            "day": "2014-09-01",
+            "start": "10:00",
+            "rhythm": "weekly",
+            "interval": "1",
+            "nth": "2",
+            "weekday": "3",
+            "until": "2030-01-01",
+            "csrf_token": csrf_token(client, series),
+        },
+    )
+    assert "Une série compte au plus 60 réunions" in response.get_data(as_text=True)
+    assert count(Meeting) == before
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.title == "Série gardée")) == 0
+    )
