@@ -188,7 +188,8 @@ def test_a_third_level_through_the_form_is_refused_with_a_message(app, meeting, 
 
 
 def test_moves_from_the_editor_buttons(app, meeting):
-    a, b = add(meeting, "A"), add(meeting, "B")
+    add(meeting, "A")
+    b = add(meeting, "B")
     client = editor(app)
     token = csrf_token(client, f"/reunions/{meeting.id}/ordre-du-jour")
     client.post(
