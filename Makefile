@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app groupes
 # Debian packages the application needs at run time, and those the tests add.
 RUN_DEBS := python3-venv
-TEST_DEBS := $(RUN_DEBS)
+TEST_DEBS := $(RUN_DEBS) chromium
 
 .PHONY: run test lint install clean-venv
 

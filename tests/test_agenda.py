@@ -149,7 +149,10 @@ def editor(app, role="secretary"):
 def test_the_editor_warns_when_the_agenda_overruns(app, meeting):
     add(meeting, "Long débat", 120)
     html = editor(app).get(f"/reunions/{meeting.id}/ordre-du-jour").get_data(as_text=True)
-    assert "Durée prévue : 2 h 25 pour une réunion de 2 h : <strong>l'ordre du jour dépasse de 25 min</strong>" in html
+    assert (
+        "Durée prévue : 2\u00a0h\u00a025 pour une réunion de 2\u00a0h : <strong>l'ordre du jour dépasse de 25\u00a0min</strong>"
+        in html
+    )
 
 
 @pytest.mark.parametrize(

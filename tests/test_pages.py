@@ -24,8 +24,8 @@ def page(app, role, url) -> str:
 def test_the_meeting_page_reads_like_the_annex(app, world):
     html = page(app, "member", f"/reunions/{world.validated.id}")
     assert "<h1>1ère réunion : lundi 3 mars 2014</h1>" in html
-    assert "Ordre du jour de validé" in html and "45 min" in html
-    assert '<time datetime="2014-03-03T14:00+01:00">14 h</time>' in html  # 13:00 UTC is 14 h in Paris
+    assert "Ordre du jour de validé" in html and "45\u00a0min" in html
+    assert '<time datetime="2014-03-03T14:00+01:00">14\u00a0h</time>' in html  # 13:00 UTC is 14 h in Paris
     assert "Texte du compte-rendu validé." in html and "Notes du point validé." in html
     assert "Relevé de décisions" in html and "Décision validé" in html
     assert "Pistes de travail" in html and "Piste validé" in html
@@ -107,4 +107,4 @@ def test_the_programme_page_shows_header_milestones_and_groups(app, world):
 
 def test_french_formatting():
     assert [ordinal(n) for n in (1, 2, 3, 11)] == ["1ère", "2ème", "3ème", "11ème"]
-    assert [duration(m) for m in (None, 45, 60, 90)] == ["", "45 min", "1 h", "1 h 30"]
+    assert [duration(m) for m in (None, 45, 60, 90)] == ["", "45\u00a0min", "1\u00a0h", "1\u00a0h\u00a030"]

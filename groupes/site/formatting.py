@@ -17,10 +17,13 @@ def short_date(value: date | datetime) -> str:
     return format_date(value, "d MMMM y")
 
 
+NBSP = "\u00a0"  # French typography: « 9 h 30 » never breaks across lines
+
+
 def clock(value: datetime) -> str:
     """« 14 h », « 9 h 30 », in Paris time."""
     local = to_user_timezone(value)
-    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    return f"{local.hour}{NBSP}h" if local.minute == 0 else f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
 
 def iso_local(value: datetime) -> str:
@@ -39,8 +42,8 @@ def duration(minutes: int | None) -> str:
         return ""
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
+        return f"{rest}{NBSP}min"
+    return f"{hours}{NBSP}h" if not rest else f"{hours}{NBSP}h{NBSP}{rest:02d}"
 
 
 URL = re.compile(r"https?://[^\s<>\"']+")

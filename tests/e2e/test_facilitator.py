@@ -1,0 +1,88 @@
+"""The facilitator's journey in a real browser: plan a series, build an agenda, take attendance on a phone."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from world import PASSWORD, build_world
+
+
+def sign_in(page, base, email):
+    page.goto(f"{base}/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+
+
+def test_plan_a_series_build_the_agenda_and_take_attendance(live_server, new_page):
+    world = build_world()
+    page = new_page()
+    sign_in(page, live_server, "secretary@test.example")
+
+    # A monthly series: the second Thursday, three meetings.
+    page.goto(f"{live_server}/groupes/{world.private.id}")
+    page.get_by_role("link", name="Planifier une série").click()
+    page.get_by_label("Date").fill("2014-09-01")
+    page.get_by_label("Début").fill("09:30")
+    page.get_by_label("Fin", exact=True).fill("12:00")
+    page.get_by_label("le Nième jour de chaque mois").check()
+    page.get_by_label("Le …").select_option("2")
+    page.get_by_label("Jour", exact=True).select_option("3")
+    page.get_by_label("Ou nombre de réunions").fill("3")
+    page.get_by_label("Lieu ou lien de visioconférence").fill("Salle du conseil")
+    screenshot(page, "series-form")
+    page.get_by_role("button", name="Planifier la série").click()
+    expect(page.get_by_text("3 réunions planifiées (le 2e jeudi de chaque mois, 09:30–12:00).")).to_be_visible()
+    for label in [
+        "4ème réunion : jeudi 11 septembre 2014",
+        "5ème réunion : jeudi 9 octobre 2014",
+        "6ème réunion : jeudi 13 novembre 2014",
+    ]:
+        expect(page.get_by_role("link", name=label)).to_be_visible()
+    screenshot(page, "group-with-series")
+
+    # The agenda of the first one: two standing items, then ours, nested and reordered.
+    page.get_by_role("link", name="4ème réunion : jeudi 11 septembre 2014").click()
+    page.get_by_role("link", name="Préparer l'ordre du jour").click()
+    for title, minutes, parent in [
+        ("Tour de table", "30", None),
+        ("Institutions", "20", "Tour de table"),
+        ("Calendrier", "10", None),
+    ]:
+        page.get_by_label("Intitulé").fill(title)
+        page.get_by_label("Durée (minutes)").fill(minutes)
+        page.get_by_label("Placer sous").select_option(label=parent or "— premier niveau —")
+        page.get_by_role("button", name="Ajouter le point").click()
+        expect(page.get_by_text("Point ajouté.")).to_be_visible()
+    page.get_by_role("button", name="Monter : « Calendrier »").click()
+    items = page.locator("#ordre-du-jour + ol > li > .item-line strong")
+    expect(items).to_have_text(
+        ["Validation du compte-rendu de la réunion précédente", "Suivi des actions", "Calendrier", "Tour de table"]
+    )
+    expect(page.locator(".agenda-editor .agenda-editor strong")).to_have_text(["Institutions"])
+    expect(page.locator("#total")).to_contain_text(
+        "Durée prévue : 1\u00a0h\u00a005 pour une réunion de 2\u00a0h\u00a030"
+    )
+    screenshot(page, "agenda-editor")
+
+    # At the door, on a phone: one tap per person, saved without reloading the page.
+    meeting_url = re.sub(r"/ordre-du-jour.*$", "", page.url)
+    phone = new_page(390, 844)
+    sign_in(phone, live_server, "secretary@test.example")
+    phone.goto(f"{meeting_url}/presences")
+    member = phone.locator(".attendance-row", has_text="Member Test")
+    member.get_by_role("button", name="Présent·e").click()
+    expect(
+        phone.locator(".attendance-row", has_text="Member Test").get_by_role("button", name="Présent·e")
+    ).to_have_attribute("aria-pressed", "true")
+    phone.locator(".attendance-row", has_text="Facilitator Test").get_by_role("button", name="Excusé·e").click()
+    expect(phone.locator("#attendance-counts")).to_contain_text("Présent·e : 1")
+    expect(phone.locator("#attendance-counts")).to_contain_text("Excusé·e : 1")
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    screenshot(phone, "attendance-phone")
+    phone.reload()
+    expect(
+        phone.locator(".attendance-row", has_text="Facilitator Test").get_by_role("button", name="Excusé·e")
+    ).to_have_attribute("aria-pressed", "true")
