@@ -3,9 +3,9 @@
 import re
 
 from playwright.sync_api import expect
+from world import PASSWORD, build_world
 
 from tests.e2e.conftest import screenshot
-from world import PASSWORD, build_world
 
 
 def sign_in(page, base, email):
