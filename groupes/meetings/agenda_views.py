@@ -1,8 +1,7 @@
 """The agenda editor of a meeting."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from groupes.auth.permissions import require
 from groupes.extensions import db
 from groupes.meetings.agenda import (
     MOVES,
@@ -17,24 +16,19 @@ from groupes.meetings.forms import AgendaItemForm
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.meetings.planning import previous_meeting
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
-from groupes.meetings.views import load_meeting
+from groupes.meetings.views import load_editable_meeting, pick, show_error
 from groupes.site.forms import ConfirmForm, choices
 
 blueprint = Blueprint("agenda", __name__)
 
 
-def editable_meeting(meeting_id: int) -> Meeting:
-    meeting = load_meeting(meeting_id)
-    require("edit", meeting)
-    return meeting
-
-
-def item_of(meeting: Meeting, item_id: int) -> AgendaItem:
-    """An item of this meeting: an id from another meeting's agenda is refused."""
-    item = next((i for i in meeting.agenda_items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
+def item_fields(form: AgendaItemForm) -> dict:
+    return {
+        "title": form.title.data,
+        "duration": form.duration.data,
+        "presenter": form.presenter.data,
+        "parent_id": form.parent.data or None,
+    }
 
 
 def prepare(form: AgendaItemForm, meeting: Meeting, item: AgendaItem | None = None) -> AgendaItemForm:
@@ -67,20 +61,14 @@ def render_editor(meeting: Meeting, form: AgendaItemForm, status: int = 200):
 
 @blueprint.route("/reunions/<int:meeting_id>/ordre-du-jour", methods=["GET", "POST"])
 def edit(meeting_id: int):
-    meeting = editable_meeting(meeting_id)
+    meeting = load_editable_meeting(meeting_id)
     form = prepare(AgendaItemForm(), meeting)
     if form.validate_on_submit():
         try:
-            add_item(
-                meeting,
-                title=form.title.data,
-                duration=form.duration.data,
-                presenter=form.presenter.data,
-                parent_id=form.parent.data or None,
-            )
+            add_item(meeting, **item_fields(form))
         except AgendaError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(str(error))
+            show_error(form, error)
         else:
             flash("Point ajouté.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id) + "#ordre-du-jour")
@@ -89,24 +77,18 @@ def edit(meeting_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/ordre-du-jour/<int:item_id>", methods=["GET", "POST"])
 def item(meeting_id: int, item_id: int):
-    meeting = editable_meeting(meeting_id)
-    agenda_item = item_of(meeting, item_id)
+    meeting = load_editable_meeting(meeting_id)
+    agenda_item = pick(meeting.agenda_items, item_id)
     form = prepare(AgendaItemForm(obj=agenda_item), meeting, agenda_item)
     if not form.is_submitted():
         form.duration.data = agenda_item.duration_min
         form.parent.data = agenda_item.parent_id or 0
     if form.validate_on_submit():
         try:
-            update_item(
-                agenda_item,
-                title=form.title.data,
-                duration=form.duration.data,
-                presenter=form.presenter.data,
-                parent_id=form.parent.data or None,
-            )
+            update_item(agenda_item, **item_fields(form))
         except AgendaError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(str(error))
+            show_error(form, error)
         else:
             flash("Point enregistré.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id))
@@ -116,10 +98,10 @@ def item(meeting_id: int, item_id: int):
 
 def agenda_action(meeting_id: int, item_id: int | None, change, success: str):
     """Run a change from a button of the editor and come back to it."""
-    meeting = editable_meeting(meeting_id)
+    meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         try:
-            result = change(meeting, item_of(meeting, item_id) if item_id else None)
+            result = change(meeting, pick(meeting.agenda_items, item_id) if item_id else None)
         except AgendaError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -1,33 +1,18 @@
 """Taking attendance at the door: one screen, one tap per person, usable on a phone."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from groupes.auth.permissions import require
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record, remove
 from groupes.meetings.forms import AttendanceForm, GuestForm
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
-from groupes.meetings.views import load_meeting
+from groupes.meetings.views import load_editable_meeting, pick, show_error
 from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("attendance", __name__)
-
-
-def editable_meeting(meeting_id: int) -> Meeting:
-    meeting = load_meeting(meeting_id)
-    require("edit", meeting)
-    return meeting
-
-
-def attendance_of(meeting: Meeting, attendance_id: int) -> Attendance:
-    """A row of this meeting's list: an id from another meeting is refused."""
-    row = next((a for a in meeting.attendances if a.id == attendance_id), None)
-    if row is None:
-        abort(404)
-    return row
 
 
 def row_form(attendance: Attendance, formdata=None) -> AttendanceForm:
@@ -81,7 +66,7 @@ def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, Atten
 @blueprint.route("/reunions/<int:meeting_id>/presences", methods=["GET", "POST"])
 def sheet(meeting_id: int):
     """The list; a POST here adds a guest."""
-    meeting = editable_meeting(meeting_id)
+    meeting = load_editable_meeting(meeting_id)
     guest_form = GuestForm()
     if guest_form.validate_on_submit():
         try:
@@ -93,7 +78,7 @@ def sheet(meeting_id: int):
             )
         except AttendanceError as error:
             db.session.rollback()
-            getattr(guest_form, error.field).errors.append(str(error))
+            show_error(guest_form, error)
         else:
             flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
             return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
@@ -106,8 +91,8 @@ def wants_json() -> bool:
 
 @blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>", methods=["POST"])
 def mark(meeting_id: int, attendance_id: int):
-    meeting = editable_meeting(meeting_id)
-    attendance = attendance_of(meeting, attendance_id)
+    meeting = load_editable_meeting(meeting_id)
+    attendance = pick(meeting.attendances, attendance_id)
     form = row_form(attendance, request.form)
     if form.validate_on_submit():
         try:
@@ -120,7 +105,7 @@ def mark(meeting_id: int, attendance_id: int):
             )
         except AttendanceError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(str(error))
+            show_error(form, error)
     if wants_json():
         by_status, by_organisation = counts(meeting)
         return jsonify(
@@ -143,7 +128,7 @@ def mark(meeting_id: int, attendance_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/presences/inviter-les-membres", methods=["POST"])
 def invite(meeting_id: int):
-    meeting = editable_meeting(meeting_id)
+    meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         flash(f"{invite_members(meeting)} membre(s) ajouté(s) à la liste.", "success")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
@@ -151,8 +136,8 @@ def invite(meeting_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>/retirer", methods=["POST"])
 def drop(meeting_id: int, attendance_id: int):
-    meeting = editable_meeting(meeting_id)
-    attendance = attendance_of(meeting, attendance_id)
+    meeting = load_editable_meeting(meeting_id)
+    attendance = pick(meeting.attendances, attendance_id)
     if ConfirmForm().validate_on_submit():
         name = attendance.person.name
         remove(attendance)

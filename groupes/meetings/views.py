@@ -1,7 +1,7 @@
 """The meeting page, and planning: new meeting, series, edit, cancel."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.permissions import load_or_refuse, may, require
@@ -54,6 +54,26 @@ def load_meeting(meeting_id: int) -> Meeting:
     )
 
 
+def load_editable_meeting(meeting_id: int) -> Meeting:
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    return meeting
+
+
+def pick(rows, row_id: int):
+    """The row of this meeting with that id: an id taken from another meeting is refused."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+def show_error(form, error: PlanningError) -> None:
+    """Put a domain error next to the field it concerns."""
+    field = getattr(form, error.field, None) or next(f for f in form if f.type != "CSRFTokenField")
+    field.errors.append(str(error))
+
+
 def open_actions_before(meeting: Meeting) -> list[Action]:
     """The group's actions still open, born in earlier meetings the viewer may read."""
     return [
@@ -95,10 +115,6 @@ def slot_from(form: MeetingForm) -> Slot:
     return Slot(form.day.data, form.start.data, form.end.data, form.title.data or "", form.place.data or "")
 
 
-def show_planning_error(form, error: PlanningError) -> None:
-    getattr(form, error.field, form.day).errors.append(str(error))
-
-
 @blueprint.route("/groupes/<int:group_id>/reunions/nouvelle", methods=["GET", "POST"])
 def create(group_id: int):
     group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
@@ -109,7 +125,7 @@ def create(group_id: int):
         try:
             meeting = plan_meeting(group, slot_from(form))
         except PlanningError as error:
-            show_planning_error(form, error)
+            show_error(form, error)
         else:
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -140,7 +156,7 @@ def create_series(group_id: int):
         try:
             meetings = plan_series(group, slot_from(form), rhythm)
         except PlanningError as error:
-            show_planning_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
             return redirect(url_for("groups.show", group_id=group.id))
@@ -151,8 +167,7 @@ def create_series(group_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/modifier", methods=["GET", "POST"])
 def edit(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    require("edit", meeting)
+    meeting = load_editable_meeting(meeting_id)
     form = MeetingForm()
     if meeting.series is None:
         del form.scope
@@ -166,7 +181,7 @@ def edit(meeting_id: int):
         try:
             update_meeting(meeting, slot_from(form), scope)
         except PlanningError as error:
-            show_planning_error(form, error)
+            show_error(form, error)
         else:
             flash("Réunion enregistrée.", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -183,8 +198,7 @@ def edit(meeting_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/annuler", methods=["POST"])
 def cancel(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    require("edit", meeting)
+    meeting = load_editable_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         scope = "following" if request.form.get("scope") == "following" else "this"
@@ -195,8 +209,7 @@ def cancel(meeting_id: int):
 
 @blueprint.route("/reunions/<int:meeting_id>/retablir", methods=["POST"])
 def restore(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    require("edit", meeting)
+    meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit() and meeting.status == MeetingStatus.CANCELLED:
         try:
             restore_meeting(meeting)
