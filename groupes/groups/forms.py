@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from groupes.auth.forms import valid_email
 from groupes.groups.models import Role, Visibility
-from groupes.site.forms import REQUIRED, choices, line, strip, text, too_long
+from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
 
 
 class GroupForm(FlaskForm):
@@ -27,7 +27,7 @@ class GroupForm(FlaskForm):
 
 
 class MembershipForm(FlaskForm):
-    person = SelectField("Personne", coerce=int, validators=[DataRequired(REQUIRED)])
+    person = SelectField("Personne", coerce=optional_id, validators=[DataRequired(REQUIRED)])
     role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 
 
@@ -56,6 +56,6 @@ def organisation_choices(organisations) -> list[tuple[int, str]]:
 
 def person_choices(people) -> list[tuple[int, str]]:
     return choices(
-        [(0, "— choisir —")]
+        [("", "— choisir —")]
         + [(p.id, f"{p.name} ({p.organisation.name})" if p.organisation else p.name) for p in people]
     )

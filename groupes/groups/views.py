@@ -120,9 +120,7 @@ def members(group_id: int):
         flash("Membre ajouté.", "success")
         return redirect(url_for("groups.members", group_id=group.id))
     role_forms = {m.id: RoleForm(prefix=f"m{m.id}", role=m.role.value) for m in group.memberships}
-    return render_template(
-        "groups/members.html", group=group, form=form, role_forms=role_forms, remove_form=ConfirmForm()
-    )
+    return render_template("groups/members.html", group=group, form=form, role_forms=role_forms)
 
 
 def load_membership(group: WorkingGroup, membership_id: int) -> Membership:

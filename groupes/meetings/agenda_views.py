@@ -51,7 +51,6 @@ def render_editor(meeting: Meeting, form: AgendaItemForm, status: int = 200):
             planned=planned_minutes(schedule),
             length=length,
             form=form,
-            action_form=ConfirmForm(),
             moves=MOVES,
             previous=previous_meeting(meeting),
         ),

@@ -58,7 +58,6 @@ def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, Atten
         guest_form=guest_form,
         people=people,
         organisations=organisations,
-        action_form=ConfirmForm(),
         statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
     )
 

@@ -192,7 +192,6 @@ def edit(meeting_id: int):
         meeting=meeting,
         title="Modifier la réunion",
         cancel=url_for("meetings.show", meeting_id=meeting.id),
-        cancel_form=ConfirmForm(),
     )
 
 

@@ -57,6 +57,9 @@ class Minutes(db.Model):
     validated_by: Mapped[Optional["User"]] = relationship()
 
     __table_args__ = (sa.CheckConstraint("revision >= 0", name="revision_not_negative"),)
+    # Every change of the minutes row says which revision it started from
+    # (UPDATE … WHERE revision = old): two saves at once cannot both win.
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
 
     @property
     def free_sections(self) -> list["MinutesSection"]:
@@ -104,9 +107,14 @@ class MinutesSection(db.Model):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     # Raised on every change of this part; a save names the version it started from.
     version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     minutes: Mapped[Minutes] = relationship(back_populates="sections")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
+    updated_by: Mapped[Optional["User"]] = relationship()
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class MinutesRevision(db.Model):

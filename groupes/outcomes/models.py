@@ -12,6 +12,7 @@ from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
 
 if TYPE_CHECKING:
+    from groupes.auth.models import User
     from groupes.meetings.models import AgendaItem, Meeting
 
 
@@ -101,6 +102,9 @@ class Action(db.Model):
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
     owner_person: Mapped[Person | None] = relationship()
     owner_organisation: Mapped[Organisation | None] = relationship()
+    updates: Mapped[list["ActionUpdate"]] = relationship(
+        back_populates="action", order_by="ActionUpdate.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         sa.CheckConstraint("owner_person_id IS NULL OR owner_organisation_id IS NULL", name="one_owner_at_most"),
@@ -114,6 +118,22 @@ class Action(db.Model):
         if self.owner_organisation is not None:
             return self.owner_organisation.name
         return None
+
+
+class ActionUpdate(db.Model):
+    """The history of an action: a change of status, a follow-up note, or both."""
+
+    __tablename__ = "action_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[ActionStatus] = mapped_column(enum_column_type(ActionStatus, "status"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    author: Mapped[Optional["User"]] = relationship()
 
 
 class Finding(db.Model):

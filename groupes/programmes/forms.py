@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
-from groupes.site.forms import REQUIRED, line, text
+from groupes.site.forms import REQUIRED, line, optional_id, text
 
 
 class ProgrammeForm(FlaskForm):
@@ -22,4 +22,4 @@ class MilestoneForm(FlaskForm):
 
 
 class OrganiserForm(FlaskForm):
-    person = SelectField("Personne", coerce=int, validators=[DataRequired(REQUIRED)])
+    person = SelectField("Personne", coerce=optional_id, validators=[DataRequired(REQUIRED)])

@@ -32,7 +32,7 @@ def show(programme_id: int):
     programme = load_programme(programme_id)
     require("view", programme)
     groups = [group for group in programme.groups if may("view", group)]
-    return render_template("programmes/show.html", programme=programme, groups=groups, confirm_form=ConfirmForm())
+    return render_template("programmes/show.html", programme=programme, groups=groups)
 
 
 @blueprint.route("/programmes/nouvelle", methods=["GET", "POST"])
@@ -118,7 +118,7 @@ def organisers(programme_id: int):
         db.session.commit()
         flash("Organisateur ajouté.", "success")
         return redirect(url_for("programmes.organisers", programme_id=programme.id))
-    return render_template("programmes/organisers.html", programme=programme, form=form, remove_form=ConfirmForm())
+    return render_template("programmes/organisers.html", programme=programme, form=form)
 
 
 @blueprint.route("/programmes/<int:programme_id>/organisateurs/<int:organiser_id>/retirer", methods=["POST"])

@@ -25,6 +25,13 @@ def text(label: str, maximum: int = 100_000, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), too_long(maximum)], **kwargs)
 
 
+def optional_id(value) -> int | None:
+    """For selects whose first option, empty, means « none chosen »."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Options of a select field from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
