@@ -34,7 +34,7 @@ class MeetingForm(FlaskForm):
 
 class SeriesForm(MeetingForm):
     rhythm = RadioField(
-        "Rythme",
+        "Fréquence",
         choices=choices([("weekly", "toutes les N semaines"), ("monthly", "le Nième jour de chaque mois")]),
         default="monthly",
     )
