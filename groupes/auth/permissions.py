@@ -19,6 +19,7 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import MinutesStatus
+from groupes.outcomes.models import Action
 from groupes.programmes.models import Programme, ProgrammeOrganiser
 
 EDITOR_ROLES = {Role.FACILITATOR, Role.SECRETARY}
@@ -101,7 +102,8 @@ def may(action: str, obj=None) -> bool:
     Actions: "view" (programme, group, meeting), "read_minutes" (meeting),
     "see_attendance" (meeting), "edit" (group or meeting: its content),
     "manage" (programme: its groups, milestones, organisers; group: its own
-    fields and members), "create_programme", "manage_directory" (people and
+    fields and members), "validate_minutes" (meeting), "follow_action" (action:
+    its editors and its owner), "create_programme", "manage_directory" (people and
     organisations), "manage_accounts".
     """
     v = viewer()
@@ -120,6 +122,12 @@ def may(action: str, obj=None) -> bool:
             return v.edits_group(obj)
         case "edit", Meeting():
             return v.edits_group(obj.group)
+        case "validate_minutes", Meeting():
+            return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
+        case "follow_action", Action():
+            group = obj.meeting.group
+            owner = v.person_id is not None and obj.owner_person_id == v.person_id
+            return v.edits_group(group) or (owner and v.sees_group(group) and may("read_minutes", obj.meeting))
         case "manage", Programme():
             return v.organises(obj.id)
         case "manage", WorkingGroup():

@@ -1,0 +1,193 @@
+"""Writing the minutes: saving a part without overwriting anyone, and the workflow.
+
+Every save names the version of the part it started from. If someone saved
+that part meanwhile, nothing is written and a ``Conflict`` carries both texts
+so that the writer can choose or merge. Each accepted save is a new revision.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from groupes.auth.models import User
+from groupes.dbtypes import utcnow
+from groupes.extensions import db
+from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+
+# A part holds at most this many characters (a long section is about 10,000):
+# a paste beyond it is refused whole rather than cut.
+MAX_PART_LENGTH = 100_000
+
+
+class MinutesError(ValueError):
+    """A change the minutes refuse; ``field`` names the form field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Conflict(Exception):
+    """Someone saved this part since the version the writer started from."""
+
+    key: str
+    mine: str
+    theirs: str
+    version: int
+    by: str
+    at: datetime | None
+
+
+def part_key(section: MinutesSection) -> str:
+    """Free sections are « s<id> », the notes of an agenda item « p<item id> »."""
+    return f"p{section.agenda_item_id}" if section.agenda_item_id else f"s{section.id}"
+
+
+def ensure_editable(minutes: Minutes) -> None:
+    if minutes.status == MinutesStatus.VALIDATED:
+        raise MinutesError(
+            "body", "Le compte-rendu est validé : il ne peut plus être modifié sans être rouvert (avec un motif)."
+        )
+
+
+def check_length(text: str, field: str = "body") -> None:
+    if len(text) > MAX_PART_LENGTH:
+        raise MinutesError(
+            field,
+            f"Ce texte compte {len(text):,} caractères, pour {MAX_PART_LENGTH:,} au plus par partie : "
+            "coupez-le en plusieurs sections.".replace(",", "\u202f"),
+        )
+
+
+def find_part(minutes: Minutes, key: str) -> MinutesSection | None:
+    """The part a key names, or None for an agenda item without notes yet.
+
+    A key that names nothing of these minutes is refused.
+    """
+    kind, number = key[:1], key[1:]
+    if not number.isdigit() or kind not in ("s", "p"):
+        raise MinutesError("body", "Partie du compte-rendu inconnue.")
+    ident = int(number)
+    if kind == "s":
+        section = next((s for s in minutes.sections if s.id == ident and s.agenda_item_id is None), None)
+        if section is None:
+            raise MinutesError("body", "Cette section n'existe plus : elle a peut-être été supprimée.")
+        return section
+    if not any(item.id == ident for item in minutes.meeting.agenda_items):
+        raise MinutesError("body", "Ce point n'appartient pas à l'ordre du jour de cette réunion.")
+    return next((s for s in minutes.sections if s.agenda_item_id == ident), None)
+
+
+def _conflict(key: str, mine: str, section: MinutesSection | None) -> Conflict:
+    return Conflict(
+        key=key,
+        mine=mine,
+        theirs=section.body if section else "",
+        version=section.version if section else 0,
+        by=section.updated_by.person.name if section and section.updated_by else "quelqu'un",
+        at=section.updated_at if section else None,
+    )
+
+
+def save_part(
+    minutes: Minutes, *, key: str, base_version: int, body: str, user: User, heading: str | None = None
+) -> MinutesSection:
+    """Save one part, starting from ``base_version`` (0 for notes not yet written)."""
+    ensure_editable(minutes)
+    check_length(body)
+    if heading is not None:
+        check_length(heading, "heading")
+    section = find_part(minutes, key)
+    current = section.version if section else 0
+    if current != base_version:
+        if section is not None and section.body == body and (heading is None or section.heading == heading):
+            return section  # the same text saved twice (a retry): nothing to do
+        raise _conflict(key, body, section)
+    if section is None:
+        section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
+        minutes.sections.append(section)
+    section.body = body
+    if heading is not None:
+        section.heading = heading
+    section.version += 1
+    section.updated_at, section.updated_by = utcnow(), user
+    try:
+        _commit_with_revision(minutes, user)
+    except StaleDataError:
+        # Another save of these minutes reached the database between our read and
+        # our write: the version columns refused ours. Offer the winner's text.
+        db.session.rollback()
+        raise _conflict(key, body, find_part(minutes, key)) from None
+    return section
+
+
+def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> None:
+    db.session.flush()
+    minutes.add_revision(author=user, reason=reason)
+    db.session.commit()
+
+
+def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:
+    """Write a change and its revision, or nothing if another save got in first."""
+    try:
+        _commit_with_revision(minutes, user, reason)
+    except StaleDataError:
+        db.session.rollback()
+        raise MinutesError("body", "Une autre modification vient d'être enregistrée : rechargez la page.") from None
+
+
+def add_section(minutes: Minutes, *, heading: str, body: str, user: User) -> MinutesSection:
+    ensure_editable(minutes)
+    if not heading.strip() and not body.strip():
+        raise MinutesError("heading", "Donnez un titre ou un texte à la nouvelle section.")
+    check_length(heading, "heading")
+    check_length(body)
+    free = [s for s in minutes.sections if s.agenda_item_id is None]
+    section = MinutesSection(
+        heading=heading.strip(),
+        body=body,
+        position=max((s.position for s in free), default=-1) + 1,
+        version=1,
+        updated_at=utcnow(),
+        updated_by=user,
+    )
+    minutes.sections.append(section)
+    _record(minutes, user)
+    return section
+
+
+def delete_section(minutes: Minutes, section: MinutesSection, user: User) -> None:
+    """Remove a free section; its text stays in the earlier revisions."""
+    ensure_editable(minutes)
+    minutes.sections.remove(section)
+    db.session.delete(section)
+    _record(minutes, user)
+
+
+def submit_for_review(minutes: Minutes, user: User) -> None:
+    if minutes.status != MinutesStatus.DRAFT:
+        raise MinutesError("status", "Seul un brouillon peut être soumis à la relecture.")
+    minutes.status = MinutesStatus.REVIEW
+    _record(minutes, user, "Soumis à la relecture")
+
+
+def validate(minutes: Minutes, user: User) -> None:
+    """Validate: who and when are recorded, and that revision is the frozen text."""
+    if minutes.status == MinutesStatus.VALIDATED:
+        raise MinutesError("status", "Ce compte-rendu est déjà validé.")
+    minutes.status = MinutesStatus.VALIDATED
+    minutes.validated_at, minutes.validated_by = utcnow(), user
+    minutes.validated_revision = minutes.revision + 1
+    _record(minutes, user, "Validé")
+
+
+def reopen(minutes: Minutes, user: User, reason: str) -> None:
+    if minutes.status != MinutesStatus.VALIDATED:
+        raise MinutesError("reason", "Seul un compte-rendu validé peut être rouvert.")
+    if not reason.strip():
+        raise MinutesError("reason", "Indiquez pourquoi le compte-rendu est rouvert.")
+    check_length(reason, "reason")
+    minutes.status = MinutesStatus.DRAFT
+    _record(minutes, user, f"Rouvert : {reason.strip()}")
