@@ -69,6 +69,7 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.agenda_views import blueprint as agenda
     from groupes.meetings.attendance_views import blueprint as attendance
     from groupes.meetings.views import blueprint as meetings
+    from groupes.minutes.views import blueprint as minutes
     from groupes.programmes.views import blueprint as programmes
     from groupes.site.errors import register_errors
     from groupes.site.formatting import FILTERS
@@ -76,7 +77,7 @@ def register_web(app: Flask) -> None:
     from groupes.site.text import render_markdown
     from groupes.site.views import blueprint as site
 
-    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, directory):
+    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, minutes, directory):
         app.register_blueprint(blueprint)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(FILTERS, markdown=render_markdown)

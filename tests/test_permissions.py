@@ -28,6 +28,10 @@ MANAGE_PRIVATE_GROUP = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 DIRECTORY = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 # Changing the private group's meetings: its facilitators and secretaries, organisers, admins.
 EDIT_PRIVATE = expect(NF, anonymous=LOGIN, secretary=OK, facilitator=OK, organiser=OK, admin=OK)
+VALIDATE_PRIVATE = expect(NF, anonymous=LOGIN, facilitator=OK, organiser=OK, admin=OK)
+FOLLOW_MEMBERS_ACTION = expect(
+    NF, anonymous=LOGIN, member=DONE, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE
+)
 SLOT = {"day": "2014-06-12", "start": "10:00", "end": "12:30", "title": "Sous-titre", "place": "Salle"}
 SERIES = {**SLOT, "rhythm": "monthly", "nth": "2", "weekday": "3", "count": "3", "interval": "1"}
 
@@ -299,6 +303,101 @@ ROWS = [
         lambda w: f"/reunions/{w.validated.id}/presences/{w.validated.attendances[0].id}/retirer",
         {},
         done(EDIT_PRIVATE),
+    ),
+    ("minutes.room", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/rediger", None, EDIT_PRIVATE),
+    ("minutes.token", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/jeton", None, EDIT_PRIVATE),
+    (
+        "minutes.preview",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/apercu",
+        {"body": "**gras**"},
+        EDIT_PRIVATE,
+    ),
+    (
+        "minutes.save",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/parties",
+        lambda w: {"key": f"p{w.draft.agenda_items[0].id}", "base_version": "1", "body": "Notes"},
+        done(EDIT_PRIVATE),
+    ),
+    ("minutes.submit", "POST", lambda w: f"/reunions/{w.draft.id}/compte-rendu/soumettre", {}, done(EDIT_PRIVATE)),
+    (
+        "minutes.validate_minutes",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/valider",
+        {},
+        done(VALIDATE_PRIVATE),
+    ),
+    (
+        "minutes.reopen_minutes",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/compte-rendu/rouvrir",
+        {"reason": "Une erreur"},
+        done(VALIDATE_PRIVATE),
+    ),
+    (
+        "minutes.decision",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/decisions",
+        {"decision-text": "Élargir le groupe"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.action",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/actions",
+        {"action-title": "Écrire aux employeurs"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.finding",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/elements",
+        {"finding-kind": "piste", "finding-text": "Une piste"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.decision_delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/decisions/{w.draft.decisions[0].id}/supprimer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.finding_delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/elements/{w.draft.findings[0].id}/supprimer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.section_add",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/sections",
+        {"section-heading": "Nouvelle section"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.section_delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/sections/{w.draft.minutes.free_sections[0].id}/supprimer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.follow",
+        "POST",
+        lambda w: f"/actions/{w.validated.actions[0].id}/suivi",
+        {"status": "in_progress", "note": "Courrier parti"},
+        FOLLOW_MEMBERS_ACTION,
+    ),
+    # A draft's action is not followed from outside the editors, even by its owner.
+    (
+        "minutes.follow",
+        "POST",
+        lambda w: f"/actions/{w.draft.actions[0].id}/suivi",
+        {"status": "done"},
+        expect(NF, anonymous=LOGIN, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE),
     ),
     ("directory.organisations", "GET", lambda w: "/structures", None, DIRECTORY),
     ("directory.organisation", "GET", lambda w: "/structures/nouvelle", None, DIRECTORY),

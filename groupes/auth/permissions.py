@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 import sqlalchemy as sa
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from groupes.extensions import db
@@ -144,7 +144,11 @@ def may(action: str, obj=None) -> bool:
 def refuse() -> NoReturn:
     """Anonymous visitors are sent to sign in; signed-in users get 404, so that
     private things (and missing ones) look the same and reveal nothing."""
-    if not viewer().signed_in:
+    signed_in = viewer().signed_in
+    if request.accept_mimetypes.best == "application/json":
+        # Scripts (autosave) get an answer they can act on instead of a page.
+        abort(make_response(jsonify(error="login" if not signed_in else "not_found"), 404 if signed_in else 401))
+    if not signed_in:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     abort(404)
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from groupes.auth.models import User
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.groups.models import Membership, Person, WorkingGroup
 from groupes.meetings.attendance import counts
@@ -24,8 +25,9 @@ from groupes.meetings.planning import (
     update_meeting,
 )
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
+from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes
-from groupes.outcomes.models import Action, ActionStatus, FindingKind
+from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, FindingKind
 from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("meetings", __name__)
@@ -42,7 +44,9 @@ def load_meeting(meeting_id: int) -> Meeting:
             joinedload(Meeting.group).selectinload(WorkingGroup.memberships).joinedload(Membership.person),
             group_meetings.joinedload(Meeting.minutes),
             group_meetings.selectinload(Meeting.actions).options(
-                joinedload(Action.owner_person), joinedload(Action.owner_organisation)
+                joinedload(Action.owner_person),
+                joinedload(Action.owner_organisation),
+                selectinload(Action.updates).joinedload(ActionUpdate.author).joinedload(User.person),
             ),
             joinedload(Meeting.series),
             selectinload(Meeting.agenda_items).joinedload(AgendaItem.parent),
@@ -108,6 +112,7 @@ def show(meeting_id: int):
         notes={s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None},
         findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
         can_edit=may("edit", meeting),
+        follow_form=FollowUpForm(),
     )
 
 

@@ -1,6 +1,6 @@
 """French error pages; no trace is ever shown."""
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
@@ -24,6 +24,8 @@ def render_error(code: int):
 
 def csrf_failed(error: CSRFError):
     """Keep what the person typed (passwords aside): show it again in a form with a fresh token."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error="csrf"), 400
     fields = [
         (name, value)
         for name, value in request.form.items(multi=True)

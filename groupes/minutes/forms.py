@@ -1,0 +1,54 @@
+"""Forms of the meeting-room view: parts of the minutes, captures, workflow."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from groupes.minutes.writing import MAX_PART_LENGTH
+from groupes.outcomes.models import ActionStatus, FindingKind
+from groupes.site.forms import REQUIRED, choices, line, optional_id, strip
+
+
+class PartForm(FlaskForm):
+    key = HiddenField(validators=[DataRequired()])
+    base_version = IntegerField(validators=[InputRequired()])
+    heading = StringField("Titre", filters=[strip], validators=[Optional(), Length(max=500)])
+    body = TextAreaField(
+        "Texte", validators=[Length(max=MAX_PART_LENGTH, message=f"{MAX_PART_LENGTH} caractères au plus.")]
+    )
+
+
+class SectionForm(FlaskForm):
+    heading = line("Titre de la section", 500)
+    body = TextAreaField("Texte", validators=[Optional(), Length(max=MAX_PART_LENGTH)])
+
+
+def agenda_item_field() -> SelectField:
+    return SelectField("Point de l'ordre du jour", coerce=optional_id, validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    text = TextAreaField("Décision", filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    agenda_item = agenda_item_field()
+
+
+class ActionForm(FlaskForm):
+    title = line("Action", 500, required=True)
+    owner = line("Qui (personne ou structure)", 200, render_kw={"list": "responsables", "autocomplete": "off"})
+    due = DateField("Pour quand", validators=[Optional()])
+    agenda_item = agenda_item_field()
+
+
+class FindingForm(FlaskForm):
+    kind = SelectField("Nature", choices=choices((k.value, k.label) for k in FindingKind))
+    text = TextAreaField("Élément", filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    agenda_item = agenda_item_field()
+
+
+class FollowUpForm(FlaskForm):
+    status = SelectField("État", choices=choices((s.value, s.label) for s in ActionStatus))
+    note = TextAreaField("Note de suivi", filters=[strip], validators=[Optional(), Length(max=5000)])
+
+
+class ReopenForm(FlaskForm):
+    reason = line("Motif de la réouverture", 1000, required=True)

@@ -1,0 +1,364 @@
+"""The meeting-room view: writing the minutes live, capturing decisions, actions and findings."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.extensions import db
+from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.meetings.schedule import agenda_schedule
+from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before, pick
+from groupes.minutes.forms import (
+    ActionForm,
+    DecisionForm,
+    FindingForm,
+    FollowUpForm,
+    PartForm,
+    ReopenForm,
+    SectionForm,
+)
+from groupes.minutes.writing import (
+    MAX_PART_LENGTH,
+    Conflict,
+    MinutesError,
+    add_section,
+    delete_section,
+    part_key,
+    reopen,
+    save_part,
+    submit_for_review,
+    validate,
+)
+from groupes.outcomes.models import Action
+from groupes.outcomes.recording import (
+    add_action,
+    add_decision,
+    add_finding,
+    delete_decision,
+    delete_finding,
+    follow_up,
+)
+from groupes.site.forms import ConfirmForm, choices
+from groupes.site.text import render_markdown
+
+blueprint = Blueprint("minutes", __name__)
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def room_url(meeting, anchor: str = "") -> str:
+    return url_for("minutes.room", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+def item_choices(meeting):
+    items = sorted(meeting.agenda_items, key=lambda i: i.position)
+    return choices([("", "— aucun —")] + [(i.id, i.title) for i in items])
+
+
+def capture_forms(meeting):
+    forms = {
+        "decision": DecisionForm(prefix="decision"),
+        "action": ActionForm(prefix="action"),
+        "finding": FindingForm(prefix="finding"),
+    }
+    for form in forms.values():
+        form.agenda_item.choices = item_choices(meeting)
+    return forms
+
+
+def owner_suggestions(meeting) -> list[str]:
+    people = db.session.scalars(
+        sa.select(Person.name)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .where(WorkingGroup.programme_id == meeting.group.programme_id)
+        .distinct()
+        .order_by(Person.name)
+    ).all()
+    organisations = sorted({a.person.organisation.name for a in meeting.attendances if a.person.organisation})
+    return people + organisations
+
+
+def render_room(meeting, status: int = 200, forms=None):
+    minutes = meeting.minutes
+    notes = {s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None}
+    return (
+        render_template(
+            "minutes/room.html",
+            meeting=meeting,
+            group=meeting.group,
+            minutes=minutes,
+            schedule=agenda_schedule(meeting),
+            notes=notes,
+            free_sections=minutes.free_sections,
+            forms=forms or capture_forms(meeting),
+            section_form=SectionForm(prefix="section"),
+            reopen_form=ReopenForm(),
+            follow_form=FollowUpForm(),
+            followed_actions=open_actions_before(meeting),
+            owners=owner_suggestions(meeting),
+            can_validate=may("validate_minutes", meeting),
+            max_length=MAX_PART_LENGTH,
+            editable=minutes.status.value != "validated",
+        ),
+        status,
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/rediger")
+def room(meeting_id: int):
+    return render_room(load_editable_meeting(meeting_id))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/jeton")
+def token(meeting_id: int):
+    """A fresh CSRF token for the autosave, after signing in again in another tab."""
+    load_editable_meeting(meeting_id)
+    return jsonify(csrf_token=generate_csrf())
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/apercu", methods=["POST"])
+def preview(meeting_id: int):
+    load_editable_meeting(meeting_id)
+    return jsonify(html=str(render_markdown(request.form.get("body", "")[:MAX_PART_LENGTH])))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/parties", methods=["POST"])
+def save(meeting_id: int):
+    """Save one part. Scripts get JSON (409 with both texts on a conflict); without
+    script, a refused save shows the text back so that nothing typed is lost."""
+    meeting = load_editable_meeting(meeting_id)
+    form = PartForm()
+    typed = request.form.get("body", "")
+    if not form.validate_on_submit():
+        message = next(iter(e for errors in form.errors.values() for e in errors), "Enregistrement impossible.")
+        return refused(meeting, message, typed, status=422)
+    try:
+        section = save_part(
+            meeting.minutes,
+            key=form.key.data,
+            base_version=form.base_version.data,
+            body=form.body.data or "",
+            heading=form.heading.data if form.key.data.startswith("s") else None,
+            user=current_user._get_current_object(),
+        )
+    except Conflict as conflict:
+        if wants_json():
+            return jsonify(
+                error="conflict",
+                mine=conflict.mine,
+                theirs=conflict.theirs,
+                version=conflict.version,
+                by=conflict.by,
+            ), 409
+        return render_template("minutes/conflict.html", meeting=meeting, conflict=conflict, group=meeting.group), 409
+    except MinutesError as error:
+        db.session.rollback()
+        return refused(meeting, str(error), typed, status=422)
+    if wants_json():
+        return jsonify(ok=True, key=part_key(section), version=section.version, revision=meeting.minutes.revision)
+    flash("Texte enregistré.", "success")
+    return redirect(room_url(meeting, f"partie-{part_key(section)}"))
+
+
+def refused(meeting, message: str, typed: str, status: int):
+    if wants_json():
+        return jsonify(error="refused", message=message), status
+    return render_template(
+        "minutes/refused.html", meeting=meeting, group=meeting.group, message=message, typed=typed
+    ), status
+
+
+def workflow_step(meeting_id: int, step, success: str, form_class=ConfirmForm, permission: str = "edit"):
+    meeting = load_meeting(meeting_id)
+    require(permission, meeting)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            step(meeting, form)
+        except MinutesError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(success, "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(room_url(meeting, "etat"))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/soumettre", methods=["POST"])
+def submit(meeting_id: int):
+    return workflow_step(
+        meeting_id,
+        lambda m, f: submit_for_review(m.minutes, current_user._get_current_object()),
+        "Compte-rendu soumis à la relecture des membres.",
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/valider", methods=["POST"])
+def validate_minutes(meeting_id: int):
+    return workflow_step(
+        meeting_id,
+        lambda m, f: validate(m.minutes, current_user._get_current_object()),
+        "Compte-rendu validé : cette version est figée.",
+        permission="validate_minutes",
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/rouvrir", methods=["POST"])
+def reopen_minutes(meeting_id: int):
+    return workflow_step(
+        meeting_id,
+        lambda m, f: reopen(m.minutes, current_user._get_current_object(), f.reason.data),
+        "Compte-rendu rouvert : il redevient un brouillon.",
+        ReopenForm,
+        permission="validate_minutes",
+    )
+
+
+def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
+    """Add a decision, an action or a finding from the meeting room."""
+    meeting = load_editable_meeting(meeting_id)
+    forms = capture_forms(meeting)
+    form = forms[kind]
+    if form.validate_on_submit():
+        try:
+            record(meeting, form)
+        except MinutesError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) or getattr(form, "text", None) or form.title
+            field.errors.append(str(error))
+        else:
+            flash(success, "success")
+            return redirect(room_url(meeting, anchor))
+    return render_room(meeting, 422, forms)
+
+
+@blueprint.route("/reunions/<int:meeting_id>/decisions", methods=["POST"])
+def decision(meeting_id: int):
+    return capture(
+        meeting_id,
+        "decision",
+        lambda m, f: add_decision(m, text=f.text.data, agenda_item_id=f.agenda_item.data),
+        "Décision ajoutée au relevé.",
+        "releve",
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/actions", methods=["POST"])
+def action(meeting_id: int):
+    return capture(
+        meeting_id,
+        "action",
+        lambda m, f: add_action(
+            m,
+            title=f.title.data,
+            owner=f.owner.data,
+            due=f.due.data,
+            agenda_item_id=f.agenda_item.data,
+            user=current_user._get_current_object(),
+        ),
+        "Action ajoutée.",
+        "actions",
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/elements", methods=["POST"])
+def finding(meeting_id: int):
+    return capture(
+        meeting_id,
+        "finding",
+        lambda m, f: add_finding(m, kind=f.kind.data, text=f.text.data, agenda_item_id=f.agenda_item.data),
+        "Élément de synthèse ajouté.",
+        "elements",
+    )
+
+
+def remove(meeting_id: int, rows, row_id: int, delete, success: str, anchor: str):
+    meeting = load_editable_meeting(meeting_id)
+    row = pick(rows(meeting), row_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            delete(meeting, row)
+        except MinutesError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(success, "success")
+    return redirect(room_url(meeting, anchor))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/decisions/<int:decision_id>/supprimer", methods=["POST"])
+def decision_delete(meeting_id: int, decision_id: int):
+    return remove(
+        meeting_id, lambda m: m.decisions, decision_id, lambda m, d: delete_decision(d), "Décision retirée.", "releve"
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/elements/<int:finding_id>/supprimer", methods=["POST"])
+def finding_delete(meeting_id: int, finding_id: int):
+    return remove(
+        meeting_id, lambda m: m.findings, finding_id, lambda m, f: delete_finding(f), "Élément retiré.", "elements"
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/sections", methods=["POST"])
+def section_add(meeting_id: int):
+    meeting = load_editable_meeting(meeting_id)
+    form = SectionForm(prefix="section")
+    if form.validate_on_submit():
+        try:
+            section = add_section(
+                meeting.minutes,
+                heading=form.heading.data or "",
+                body=form.body.data or "",
+                user=current_user._get_current_object(),
+            )
+        except MinutesError as error:
+            db.session.rollback()
+            return refused(meeting, str(error), form.body.data or "", 422)
+        flash("Section ajoutée.", "success")
+        return redirect(room_url(meeting, f"partie-{part_key(section)}"))
+    message = next(iter(e for errors in form.errors.values() for e in errors), "Section refusée.")
+    return refused(meeting, message, form.body.data or "", 422)
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/sections/<int:section_id>/supprimer", methods=["POST"])
+def section_delete(meeting_id: int, section_id: int):
+    return remove(
+        meeting_id,
+        lambda m: m.minutes.free_sections,
+        section_id,
+        lambda m, s: delete_section(m.minutes, s, current_user._get_current_object()),
+        "Section supprimée (son texte reste dans l'historique).",
+        "sections",
+    )
+
+
+@blueprint.route("/actions/<int:action_id>/suivi", methods=["POST"])
+def follow(action_id: int):
+    action = load_or_refuse(sa.select(Action).where(Action.id == action_id))
+    require("follow_action", action)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            follow_up(
+                action, status=form.status.data, note=form.note.data or "", user=current_user._get_current_object()
+            )
+        except MinutesError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash("Suivi de l'action enregistré.", "success")
+    else:
+        flash("État inconnu : rien n'a été enregistré.", "error")
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("meetings.show", meeting_id=action.meeting_id)
+    return redirect(target)
