@@ -1,14 +1,15 @@
 """The meeting room over HTTP: saves, conflicts, refusals that keep the text, the workflow's permissions."""
+
 import json
 
 import pytest
 import sqlalchemy as sa
+from world import build_world, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership
 from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
 from groupes.minutes.writing import MAX_PART_LENGTH
-from world import build_world, csrf_token, sign_in
 
 JSON = {"Accept": "application/json"}
 
@@ -25,12 +26,19 @@ def writer(app, role="secretary"):
 
 
 def notes(meeting) -> MinutesSection:
-    return db.session.scalar(sa.select(MinutesSection).where(MinutesSection.agenda_item_id == meeting.agenda_items[0].id))
+    return db.session.scalar(
+        sa.select(MinutesSection).where(MinutesSection.agenda_item_id == meeting.agenda_items[0].id)
+    )
 
 
 def post_part(client, meeting, body, base_version, headers=None, key=None):
     url = f"/reunions/{meeting.id}/compte-rendu/rediger"
-    data = {"key": key or f"p{meeting.agenda_items[0].id}", "base_version": str(base_version), "body": body, "csrf_token": csrf_token(client, url)}
+    data = {
+        "key": key or f"p{meeting.agenda_items[0].id}",
+        "base_version": str(base_version),
+        "body": body,
+        "csrf_token": csrf_token(client, url),
+    }
     return client.post(f"/reunions/{meeting.id}/compte-rendu/parties", data=data, headers=headers or {})
 
 
@@ -61,7 +69,11 @@ def test_two_sessions_editing_the_same_part_keep_both_texts(app, world):
     page = post_part(facilitator, world.draft, "Version de l'animateur", 1)
     html = page.get_data(as_text=True)
     assert page.status_code == 409 and "Deux versions du même texte" in html
-    assert "Version de la secrétaire" in html and "Version de l&#39;animateur" in html and 'name="base_version" value="2"' in html
+    assert (
+        "Version de la secrétaire" in html
+        and "Version de l&#39;animateur" in html
+        and 'name="base_version" value="2"' in html
+    )
     merged = post_part(facilitator, world.draft, "Les deux, fusionnées", 2, JSON)
     assert merged.status_code == 200 and notes(world.draft).body == "Les deux, fusionnées"
 
@@ -87,7 +99,9 @@ def test_a_writer_who_lost_the_right_to_edit_is_refused(app, world):
     client = writer(app, "secretary")
     url = f"/reunions/{world.draft.id}/compte-rendu/rediger"
     token = csrf_token(client, url)
-    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == world.users["secretary"].person_id))
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.person_id == world.users["secretary"].person_id)
+    )
     membership.role = "member"
     db.session.commit()
     data = {"key": f"p{world.draft.agenda_items[0].id}", "base_version": "1", "body": "Encore", "csrf_token": token}
@@ -109,7 +123,11 @@ def test_an_expired_login_gets_an_answer_the_script_can_act_on(app, world):
 def test_the_preview_is_sanitised(app, world):
     client = writer(app)
     token = csrf_token(client, f"/reunions/{world.draft.id}/compte-rendu/rediger")
-    response = client.post(f"/reunions/{world.draft.id}/compte-rendu/apercu", data={"body": "**gras** <script>x</script>", "csrf_token": token}, headers=JSON)
+    response = client.post(
+        f"/reunions/{world.draft.id}/compte-rendu/apercu",
+        data={"body": "**gras** <script>x</script>", "csrf_token": token},
+        headers=JSON,
+    )
     html = json.loads(response.get_data(as_text=True))["html"]
     assert "<strong>gras</strong>" in html and "<script>" not in html
 
@@ -152,16 +170,47 @@ def test_only_facilitators_and_organisers_validate(app, world):
 def test_reopening_needs_a_reason(app, world):
     client = writer(app, "facilitator")
     token = csrf_token(client, f"/reunions/{world.validated.id}/compte-rendu/rediger")
-    response = client.post(f"/reunions/{world.validated.id}/compte-rendu/rouvrir", data={"reason": "", "csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        f"/reunions/{world.validated.id}/compte-rendu/rouvrir",
+        data={"reason": "", "csrf_token": token},
+        follow_redirects=True,
+    )
     assert "Ce champ est obligatoire." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.scalar(sa.select(Minutes.status).where(Minutes.meeting_id == world.validated.id)) == MinutesStatus.VALIDATED
+    assert (
+        db.session.scalar(sa.select(Minutes.status).where(Minutes.meeting_id == world.validated.id))
+        == MinutesStatus.VALIDATED
+    )
 
 
 def test_an_owner_follows_up_their_action_and_the_history_shows(app, world):
     client = writer(app, "member")
     action = world.validated.actions[0]
     token = csrf_token(client, f"/reunions/{world.validated.id}")
-    client.post(f"/actions/{action.id}/suivi", data={"status": "in_progress", "note": "Courrier envoyé", "csrf_token": token})
+    client.post(
+        f"/actions/{action.id}/suivi", data={"status": "in_progress", "note": "Courrier envoyé", "csrf_token": token}
+    )
     html = client.get(f"/reunions/{world.validated.id}").get_data(as_text=True)
     assert "en cours — Courrier envoyé (Member Test)" in html
+
+
+def test_decisions_are_edited_until_validation(app, world):
+    from groupes.outcomes.models import Decision
+
+    client = writer(app)
+    token = csrf_token(client, f"/reunions/{world.draft.id}/compte-rendu/rediger")
+    decision = world.draft.decisions[0]
+    client.post(
+        f"/reunions/{world.draft.id}/decisions/{decision.id}", data={"text": "Décision reformulée", "csrf_token": token}
+    )
+    assert db.session.scalar(sa.select(Decision.text).where(Decision.id == decision.id)) == "Décision reformulée"
+    emptied = client.post(
+        f"/reunions/{world.draft.id}/decisions/{decision.id}", data={"text": " ", "csrf_token": token}
+    )
+    assert emptied.status_code == 422 and "Une décision ne peut pas être vide." in emptied.get_data(as_text=True)
+    validated = world.validated.decisions[0]
+    late = client.post(
+        f"/reunions/{world.validated.id}/decisions/{validated.id}", data={"text": "Après coup", "csrf_token": token}
+    )
+    assert late.status_code == 422 and "Après coup" in late.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Decision.text).where(Decision.id == validated.id)) == "Décision validé"

@@ -357,6 +357,13 @@ ROWS = [
         done(EDIT_PRIVATE),
     ),
     (
+        "minutes.decision_edit",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/decisions/{w.draft.decisions[0].id}",
+        {"text": "Décision reformulée"},
+        done(EDIT_PRIVATE),
+    ),
+    (
         "minutes.decision_delete",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/decisions/{w.draft.decisions[0].id}/supprimer",

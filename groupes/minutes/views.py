@@ -38,6 +38,7 @@ from groupes.outcomes.recording import (
     add_finding,
     delete_decision,
     delete_finding,
+    edit_decision,
     follow_up,
 )
 from groupes.site.forms import ConfirmForm, choices
@@ -299,6 +300,22 @@ def decision_delete(meeting_id: int, decision_id: int):
     return remove(
         meeting_id, lambda m: m.decisions, decision_id, lambda m, d: delete_decision(d), "Décision retirée.", "releve"
     )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/decisions/<int:decision_id>", methods=["POST"])
+def decision_edit(meeting_id: int, decision_id: int):
+    meeting = load_editable_meeting(meeting_id)
+    decision = pick(meeting.decisions, decision_id)
+    form = ConfirmForm()
+    typed = request.form.get("text", "")
+    if form.validate_on_submit():
+        try:
+            edit_decision(decision, text=typed)
+        except MinutesError as error:
+            db.session.rollback()
+            return refused(meeting, str(error), typed, 422)
+        flash(f"Décision {decision.number} modifiée.", "success")
+    return redirect(room_url(meeting, "releve"))
 
 
 @blueprint.route("/reunions/<int:meeting_id>/elements/<int:finding_id>/supprimer", methods=["POST"])
