@@ -1,0 +1,76 @@
+"""Pages load what they show in a fixed number of queries, whatever the number of rows."""
+from contextlib import contextmanager
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+
+from groupes.extensions import db
+from groupes.groups.models import Membership, Organisation, Person, Role
+from groupes.meetings.agenda import add_item
+from groupes.meetings.attendance import record
+from groupes.meetings.planning import Slot, plan_meeting
+from groupes.outcomes.recording import add_action, add_decision, add_finding
+from world import build_world, sign_in
+
+
+@contextmanager
+def counting(app):
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def grow(world, size: int) -> None:
+    """Add members, meetings, agenda items, attendance and outcomes to the private group."""
+    group = world.private
+    for n in range(size):
+        organisation = Organisation(name=f"Structure {world.private.id}-{n}")
+        db.session.add(Membership(group=group, person=Person(name=f"Membre {n}", organisation=organisation), role=Role.MEMBER))
+    db.session.commit()
+    for n in range(size):
+        meeting = plan_meeting(group, Slot(date(2015, 1, 1 + n), time(10), time(12)))
+        for i in range(3):
+            add_item(meeting, title=f"Point {i}", duration=10, presenter="", parent_id=None)
+        for attendance in meeting.attendances:
+            record(attendance, status="present")
+        add_decision(meeting, text=f"Décision {n}")
+        add_action(meeting, title=f"Action {n}", owner=f"Membre {n}", due=None, agenda_item_id=None, user=world.users["secretary"])
+        add_finding(meeting, kind="piste", text=f"Piste {n}")
+
+
+PAGES = {
+    "dashboard": lambda w: "/",
+    "programme": lambda w: f"/programmes/{w.programme.id}",
+    "group": lambda w: f"/groupes/{w.private.id}",
+    "meeting": lambda w: f"/reunions/{w.draft.id}",
+    "attendance": lambda w: f"/reunions/{w.draft.id}/presences",
+    "agenda": lambda w: f"/reunions/{w.draft.id}/ordre-du-jour",
+    "meeting room": lambda w: f"/reunions/{w.draft.id}/compte-rendu/rediger",
+}
+
+
+def queries_for(app, world, url) -> int:
+    client = app.test_client()
+    sign_in(client, "secretary")
+    with counting(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_number_of_queries_does_not_grow_with_the_data(app, page):
+    world = build_world()
+    small = queries_for(app, world, PAGES[page](world))
+    grow(world, 6)
+    large = queries_for(app, world, PAGES[page](world))
+    assert large <= small, f"{page}: {small} queries with little data, {large} with more"
+    assert small <= 30
