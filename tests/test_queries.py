@@ -1,4 +1,5 @@
 """Pages load what they show in a fixed number of queries, whatever the number of rows."""
+
 from contextlib import contextmanager
 from datetime import date, time
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role
 from groupes.meetings.agenda import add_item
-from groupes.meetings.attendance import record
+from groupes.meetings.attendance import invite_members, record
 from groupes.meetings.planning import Slot, plan_meeting
 from groupes.outcomes.recording import add_action, add_decision, add_finding
 from world import build_world, sign_in
@@ -33,16 +34,26 @@ def grow(world, size: int) -> None:
     group = world.private
     for n in range(size):
         organisation = Organisation(name=f"Structure {world.private.id}-{n}")
-        db.session.add(Membership(group=group, person=Person(name=f"Membre {n}", organisation=organisation), role=Role.MEMBER))
+        db.session.add(
+            Membership(group=group, person=Person(name=f"Membre {n}", organisation=organisation), role=Role.MEMBER)
+        )
     db.session.commit()
-    for n in range(size):
-        meeting = plan_meeting(group, Slot(date(2015, 1, 1 + n), time(10), time(12)))
+    meetings = [plan_meeting(group, Slot(date(2015, 1, 1 + n), time(10), time(12))) for n in range(size)]
+    invite_members(world.draft)  # the pages measured show the draft meeting: it grows too
+    for n, meeting in enumerate([world.draft, *meetings]):
         for i in range(3):
             add_item(meeting, title=f"Point {i}", duration=10, presenter="", parent_id=None)
         for attendance in meeting.attendances:
             record(attendance, status="present")
         add_decision(meeting, text=f"Décision {n}")
-        add_action(meeting, title=f"Action {n}", owner=f"Membre {n}", due=None, agenda_item_id=None, user=world.users["secretary"])
+        add_action(
+            meeting,
+            title=f"Action {n}",
+            owner=f"Membre {n}",
+            due=None,
+            agenda_item_id=None,
+            user=world.users["secretary"],
+        )
         add_finding(meeting, kind="piste", text=f"Piste {n}")
 
 
