@@ -5,6 +5,7 @@ from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
+from world import build_world, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role
@@ -12,7 +13,6 @@ from groupes.meetings.agenda import add_item
 from groupes.meetings.attendance import invite_members, record
 from groupes.meetings.planning import Slot, plan_meeting
 from groupes.outcomes.recording import add_action, add_decision, add_finding
-from world import build_world, sign_in
 
 
 @contextmanager
