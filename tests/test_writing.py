@@ -280,3 +280,43 @@ def test_two_saves_racing_at_the_database_lose_nothing(world, draft):
     assert conflict.value.theirs == "Texte arrivé d'abord" and conflict.value.mine == "Texte arrivé second"
     db.session.expire_all()
     assert db.session.get(MinutesSection, section.id).body == "Texte arrivé d'abord"
+
+
+def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, draft):
+    from sqlalchemy.orm import Session
+
+    from groupes.minutes.models import Minutes
+
+    minutes = draft.minutes
+    section = minutes.free_sections[0]
+    item = draft.agenda_items[0]
+    with Session(db.engine) as elsewhere:
+        other = elsewhere.get(Minutes, minutes.id)
+        notes = next(s for s in other.sections if s.agenda_item_id == item.id)
+        notes.body, notes.version = "Notes de l'autre", notes.version + 1
+        other.revision += 1
+        elsewhere.commit()
+    saved = save_part(minutes, key=f"s{section.id}", base_version=section.version, body="Mon texte", user=user(world, "secretary"))
+    assert saved.body == "Mon texte"
+    db.session.expire_all()
+    assert db.session.get(MinutesSection, section.id).body == "Mon texte"
+    assert next(s for s in db.session.get(Minutes, minutes.id).sections if s.agenda_item_id == item.id).body == "Notes de l'autre"
+
+
+def test_two_first_saves_of_the_same_item_notes_are_a_conflict(world):
+    from sqlalchemy.orm import Session
+
+    from groupes.meetings.agenda import add_item
+    from groupes.minutes.models import Minutes
+
+    item = add_item(world.draft, title="Nouveau point", duration=10, presenter="", parent_id=None)
+    minutes = world.draft.minutes
+    _ = list(minutes.sections), list(minutes.meeting.agenda_items)
+    with Session(db.engine) as elsewhere:
+        other = elsewhere.get(Minutes, minutes.id)
+        other.sections.append(MinutesSection(agenda_item_id=item.id, body="Texte de A", version=1, position=0))
+        other.revision += 1
+        elsewhere.commit()
+    with pytest.raises(Conflict) as conflict:
+        save_part(minutes, key=f"p{item.id}", base_version=0, body="Texte de B", user=user(world, "secretary"))
+    assert conflict.value.theirs == "Texte de A" and conflict.value.mine == "Texte de B"

@@ -8,6 +8,7 @@ so that the writer can choose or merge. Each accepted save is a new revision.
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
@@ -94,33 +95,42 @@ def _conflict(key: str, mine: str, section: MinutesSection | None) -> Conflict:
 def save_part(
     minutes: Minutes, *, key: str, base_version: int, body: str, user: User, heading: str | None = None
 ) -> MinutesSection:
-    """Save one part, starting from ``base_version`` (0 for notes not yet written)."""
+    """Save one part, starting from ``base_version`` (0 for notes not yet written).
+
+    Saves of other parts landing at the same moment are not conflicts: the
+    save is tried again on fresh data, and only a change of this very part
+    since ``base_version`` is reported as a Conflict.
+    """
     ensure_editable(minutes)
+    body = body.replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
     check_length(body)
     if heading is not None:
         check_length(heading, "heading")
-    section = find_part(minutes, key)
-    current = section.version if section else 0
-    if current != base_version:
-        if section is not None and section.body == body and (heading is None or section.heading == heading):
-            return section  # the same text saved twice (a retry): nothing to do
-        raise _conflict(key, body, section)
-    if section is None:
-        section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
-        minutes.sections.append(section)
-    section.body = body
-    if heading is not None:
-        section.heading = heading
-    section.version += 1
-    section.updated_at, section.updated_by = utcnow(), user
-    try:
-        _commit_with_revision(minutes, user)
-    except StaleDataError:
-        # Another save of these minutes reached the database between our read and
-        # our write: the version columns refused ours. Offer the winner's text.
-        db.session.rollback()
-        raise _conflict(key, body, find_part(minutes, key)) from None
-    return section
+    for _attempt in range(3):
+        section = find_part(minutes, key)
+        current = section.version if section else 0
+        if current != base_version:
+            if section is not None and section.body == body and (heading is None or section.heading == heading):
+                return section  # the same text saved twice (a retry): nothing to do
+            raise _conflict(key, body, section)
+        if section is None:
+            section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
+            minutes.sections.append(section)
+        section.body = body
+        if heading is not None:
+            section.heading = heading
+        section.version += 1
+        section.updated_at, section.updated_by = utcnow(), user
+        try:
+            _commit_with_revision(minutes, user)
+            return section
+        except (StaleDataError, IntegrityError):
+            # Another save of these minutes reached the database between our read
+            # and our write. Start again from what is there now.
+            db.session.rollback()
+            db.session.expire_all()
+            ensure_editable(minutes)
+    raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
 def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> None:
@@ -133,7 +143,7 @@ def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:
     """Write a change and its revision, or nothing if another save got in first."""
     try:
         _commit_with_revision(minutes, user, reason)
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise MinutesError("body", "Une autre modification vient d'être enregistrée : rechargez la page.") from None
 

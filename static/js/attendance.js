@@ -13,15 +13,33 @@
     var button = event.submitter;
     if (button && button.name) { data.set(button.name, button.value); }
     var row = form.closest(".attendance-row");
+    // formAction reads the page's address when the attribute is absent: ask for the attribute itself.
+    var target = button && button.hasAttribute("formaction") ? button.formAction : form.action;
+    function fallBack() {
+      // An ordinary submission of the same button: the tap is never lost.
+      row.removeAttribute("aria-busy");
+      if (button && button.name) {
+        var chosen = document.createElement("input");
+        chosen.type = "hidden";
+        chosen.name = button.name;
+        chosen.value = button.value;
+        form.appendChild(chosen);
+      }
+      form.action = target;
+      form.submit();
+    }
+    if (target !== form.action) { fallBack(); return; }  // removal: a plain submission
     row.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    fetch(target, {
       method: "POST",
       body: data,
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
+      if (!response.ok && response.status !== 422) { throw new Error(String(response.status)); }
       return response.json();
     }).then(function (result) {
+      if (!result || !result.row) { throw new Error("no row"); }
       var holder = document.createElement("ul");
       holder.innerHTML = result.row;
       var fresh = holder.firstElementChild;
@@ -32,16 +50,6 @@
       counts.replaceWith(box.firstElementChild);
       var focus = fresh.querySelector(button && button.value ? 'button[value="' + button.value + '"]' : "button");
       if (focus) { focus.focus(); }
-    }).catch(function () {
-      // Fall back to an ordinary submission, keeping the button pressed.
-      if (button && button.name) {
-        var chosen = document.createElement("input");
-        chosen.type = "hidden";
-        chosen.name = button.name;
-        chosen.value = button.value;
-        form.appendChild(chosen);
-      }
-      form.submit();
-    });
+    }).catch(fallBack);
   });
 })();

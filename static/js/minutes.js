@@ -13,7 +13,10 @@
   var pending = new Set();
   var DELAY = 1500;
 
-  function storeKey(form) { return "groupes:compte-rendu:" + form.dataset.meeting + ":" + form.dataset.key; }
+  // Kept per person: on a shared device nobody else's text is ever sent under one's name.
+  function storeKey(form) {
+    return "groupes:compte-rendu:" + form.dataset.user + ":" + form.dataset.meeting + ":" + form.dataset.key;
+  }
   function field(form, name) { return form.querySelector('[name="' + name + '"]'); }
   function text(form) { return field(form, "body").value; }
   function heading(form) { var h = field(form, "heading"); return h ? h.value : null; }
@@ -36,6 +39,7 @@
 
   function later(form) {
     clearTimeout(form._timer);
+    if (form._conflict) { return; }  // nothing leaves before the writer has chosen
     form._timer = setTimeout(function () { save(form); }, DELAY);
   }
 
@@ -67,6 +71,7 @@
   }
 
   function save(form, retried) {
+    if (form._conflict) { return; }
     if (form._saving) { form._again = true; return; }
     var body = new FormData(form);
     body.set("csrf_token", token);
@@ -111,37 +116,49 @@
   }
 
   // Someone saved the same part: show both texts, let the writer choose or merge.
+  // Until then the part keeps the version it started from, so no save (autosave,
+  // reload, retry) can overwrite the other text: the server would refuse it again.
   var panel = document.getElementById("conflit");
-  var conflictForm = null;
+  var waiting = [];
   function showConflict(form, result) {
-    conflictForm = form;
-    field(form, "base_version").value = result.version;
+    form._conflict = { version: result.version, theirs: result.theirs, by: result.by };
+    pending.delete(form);
     remember(form);
-    panel.querySelector(".conflict-who").textContent = result.by + " a enregistré ce passage pendant que vous écriviez. Rien n’est perdu.";
-    panel.querySelector(".conflict-mine").value = result.mine;
-    panel.querySelector(".conflict-theirs").value = result.theirs;
+    say(form, "Deux versions : à départager.", "error");
+    if (waiting.indexOf(form) < 0) { waiting.push(form); }
+    if (waiting[0] === form) { openPanel(form); }
+  }
+  function openPanel(form) {
+    var conflict = form._conflict;
+    panel.querySelector(".conflict-who").textContent = conflict.by + " a enregistré ce passage pendant que vous écriviez. Rien n’est perdu.";
+    panel.querySelector(".conflict-mine").value = text(form);
+    panel.querySelector(".conflict-theirs").value = conflict.theirs;
     panel.hidden = false;
     panel.querySelector(".conflict-mine").focus();
-    say(form, "Deux versions : à départager.", "error");
   }
-  function closeConflict(body) {
-    var form = conflictForm;
+  function resolve(body, keepMine) {
+    var form = waiting.shift();
+    var conflict = form._conflict;
+    form._conflict = null;
     panel.hidden = true;
     field(form, "body").value = body;
+    field(form, "base_version").value = conflict.version;
+    if (keepMine) {
+      remember(form);
+      save(form);
+    } else {
+      forget(form);
+      say(form, "Texte enregistré repris (version " + conflict.version + ").");
+    }
     field(form, "body").focus();
-    conflictForm = null;
-    return form;
+    if (waiting.length) { openPanel(waiting[0]); }
   }
   if (panel) {
     panel.querySelector(".conflict-keep-mine").addEventListener("click", function () {
-      var form = closeConflict(panel.querySelector(".conflict-mine").value);
-      remember(form);
-      save(form);
+      resolve(panel.querySelector(".conflict-mine").value, true);
     });
     panel.querySelector(".conflict-take-theirs").addEventListener("click", function () {
-      var form = closeConflict(panel.querySelector(".conflict-theirs").value);
-      forget(form);
-      say(form, "Texte enregistré repris.");
+      resolve(panel.querySelector(".conflict-theirs").value, false);
     });
     panel.querySelector(".conflict-merge").addEventListener("click", function () {
       var mine = panel.querySelector(".conflict-mine");
@@ -153,7 +170,7 @@
   forms.forEach(function (form) {
     // Text left on this device by a reload, a closed tab or a lost connection.
     var kept = stored(form);
-    if (kept && kept.body !== text(form)) {
+    if (kept && (kept.body !== text(form) || (kept.heading !== null && kept.heading !== heading(form)))) {
       field(form, "body").value = kept.body;
       if (kept.heading !== null && field(form, "heading")) { field(form, "heading").value = kept.heading; }
       field(form, "base_version").value = kept.base;
@@ -190,6 +207,33 @@
         });
       });
     }
+  });
+
+  // Text kept on this device for a part that no longer exists (deleted meanwhile):
+  // shown so that it can still be copied, never dropped silently.
+  var known = new Set(forms.map(storeKey));
+  var prefix = "groupes:compte-rendu:" + forms[0].dataset.user + ":" + meetingId + ":";
+  Object.keys(localStorage).forEach(function (key) {
+    if (key.indexOf(prefix) !== 0 || known.has(key)) { return; }
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(key)); } catch (e) { return; }
+    if (!kept || !kept.body) { localStorage.removeItem(key); return; }
+    var box = document.createElement("section");
+    box.className = "warning orphan";
+    var title = document.createElement("p");
+    title.textContent = "Texte gardé sur cet appareil pour une partie qui n’existe plus : copiez-le où il faut, puis effacez-le.";
+    var area = document.createElement("textarea");
+    area.readOnly = true;
+    area.rows = 5;
+    area.value = kept.body;
+    area.setAttribute("aria-label", "Texte non enregistré");
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "button-secondary small";
+    clear.textContent = "Effacer ce texte de l’appareil";
+    clear.addEventListener("click", function () { localStorage.removeItem(key); box.remove(); });
+    box.append(title, area, clear);
+    room.parentNode.insertBefore(box, room);
   });
 
   window.addEventListener("online", function () { pending.forEach(function (form) { save(form); }); });
