@@ -227,3 +227,47 @@ def test_meeting_forms_keep_the_text_and_explain(app, world, count):
     assert (
         db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.title == "Série gardée")) == 0
     )
+
+
+def secretary_of_the_public_group(world):
+    from groupes.groups.models import Membership, Role
+
+    membership = db.session.scalar(
+        sa.select(Membership).filter_by(group_id=world.public.id, person_id=world.users["outsider"].person_id)
+    )
+    membership.role = Role.SECRETARY
+    db.session.commit()
+
+
+def test_forms_never_suggest_or_reveal_people_of_groups_one_may_not_see(app, world):
+    secretary_of_the_public_group(world)
+    client = app.test_client()
+    sign_in(client, "outsider")
+    for url in (
+        f"/reunions/{world.public_draft.id}/compte-rendu/rediger",
+        f"/reunions/{world.public_draft.id}/presences",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert "Observer Test" not in html and "Facilitator Test" not in html, url
+        assert "Outsider Test" in html
+    url = f"/reunions/{world.public_draft.id}/presences"
+    response = client.post(
+        url, data={"name": "Quelqu'un", "email": "admin@test.example", "csrf_token": csrf_token(client, url)}
+    )
+    html = response.get_data(as_text=True)
+    assert "Cette adresse appartient à une personne d&#39;un autre groupe" in html and "Admin Test" not in html
+
+
+def test_an_action_owner_is_never_matched_in_a_group_one_may_not_see(world):
+    from groupes.outcomes.recording import add_action
+
+    action = add_action(
+        world.public_draft,
+        title="Écrire",
+        owner="Observer Test",
+        due=None,
+        agenda_item_id=None,
+        user=world.users["outsider"],
+        visible_groups=[world.public.id],
+    )
+    assert action.owner_person is None and action.owner_organisation.name == "Observer Test"

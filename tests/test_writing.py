@@ -296,11 +296,16 @@ def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, dra
         notes.body, notes.version = "Notes de l'autre", notes.version + 1
         other.revision += 1
         elsewhere.commit()
-    saved = save_part(minutes, key=f"s{section.id}", base_version=section.version, body="Mon texte", user=user(world, "secretary"))
+    saved = save_part(
+        minutes, key=f"s{section.id}", base_version=section.version, body="Mon texte", user=user(world, "secretary")
+    )
     assert saved.body == "Mon texte"
     db.session.expire_all()
     assert db.session.get(MinutesSection, section.id).body == "Mon texte"
-    assert next(s for s in db.session.get(Minutes, minutes.id).sections if s.agenda_item_id == item.id).body == "Notes de l'autre"
+    assert (
+        next(s for s in db.session.get(Minutes, minutes.id).sections if s.agenda_item_id == item.id).body
+        == "Notes de l'autre"
+    )
 
 
 def test_two_first_saves_of_the_same_item_notes_are_a_conflict(world):

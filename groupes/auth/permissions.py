@@ -169,3 +169,10 @@ def load_or_refuse(query: sa.Select):
     if obj is None:
         refuse()
     return obj
+
+
+def visible_group_ids(programme_id: int) -> list[int]:
+    """The groups of a programme the current user may see: the only ones whose
+    people may be suggested or matched in their forms."""
+    groups = db.session.scalars(sa.select(WorkingGroup).where(WorkingGroup.programme_id == programme_id)).all()
+    return [group.id for group in groups if may("view", group)]

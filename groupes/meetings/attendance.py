@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person, Role
+from groupes.groups.people import member_ids
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import PARIS, PlanningError, paris_moment
 
@@ -28,14 +29,32 @@ def invite_members(meeting: Meeting) -> int:
     return len(added)
 
 
-def add_guest(meeting: Meeting, *, name: str, organisation: str, email: str | None) -> Attendance:
-    """Add someone by name and organisation, reusing the person and organisation if known."""
+def add_guest(
+    meeting: Meeting, *, name: str, organisation: str, email: str | None, visible_groups: list[int] | None = None
+) -> Attendance:
+    """Add someone by name and organisation, reusing the person and organisation if known.
+
+    An address is matched only among the people of ``visible_groups`` (and this
+    meeting's list): the form must not tell who is behind an address one may not see.
+    """
     organisation_row = None
     if organisation:
         organisation_row = db.session.scalar(sa.select(Organisation).where(Organisation.name == organisation))
     person = None
     if email:
         person = db.session.scalar(sa.select(Person).where(Person.email == email.lower()))
+        visible = visible_groups is None or (
+            person is not None
+            and (
+                person.id in db.session.scalars(member_ids(visible_groups)).all()
+                or any(a.person_id == person.id for a in meeting.attendances)
+            )
+        )
+        if person is not None and not visible:
+            raise AttendanceError(
+                "email",
+                "Cette adresse appartient à une personne d'un autre groupe : demandez à l'organisation de l'ajouter.",
+            )
     if person is None:
         query = sa.select(Person).where(Person.name == name)
         query = query.where(

@@ -3,8 +3,10 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
+from groupes.auth.permissions import visible_group_ids
 from groupes.extensions import db
-from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
+from groupes.groups.models import Organisation
+from groupes.groups.people import member_names
 from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record, remove
 from groupes.meetings.forms import AttendanceForm, GuestForm
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -26,15 +28,8 @@ def row_form(attendance: Attendance, formdata=None) -> AttendanceForm:
 
 
 def suggestions(meeting: Meeting) -> tuple[list[str], list[str]]:
-    """Names of the programme's people and of all organisations, for the guest form."""
-    people = db.session.scalars(
-        sa.select(Person.name)
-        .join(Membership, Membership.person_id == Person.id)
-        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-        .where(WorkingGroup.programme_id == meeting.group.programme_id)
-        .distinct()
-        .order_by(Person.name)
-    ).all()
+    """Names of the people of the groups one may see, and of all organisations, for the guest form."""
+    people = member_names(visible_group_ids(meeting.group.programme_id))
     organisations = db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)).all()
     return people, organisations
 
@@ -71,6 +66,7 @@ def sheet(meeting_id: int):
         try:
             attendance = add_guest(
                 meeting,
+                visible_groups=visible_group_ids(meeting.group.programme_id),
                 name=guest_form.name.data,
                 organisation=guest_form.organisation.data or "",
                 email=guest_form.email.data or None,

@@ -5,9 +5,9 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import load_or_refuse, may, require, visible_group_ids
 from groupes.extensions import db
-from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.groups.people import member_names
 from groupes.meetings.schedule import agenda_schedule
 from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before, pick
 from groupes.minutes.forms import (
@@ -72,14 +72,7 @@ def capture_forms(meeting):
 
 
 def owner_suggestions(meeting) -> list[str]:
-    people = db.session.scalars(
-        sa.select(Person.name)
-        .join(Membership, Membership.person_id == Person.id)
-        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-        .where(WorkingGroup.programme_id == meeting.group.programme_id)
-        .distinct()
-        .order_by(Person.name)
-    ).all()
+    people = member_names(visible_group_ids(meeting.group.programme_id))
     organisations = sorted({a.person.organisation.name for a in meeting.attendances if a.person.organisation})
     return people + organisations
 
@@ -261,6 +254,7 @@ def action(meeting_id: int):
             m,
             title=f.title.data,
             owner=f.owner.data,
+            visible_groups=visible_group_ids(m.group.programme_id),
             due=f.due.data,
             agenda_item_id=f.agenda_item.data,
             user=current_user._get_current_object(),

@@ -65,20 +65,27 @@ def delete_decision(decision: Decision) -> None:
     db.session.commit()
 
 
-def resolve_owner(meeting: Meeting, name: str) -> tuple[Person | None, Organisation | None]:
-    """A person of the programme with that name if there is one, otherwise an organisation."""
+def resolve_owner(
+    meeting: Meeting, name: str, visible_groups: list[int] | None = None
+) -> tuple[Person | None, Organisation | None]:
+    """A person with that name in the groups one may see (or on this meeting's list),
+    otherwise an organisation."""
     name = (name or "").strip()
     if not name:
         return None, None
-    programme_id = meeting.group.programme_id
+    if visible_groups is None:
+        visible_groups = list(
+            db.session.scalars(
+                sa.select(WorkingGroup.id).where(WorkingGroup.programme_id == meeting.group.programme_id)
+            )
+        )
     people = db.session.scalars(
         sa.select(Person)
         .where(Person.name == name)
         .where(
             Person.id.in_(
                 sa.select(Membership.person_id)
-                .join(WorkingGroup)
-                .where(WorkingGroup.programme_id == programme_id)
+                .where(Membership.group_id.in_(visible_groups))
                 .union(sa.select(Attendance.person_id).where(Attendance.meeting_id == meeting.id))
             )
         )
@@ -96,13 +103,20 @@ def resolve_owner(meeting: Meeting, name: str) -> tuple[Person | None, Organisat
 
 
 def add_action(
-    meeting: Meeting, *, title: str, owner: str, due: date | None, agenda_item_id: int | None, user: User
+    meeting: Meeting,
+    *,
+    title: str,
+    owner: str,
+    due: date | None,
+    agenda_item_id: int | None,
+    user: User,
+    visible_groups: list[int] | None = None,
 ) -> Action:
     ensure_editable(meeting.minutes)
     title = _text(title, "title", "Le titre d'une action")
     if len(title) > 500:
         raise MinutesError("title", "Le titre d'une action dépasse 500 caractères.")
-    person, organisation = resolve_owner(meeting, owner)
+    person, organisation = resolve_owner(meeting, owner, visible_groups)
     action = Action(
         title=title,
         owner_person=person,

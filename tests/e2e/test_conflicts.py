@@ -1,4 +1,5 @@
 """In a real browser: a conflict never lets the autosave overwrite the other text; the attendance script never loses a tap."""
+
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -21,7 +22,13 @@ def test_after_a_conflict_neither_typing_nor_reloading_overwrites_the_other_text
     page = new_page()
     sign_in(page, live_server, "secretary@test.example")
     page.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
-    save_part(world.draft.minutes, key=f"p{item_id}", base_version=1, body="Texte de l'animatrice.", user=world.users["facilitator"])
+    save_part(
+        world.draft.minutes,
+        key=f"p{item_id}",
+        base_version=1,
+        body="Texte de l'animatrice.",
+        user=world.users["facilitator"],
+    )
     notes = page.locator(f"#texte-p{item_id}")
     notes.fill("Texte de la secrétaire.")
     expect(page.locator("#conflit")).to_be_visible(timeout=10_000)
@@ -49,4 +56,9 @@ def test_removing_someone_from_the_list_works_with_the_script(live_server, new_p
     row.get_by_role("button", name="Retirer de la liste").click()
     expect(page.get_by_text("Member Test retiré·e de la liste.")).to_be_visible()
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance).where(Attendance.meeting_id == world.draft.id)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Attendance).where(Attendance.meeting_id == world.draft.id)
+        )
+        == 0
+    )
