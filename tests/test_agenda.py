@@ -124,20 +124,46 @@ def test_deleting_a_point_takes_its_sub_points_but_never_notes(world, meeting):
     delete_item(db.session.get(AgendaItem, point.id))
     assert outline(meeting) == outline(meeting)[:2]
     with pytest.raises(AgendaError, match="a des notes au compte-rendu"):
-        delete_item(world.validated.agenda_items[0])
+        delete_item(world.draft.agenda_items[0])
     db.session.rollback()
-    assert db.session.get(AgendaItem, world.validated.agenda_items[0].id) is not None
+    assert db.session.get(AgendaItem, world.draft.agenda_items[0].id) is not None
 
 
 def test_copying_the_previous_agenda(world, meeting):
     copied = copy_previous_agenda(db.session.get(Meeting, meeting.id))
-    assert copied == 1
-    assert outline(meeting)[-1] == "Ordre du jour de brouillon"
+    assert copied == 2
+    assert outline(meeting)[-2:] == ["Ordre du jour de brouillon", "Divers"]
 
 
 def test_a_first_meeting_has_nothing_to_copy(world):
+    first = plan_meeting(world.elsewhere, Slot(date(2014, 6, 12), time(10), None))
     with pytest.raises(AgendaError, match="pas de réunion précédente"):
-        copy_previous_agenda(world.validated)
+        copy_previous_agenda(first)
+
+
+def test_the_agenda_and_attendance_of_validated_minutes_are_frozen(world):
+    from groupes.meetings.attendance import AttendanceError, add_guest, record
+
+    validated = world.validated
+    for change in (
+        lambda: add_item(validated, title="Ajout tardif", duration=None, presenter="", parent_id=None),
+        lambda: update_item(
+            validated.agenda_items[0], title="Titre réécrit", duration=None, presenter="", parent_id=None
+        ),
+        lambda: move_item(validated.agenda_items[0], "down"),
+        lambda: delete_item(validated.agenda_items[0]),
+    ):
+        with pytest.raises(AgendaError, match="son ordre du jour est figé"):
+            change()
+        db.session.rollback()
+    with pytest.raises(AttendanceError, match="la liste de présence est figée"):
+        record(validated.attendances[0], status="absent")
+    db.session.rollback()
+    with pytest.raises(AttendanceError, match="la liste de présence est figée"):
+        add_guest(validated, name="Tardive", organisation="", email=None)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Meeting, validated.id).agenda_items[0].title == "Ordre du jour de validé"
 
 
 def editor(app, role="secretary"):

@@ -217,25 +217,25 @@ ROWS = [
     ),
     ("meetings.cancel", "POST", lambda w: f"/reunions/{w.validated.id}/annuler", {}, done(EDIT_PRIVATE)),
     ("meetings.restore", "POST", lambda w: f"/reunions/{w.validated.id}/retablir", {}, done(EDIT_PRIVATE)),
-    ("agenda.edit", "GET", lambda w: f"/reunions/{w.validated.id}/ordre-du-jour", None, EDIT_PRIVATE),
+    ("agenda.edit", "GET", lambda w: f"/reunions/{w.draft.id}/ordre-du-jour", None, EDIT_PRIVATE),
     (
         "agenda.edit",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour",
         {"title": "Nouveau point", "duration": "20", "parent": "0"},
         done(EDIT_PRIVATE),
     ),
     (
         "agenda.item",
         "GET",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[0].id}",
         None,
         EDIT_PRIVATE,
     ),
     (
         "agenda.item",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[0].id}",
         {"title": "Renommé", "parent": "0"},
         done(EDIT_PRIVATE),
     ),
@@ -243,21 +243,21 @@ ROWS = [
     (
         "agenda.item",
         "GET",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.draft.agenda_items[0].id}",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.validated.agenda_items[0].id}",
         None,
         expect(NF, anonymous=LOGIN),
     ),
     (
         "agenda.move",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}/deplacer",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[0].id}/deplacer",
         {"direction": "down"},
         done(EDIT_PRIVATE),
     ),
     (
         "agenda.delete",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/ordre-du-jour/{w.validated.agenda_items[0].id}/supprimer",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/supprimer",
         {},
         done(EDIT_PRIVATE),
     ),
@@ -268,39 +268,39 @@ ROWS = [
         {},
         done(EDIT_PRIVATE),
     ),
-    ("attendance.sheet", "GET", lambda w: f"/reunions/{w.validated.id}/presences", None, EDIT_PRIVATE),
+    ("attendance.sheet", "GET", lambda w: f"/reunions/{w.draft.id}/presences", None, EDIT_PRIVATE),
     (
         "attendance.sheet",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/presences",
+        lambda w: f"/reunions/{w.draft.id}/presences",
         {"name": "Invitée Externe", "organisation": "ARS Centre"},
         done(EDIT_PRIVATE),
     ),
     (
         "attendance.mark",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/presences/{w.validated.attendances[0].id}",
-        lambda w: {f"a{w.validated.attendances[0].id}-status": "excused"},
+        lambda w: f"/reunions/{w.draft.id}/presences/{w.draft.attendances[0].id}",
+        lambda w: {f"a{w.draft.attendances[0].id}-status": "excused"},
         done(EDIT_PRIVATE),
     ),
     (
         "attendance.mark",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/presences/{w.draft.attendances[0].id}",
-        lambda w: {f"a{w.draft.attendances[0].id}-status": "excused"},
+        lambda w: f"/reunions/{w.draft.id}/presences/{w.validated.attendances[0].id}",
+        lambda w: {f"a{w.validated.attendances[0].id}-status": "excused"},
         expect(NF, anonymous=LOGIN),
     ),
     (
         "attendance.invite",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/presences/inviter-les-membres",
+        lambda w: f"/reunions/{w.draft.id}/presences/inviter-les-membres",
         {},
         done(EDIT_PRIVATE),
     ),
     (
         "attendance.drop",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/presences/{w.validated.attendances[0].id}/retirer",
+        lambda w: f"/reunions/{w.draft.id}/presences/{w.draft.attendances[0].id}/retirer",
         {},
         done(EDIT_PRIVATE),
     ),
@@ -455,3 +455,7 @@ def test_each_role_gets_the_answer_it_should(app, role, row):
         fields = data(world) if callable(data) else data
         response = client.post(target, data={**fields, "csrf_token": token})
     assert outcome(response) == expected[role], f"{method} {target} as {role}"
+    if expected[role] == DONE and method == "POST":
+        # A redirect that only brings back an error message did nothing.
+        landing = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "message-error" not in landing, f"{method} {target} as {role} was refused"

@@ -93,6 +93,8 @@ def build_world() -> World:
     )
     for m in meetings.values():
         m.attendances = [Attendance(person=member, status=AttendanceStatus.PRESENT)]
+    # A point without notes, which may be moved or deleted.
+    meetings["draft"].agenda_items.append(AgendaItem(title="Divers", duration_min=5, position=1))
     db.session.add_all(
         [
             programme,

@@ -3,12 +3,22 @@
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, AgendaItemKind, Meeting
 from groupes.meetings.planning import PlanningError, previous_meeting
+from groupes.minutes.models import MinutesStatus
 
 MAX_DEPTH = 2
 
 
 class AgendaError(PlanningError):
     pass
+
+
+def ensure_open(meeting: Meeting) -> None:
+    """Validated minutes are frozen, and with them the agenda their notes hang on."""
+    if meeting.minutes.status == MinutesStatus.VALIDATED:
+        raise AgendaError(
+            "title",
+            "Le compte-rendu de cette réunion est validé : son ordre du jour est figé (rouvrez-le pour le modifier).",
+        )
 
 
 def _siblings(meeting: Meeting, parent_id: int | None) -> list[AgendaItem]:
@@ -42,6 +52,7 @@ def _parent(meeting: Meeting, parent_id: int | None) -> AgendaItem | None:
 def add_item(
     meeting: Meeting, *, title: str, duration: int | None, presenter: str, parent_id: int | None
 ) -> AgendaItem:
+    ensure_open(meeting)
     parent = _parent(meeting, parent_id)
     siblings = _siblings(meeting, parent.id if parent else None)
     item = AgendaItem(
@@ -60,6 +71,7 @@ def add_item(
 
 def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter: str, parent_id: int | None) -> None:
     meeting = item.meeting
+    ensure_open(meeting)
     parent = _parent(meeting, parent_id)
     if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
         raise AgendaError(
@@ -78,6 +90,7 @@ def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter
 def delete_item(item: AgendaItem) -> None:
     """Remove a point and its sub-points, unless the minutes already hold notes on them."""
     meeting = item.meeting
+    ensure_open(meeting)
     doomed = [item] + [i for i in meeting.agenda_items if i.parent_id == item.id]
     notes = {s.agenda_item_id for s in meeting.minutes.sections if s.body.strip()}
     if any(i.id in notes for i in doomed):
@@ -102,6 +115,7 @@ MOVES = {
 
 def move_item(item: AgendaItem, direction: str) -> None:
     meeting = item.meeting
+    ensure_open(meeting)
     siblings = _siblings(meeting, item.parent_id)
     index = siblings.index(item)
     if direction in ("up", "down"):
@@ -144,6 +158,7 @@ def move_item(item: AgendaItem, direction: str) -> None:
 
 def copy_previous_agenda(meeting: Meeting) -> int:
     """Append the topics of the previous meeting's agenda (the standing items are already there)."""
+    ensure_open(meeting)
     previous = previous_meeting(meeting)
     if previous is None:
         raise AgendaError("title", "Ce groupe n'a pas de réunion précédente.")

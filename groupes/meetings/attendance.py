@@ -10,14 +10,26 @@ from groupes.groups.models import Organisation, Person, Role
 from groupes.groups.people import member_ids
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import PARIS, PlanningError, paris_moment
+from groupes.minutes.models import MinutesStatus
 
 
 class AttendanceError(PlanningError):
     pass
 
 
+def ensure_open(meeting: Meeting) -> None:
+    """Once the minutes are validated, the list of who was there is part of them."""
+    if meeting.minutes.status == MinutesStatus.VALIDATED:
+        raise AttendanceError(
+            "name",
+            "Le compte-rendu de cette réunion est validé : "
+            "la liste de présence est figée (rouvrez-le pour la modifier).",
+        )
+
+
 def invite_members(meeting: Meeting) -> int:
     """Invite the members who are not on the list yet (observers are not invited)."""
+    ensure_open(meeting)
     listed = {a.person_id for a in meeting.attendances}
     added = [
         Attendance(person_id=m.person_id)
@@ -37,6 +49,7 @@ def add_guest(
     An address is matched only among the people of ``visible_groups`` (and this
     meeting's list): the form must not tell who is behind an address one may not see.
     """
+    ensure_open(meeting)
     organisation_row = None
     if organisation:
         organisation_row = db.session.scalar(sa.select(Organisation).where(Organisation.name == organisation))
@@ -82,6 +95,7 @@ def record(
     left_at: time | None = None,
 ) -> None:
     """Set a person's presence; the representative and the times only make sense when they apply."""
+    ensure_open(attendance.meeting)
     status = AttendanceStatus(status)
     if status == AttendanceStatus.REPRESENTED and not represented_by:
         raise AttendanceError("represented_by", "Indiquez qui représente la personne.")
@@ -99,6 +113,7 @@ def record(
 
 
 def remove(attendance: Attendance) -> None:
+    ensure_open(attendance.meeting)
     db.session.delete(attendance)
     db.session.commit()
 

@@ -125,7 +125,10 @@ def mark(meeting_id: int, attendance_id: int):
 def invite(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
-        flash(f"{invite_members(meeting)} membre(s) ajouté(s) à la liste.", "success")
+        try:
+            flash(f"{invite_members(meeting)} membre(s) ajouté(s) à la liste.", "success")
+        except AttendanceError as error:
+            flash(str(error), "error")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
 
 
@@ -135,6 +138,10 @@ def drop(meeting_id: int, attendance_id: int):
     attendance = pick(meeting.attendances, attendance_id)
     if ConfirmForm().validate_on_submit():
         name = attendance.person.name
-        remove(attendance)
-        flash(f"{name} retiré·e de la liste.", "success")
+        try:
+            remove(attendance)
+        except AttendanceError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{name} retiré·e de la liste.", "success")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
