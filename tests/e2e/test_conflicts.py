@@ -2,13 +2,13 @@
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
+from world import build_world
 
 from groupes.extensions import db
 from groupes.meetings.models import Attendance
 from groupes.minutes.models import MinutesSection
 from groupes.minutes.writing import save_part
 from tests.e2e.test_facilitator import sign_in
-from world import build_world
 
 
 def notes_of(item_id: int) -> str:
