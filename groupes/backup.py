@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -78,12 +79,30 @@ def snapshot(connection: sa.Connection) -> Iterator[sa.Connection]:
 
 
 def write_backup(path: Path) -> dict[str, int]:
-    """Write every table to ``path``; returns the number of rows per table."""
+    """Write every table to ``path``; returns the number of rows per table.
+
+    The file holds password hashes and addresses: it is readable by its owner
+    only, and replaces an earlier backup only once it is complete.
+    """
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as raw:
+            counts = _write_tables(raw)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _write_tables(raw) -> dict[str, int]:
     counts: dict[str, int] = {}
     with (
         db.engine.connect() as connection,
         snapshot(connection) as conn,
-        gzip.open(path, "wt", encoding="utf-8") as out,
+        gzip.open(raw, "wt", encoding="utf-8") as out,
     ):
         header = {"format": FORMAT, "revision": current_revision(conn), "created_at": utcnow().isoformat()}
         out.write(json.dumps(header) + "\n")

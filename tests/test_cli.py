@@ -168,6 +168,8 @@ def test_backup_and_restore_bring_back_every_row(runner, tmp_path):
     backup = tmp_path / "sauvegarde.gz"
     result = runner.invoke(args=["backup", str(backup)])
     assert result.exit_code == 0 and "Sauvegarde écrite" in result.output
+    assert backup.stat().st_mode & 0o077 == 0  # password hashes inside: the owner's eyes only
+    assert [p.name for p in tmp_path.iterdir()] == ["sauvegarde.gz"]
 
     db.session.delete(db.session.scalar(sa.select(Programme)))
     db.session.commit()

@@ -135,6 +135,7 @@ M = f"{G}.meetings[0]"
         ),
         (lambda d: group0(d).update(number="1"), f'{G}.number: attendu un nombre entier, reçu "1"'),
         (lambda d: group0(d).update(number=0), f"{G}.number: doit valoir au moins 1, reçu 0"),
+        (lambda d: group0(d).update(number=2**70), f"{G}.number: doit valoir au plus 9999, reçu {2**70}"),
         (lambda d: group0(d).update(title=""), f"{G}.title: ne doit pas être vide"),
         (lambda d: group0(d).update(title=None), f"{G}.title: attendu un texte, reçu null"),
         (lambda d: group0(d).update(members={}), f"{G}.members: attendu une liste, reçu un objet"),

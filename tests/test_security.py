@@ -62,6 +62,7 @@ def test_a_form_without_its_token_is_refused_and_the_text_kept(app, count):
     response = client.post(
         f"/groupes/{world.private.id}/modifier",
         data={"number": "1", "title": "Un titre longuement tapé", "visibility": "members"},
+        headers={"Origin": "http://localhost"},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -72,10 +73,25 @@ def test_a_form_without_its_token_is_refused_and_the_text_kept(app, count):
     )
 
 
+def test_a_post_from_another_site_is_not_replayed(app):
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, "admin")
+    response = client.post(
+        f"/groupes/{world.private.id}/modifier",
+        data={"number": "1", "title": "Titre imposé d'ailleurs", "visibility": "public"},
+        headers={"Origin": "https://ailleurs.example"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Titre imposé" not in html and "Renvoyer" not in html
+
+
 def test_a_login_without_its_token_does_not_echo_the_password(app):
     build_world()
     response = app.test_client().post(
-        "/connexion", data={"email": "member@test.example", "password": "secret-à-ne-pas-montrer"}
+        "/connexion",
+        data={"email": "member@test.example", "password": "secret-à-ne-pas-montrer"},
+        headers={"Referer": "http://localhost/connexion"},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "secret-à-ne-pas-montrer" not in html and "member@test.example" in html

@@ -101,6 +101,7 @@ class Email(Text):
 @dataclass
 class Integer:
     minimum: int | None = None
+    maximum: int = 1_000_000  # within every database's integer
 
     def check(self, value, path, errors):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -108,6 +109,9 @@ class Integer:
             return INVALID
         if self.minimum is not None and value < self.minimum:
             errors.add(path, f"doit valoir au moins {self.minimum}, reçu {value}")
+            return INVALID
+        if value > self.maximum:
+            errors.add(path, f"doit valoir au plus {self.maximum}, reçu {value}")
             return INVALID
         return value
 
@@ -283,7 +287,7 @@ AGENDA_ITEM = Record(
     "agenda item",
     {
         "title": Key(TITLE, required=True),
-        "duration_min": Key(Nullable(Integer(minimum=0))),
+        "duration_min": Key(Nullable(Integer(minimum=0, maximum=24 * 60))),
         "presenter": Key(Nullable(Text(max_length=200, single_line=True))),
         "notes": Key(MARKDOWN, default=""),
     },
@@ -354,7 +358,7 @@ MEETING = Record(
 GROUP = Record(
     "group",
     {
-        "number": Key(Integer(minimum=1), required=True),
+        "number": Key(Integer(minimum=1, maximum=9999), required=True),
         "title": Key(TITLE, required=True),
         "theme": Key(LINE, default=""),
         "territory": Key(Text(max_length=200, single_line=True), default=""),

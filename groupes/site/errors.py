@@ -1,5 +1,7 @@
 """French error pages; no trace is ever shown."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -26,12 +28,21 @@ def csrf_failed(error: CSRFError):
     """Keep what the person typed (passwords aside): show it again in a form with a fresh token."""
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error="csrf"), 400
+    if not from_this_site():
+        # A post from elsewhere is not replayed: no fields, no fresh token.
+        return render_error(400)
     fields = [
         (name, value)
         for name, value in request.form.items(multi=True)
         if name != "csrf_token" and not any(secret in name for secret in ("password", "confirmation"))
     ]
     return render_template("errors/csrf.html", fields=fields, action=request.full_path.rstrip("?")), 400
+
+
+def from_this_site() -> bool:
+    """Whether the browser says the refused form came from one of our pages."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return urlsplit(source).netloc == request.host
 
 
 def register_errors(app: Flask) -> None:
