@@ -225,6 +225,18 @@ def test_a_duplicate_group_number_is_refused(count):
     nothing_written(count)
 
 
+def test_two_meetings_of_a_group_at_the_same_moment_are_refused(count):
+    data = document()
+    group0(data)["meetings"].append({"starts_at": "2014-03-27T14:00", "title": "Doublon"})
+    assert refused(data) == [
+        f"{G}.meetings[1].starts_at: le groupe a déjà une réunion à cette date et heure ({G}.meetings[0]) ; "
+        'une réunion annulée aurait le statut "cancelled"'
+    ]
+    group0(data)["meetings"][1]["status"] = "cancelled"
+    import_document(data)
+    assert count(Meeting) == 2
+
+
 def test_a_key_given_twice_in_one_object_is_refused():
     raw = b'{"format": "groupes/1", "programmes": [{"title": "A", "title": "B"}]}'
     assert refused(raw) == ["programmes[0].title: clé présente plusieurs fois"]

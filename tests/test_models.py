@@ -50,6 +50,17 @@ def test_group_numbers_are_unique_within_a_programme(group):
     db.session.commit()
 
 
+def test_two_meetings_of_a_group_cannot_start_together_unless_one_is_cancelled(group):
+    from groupes.meetings.models import MeetingStatus
+
+    meeting_in(group)
+    db.session.commit()
+    refused_by_database(meeting_in(group))
+    cancelled = meeting_in(group)
+    cancelled.status = MeetingStatus.CANCELLED
+    db.session.commit()
+
+
 def test_a_meeting_cannot_end_before_it_starts(group):
     starts = datetime(2014, 3, 27, 13, tzinfo=UTC)
     refused_by_database(meeting_in(group, ends_at=starts - timedelta(minutes=1)))
@@ -152,6 +163,7 @@ def test_every_save_of_the_minutes_is_kept_as_a_revision(group):
 
 def test_a_synthesis_entry_can_stand_for_findings_of_several_meetings(group):
     first, second = meeting_in(group), meeting_in(group)
+    second.starts_at += timedelta(days=7)
     with db.session.no_autoflush:
         findings = [
             Finding(meeting=first, kind=FindingKind.BESOIN, text="Mieux se connaître entre institutions"),

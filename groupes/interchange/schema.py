@@ -428,8 +428,18 @@ def check_document(data: Any, errors: Errors) -> dict | None:
                 )
             else:
                 seen_numbers[group["number"]] = g
+            taken: dict[datetime, int] = {}
             for m, meeting in enumerate(group["meetings"]):
                 meeting_path = f"{group_path}.meetings[{m}]"
+                if meeting["status"] != "cancelled":
+                    if meeting["starts_at"] in taken:
+                        errors.add(
+                            f"{meeting_path}.starts_at",
+                            f"le groupe a déjà une réunion à cette date et heure ({group_path}.meetings"
+                            f'[{taken[meeting["starts_at"]]}]) ; une réunion annulée aurait le statut "cancelled"',
+                        )
+                    else:
+                        taken[meeting["starts_at"]] = m
                 if meeting["ends_at"] is not None and meeting["ends_at"] < meeting["starts_at"]:
                     errors.add(
                         f"{meeting_path}.ends_at",

@@ -110,6 +110,16 @@ class Meeting(db.Model):
 
     __table_args__ = (
         sa.Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
+        # Two meetings of a group that are not cancelled never start at the same moment
+        # (this also turns a double submit into one meeting).
+        sa.Index(
+            "uq_meetings_group_id_starts_at_not_cancelled",
+            "group_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
     )
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+from sqlalchemy.exc import IntegrityError
 
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
@@ -77,6 +78,16 @@ def _check_free(group: WorkingGroup, starts: datetime, ignore: list[Meeting] = (
         raise PlanningError("day", f"Le groupe a déjà une réunion le {local:%d/%m/%Y} à {local:%H:%M}.")
 
 
+def _commit(group: WorkingGroup) -> None:
+    """Commit a plan; the database refuses two meetings of a group at one moment,
+    even when two requests check at the same time (a double submit)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise PlanningError("day", "Le groupe a déjà une réunion à cette date et à cette heure.") from None
+
+
 def _new_meeting(group: WorkingGroup, starts: datetime, ends: datetime | None, slot: Slot) -> Meeting:
     invited = [m.person_id for m in group.memberships if m.role != Role.OBSERVER]
     meeting = Meeting(group=group, starts_at=starts, ends_at=ends, title=slot.title, place=slot.place)
@@ -95,7 +106,7 @@ def plan_meeting(group: WorkingGroup, slot: Slot) -> Meeting:
     starts, ends = slot.moments()
     _check_free(group, starts)
     meeting = _new_meeting(group, starts, ends, slot)
-    db.session.commit()
+    _commit(group)
     return meeting
 
 
@@ -169,7 +180,7 @@ def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> None:
     for target, starts, ends in changes:
         target.starts_at, target.ends_at = starts, ends
         target.title, target.place = slot.title, slot.place
-    db.session.commit()
+    _commit(meeting.group)
 
 
 def cancel_meeting(meeting: Meeting, scope: str = "this") -> int:
@@ -184,7 +195,7 @@ def cancel_meeting(meeting: Meeting, scope: str = "this") -> int:
 def restore_meeting(meeting: Meeting) -> None:
     _check_free(meeting.group, meeting.starts_at, ignore=[meeting])
     meeting.status = MeetingStatus.PLANNED
-    db.session.commit()
+    _commit(meeting.group)
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

@@ -3,6 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from groupes.auth.models import User
 from groupes.extensions import db
@@ -38,7 +39,13 @@ def add_decision(meeting: Meeting, *, text: str, agenda_item_id: int | None = No
         number=max((d.number for d in meeting.decisions), default=0) + 1,
     )
     meeting.decisions.append(decision)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another decision took that number meanwhile
+        db.session.rollback()
+        raise MinutesError(
+            "text", "Une autre décision vient d'être ajoutée en même temps : ajoutez la vôtre à nouveau."
+        ) from None
     return decision
 
 
