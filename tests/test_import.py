@@ -237,6 +237,21 @@ def test_two_meetings_of_a_group_at_the_same_moment_are_refused(count):
     assert count(Meeting) == 2
 
 
+def test_rules_across_keys_are_reported_along_with_shape_errors():
+    data = document()
+    second = json.loads(json.dumps(group0(data)))
+    second["title"] = ""
+    data["programmes"][0]["groups"].append(second)
+    meeting0(data)["ends_at"] = "2014-03-27T10:00"
+    group0(data)["visibility"] = "secret"
+    assert refused(data) == [
+        f'{G}.visibility: valeur inconnue "secret" (valeurs possibles : members, public)',
+        "programmes[0].groups[1].title: ne doit pas être vide",
+        f"{M}.ends_at: la fin (2014-03-27T10:00) précède le début (2014-03-27T14:00)",
+        "programmes[0].groups[1].number: numéro 1 déjà pris par programmes[0].groups[0]",
+    ]
+
+
 def test_a_key_given_twice_in_one_object_is_refused():
     raw = b'{"format": "groupes/1", "programmes": [{"title": "A", "title": "B"}]}'
     assert refused(raw) == ["programmes[0].title: clé présente plusieurs fois"]

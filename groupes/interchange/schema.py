@@ -410,47 +410,64 @@ DOCUMENT = Record(
 def check_document(data: Any, errors: Errors) -> dict | None:
     """The document with defaults filled in, or None when it has errors.
 
-    Besides the shape, checks the rules that span several keys: a meeting
-    does not end before it starts, group numbers are unique in a programme,
-    only a represented person has a representative.
+    Besides the shape, checks the rules that span several keys (on every part
+    whose shape is right, so that one file run reports everything): a meeting
+    does not end before it starts, group numbers are unique in a programme, a
+    group has one meeting at a time, only a represented person has a
+    representative.
     """
     document = DOCUMENT.check(data, "", errors)
-    if errors or document is INVALID:
-        return None
-    for p, programme in enumerate(document["programmes"]):
+    if isinstance(document, dict):
+        check_rules(document, errors)
+    return None if errors else document
+
+
+def entries(container: Any, key: str) -> list[tuple[int, dict]]:
+    """The well-formed objects of a list, with their index (the others were reported)."""
+    value = container.get(key) if isinstance(container, dict) else None
+    return [(i, e) for i, e in enumerate(value) if isinstance(e, dict)] if isinstance(value, list) else []
+
+
+def known(*values) -> bool:
+    return all(value is not INVALID for value in values)
+
+
+def check_rules(document: dict, errors: Errors) -> None:
+    for p, programme in entries(document, "programmes"):
         seen_numbers: dict[int, int] = {}
-        for g, group in enumerate(programme["groups"]):
+        for g, group in entries(programme, "groups"):
             group_path = f"programmes[{p}].groups[{g}]"
-            if group["number"] in seen_numbers:
+            number = group.get("number", INVALID)
+            if known(number) and number in seen_numbers:
                 errors.add(
                     f"{group_path}.number",
-                    f"numéro {group['number']} déjà pris par programmes[{p}].groups[{seen_numbers[group['number']]}]",
+                    f"numéro {number} déjà pris par programmes[{p}].groups[{seen_numbers[number]}]",
                 )
-            else:
-                seen_numbers[group["number"]] = g
+            elif known(number):
+                seen_numbers[number] = g
             taken: dict[datetime, int] = {}
-            for m, meeting in enumerate(group["meetings"]):
+            for m, meeting in entries(group, "meetings"):
                 meeting_path = f"{group_path}.meetings[{m}]"
-                if meeting["status"] != "cancelled":
-                    if meeting["starts_at"] in taken:
+                starts, ends, status = meeting.get("starts_at"), meeting.get("ends_at"), meeting.get("status")
+                if known(starts, status) and status != "cancelled":
+                    if starts in taken:
                         errors.add(
                             f"{meeting_path}.starts_at",
                             f"le groupe a déjà une réunion à cette date et heure ({group_path}.meetings"
-                            f'[{taken[meeting["starts_at"]]}]) ; une réunion annulée aurait le statut "cancelled"',
+                            f'[{taken[starts]}]) ; une réunion annulée aurait le statut "cancelled"',
                         )
                     else:
-                        taken[meeting["starts_at"]] = m
-                if meeting["ends_at"] is not None and meeting["ends_at"] < meeting["starts_at"]:
+                        taken[starts] = m
+                if known(starts, ends) and ends is not None and ends < starts:
                     errors.add(
                         f"{meeting_path}.ends_at",
-                        f"la fin ({format_moment(meeting['ends_at'])}) précède le début "
-                        f"({format_moment(meeting['starts_at'])})",
+                        f"la fin ({format_moment(ends)}) précède le début ({format_moment(starts)})",
                     )
-                for a, attendance in enumerate(meeting["attendance"]):
-                    if attendance["represented_by"] is not None and attendance["status"] != "represented":
+                for a, attendance in entries(meeting, "attendance"):
+                    representative, presence = attendance.get("represented_by"), attendance.get("status")
+                    if known(representative, presence) and representative is not None and presence != "represented":
                         errors.add(
                             f"{meeting_path}.attendance[{a}].represented_by",
                             f'seule une personne représentée (status "represented") a un représentant, '
-                            f"pas une personne au statut {quoted(attendance['status'])}",
+                            f"pas une personne au statut {quoted(presence)}",
                         )
-    return None if errors else document
