@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app groupes
 # Debian packages the application needs at run time, and those the tests add.
-RUN_DEBS := python3-venv
-TEST_DEBS := $(RUN_DEBS) chromium
+RUN_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
 .PHONY: run test lint install clean-venv
 

@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_web(app: Flask) -> None:
     from groupes.auth.views import blueprint as auth
+    from groupes.exports.views import blueprint as documents
     from groupes.groups.directory import blueprint as directory
     from groupes.groups.views import blueprint as groups
     from groupes.meetings.agenda_views import blueprint as agenda
@@ -77,7 +78,7 @@ def register_web(app: Flask) -> None:
     from groupes.site.text import render_markdown
     from groupes.site.views import blueprint as site
 
-    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, minutes, directory):
+    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, minutes, documents, directory):
         app.register_blueprint(blueprint)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(FILTERS, markdown=render_markdown)

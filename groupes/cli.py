@@ -132,6 +132,24 @@ def export_json_command(output: Path | None, programme_id: int | None) -> None:
         click.echo(f"Export écrit dans {output}.", err=True)
 
 
+@click.command("export-pdf")
+@click.option("--meeting", "meeting_id", type=int, required=True, help="La réunion dont écrire le compte-rendu.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option("--archive", is_flag=True, help="PDF/A-3 pour l'archivage (balisé lui aussi).")
+@click.option("--calendrier", is_flag=True, help="Ajouter les éléments de calendrier de la démarche.")
+@with_appcontext
+def export_pdf_command(meeting_id: int, output: Path, archive: bool, calendrier: bool) -> None:
+    """Écrit le compte-rendu d'une réunion en PDF (les brouillons sont marqués comme tels)."""
+    from groupes.exports.views import meeting_pdf
+    from groupes.meetings.views import meeting_query
+
+    meeting = db.session.scalar(meeting_query(meeting_id))
+    if meeting is None:
+        fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
+    output.write_bytes(meeting_pdf(meeting, archive=archive, with_milestones=calendrier))
+    click.echo(f"Compte-rendu écrit dans {output}.")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @with_appcontext
@@ -167,4 +185,5 @@ commands = [
     export_json_command,
     backup_command,
     restore_command,
+    export_pdf_command,
 ]

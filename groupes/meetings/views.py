@@ -28,19 +28,20 @@ from groupes.meetings.schedule import agenda_schedule, planned_minutes
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, FindingKind
+from groupes.programmes.models import Programme
 from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("meetings", __name__)
 
 
-def load_meeting(meeting_id: int) -> Meeting:
-    """A meeting with everything its pages show, in a fixed number of queries."""
+def meeting_query(meeting_id: int) -> sa.Select:
+    """A meeting with everything its pages and documents show, in a fixed number of queries."""
     group_meetings = joinedload(Meeting.group).selectinload(WorkingGroup.meetings)
-    return load_or_refuse(
+    return (
         sa.select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
-            joinedload(Meeting.group).joinedload(WorkingGroup.programme),
+            joinedload(Meeting.group).joinedload(WorkingGroup.programme).selectinload(Programme.milestones),
             joinedload(Meeting.group).selectinload(WorkingGroup.memberships).joinedload(Membership.person),
             group_meetings.joinedload(Meeting.minutes),
             group_meetings.selectinload(Meeting.actions).options(
@@ -56,6 +57,10 @@ def load_meeting(meeting_id: int) -> Meeting:
             selectinload(Meeting.findings),
         )
     )
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    return load_or_refuse(meeting_query(meeting_id))
 
 
 def load_editable_meeting(meeting_id: int) -> Meeting:

@@ -1,0 +1,49 @@
+"""What the PDF documents show of a meeting, gathered once for the templates."""
+
+from dataclasses import dataclass, field
+
+from groupes.meetings.models import AgendaItem, AttendanceStatus, Meeting
+from groupes.meetings.numbering import meeting_numbers
+from groupes.meetings.schedule import ScheduledItem, agenda_schedule
+from groupes.minutes.models import MinutesSection
+from groupes.outcomes.models import Finding, FindingKind
+from groupes.programmes.models import Milestone
+
+
+@dataclass
+class MeetingDocument:
+    meeting: Meeting
+    number: int | None
+    schedule: list[ScheduledItem]
+    attendance: dict[str, list]
+    notes: list[tuple[AgendaItem, MinutesSection]]
+    sections: list[MinutesSection]
+    findings: list[tuple[FindingKind, list[Finding]]]
+    milestones: list[Milestone] = field(default_factory=list)
+
+
+def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> MeetingDocument:
+    minutes = meeting.minutes
+    notes = {s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None and s.body.strip()}
+    schedule = agenda_schedule(meeting)
+    in_reading_order = []
+
+    def walk(entries: list[ScheduledItem]) -> None:
+        for entry in entries:
+            if entry.item.id in notes:
+                in_reading_order.append((entry.item, notes[entry.item.id]))
+            walk(entry.children)
+
+    walk(schedule)
+    by_status = {status.value: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus}
+    findings = [(kind, [f for f in meeting.findings if f.kind == kind]) for kind in FindingKind]
+    return MeetingDocument(
+        meeting=meeting,
+        number=meeting_numbers(meeting.group.meetings).get(meeting.id),
+        schedule=schedule,
+        attendance=by_status,
+        notes=in_reading_order,
+        sections=[s for s in minutes.free_sections if s.heading.strip() or s.body.strip()],
+        findings=[(kind, items) for kind, items in findings if items],
+        milestones=sorted(meeting.group.programme.milestones, key=lambda m: m.date) if with_milestones else [],
+    )

@@ -1,0 +1,130 @@
+"""The compte-rendu as PDF, read back with pypdf and pdftotext."""
+
+import io
+import subprocess
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+from world import build_world, sign_in
+
+from groupes.exports.pdf import StaticFilesOnly
+from groupes.extensions import db
+from groupes.minutes.models import MinutesSection
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def text_of(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def info_of(pdf: bytes) -> str:
+    return subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def fetch(app, role, url):
+    client = app.test_client()
+    sign_in(client, role)
+    return client.get(url)
+
+
+def test_the_compte_rendu_reads_like_the_annex(app, world):
+    response = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="compte-rendu-groupe-1-2014-03-03.pdf"' in response.headers["Content-Disposition"]
+    pdf = response.data
+    text = " ".join(text_of(pdf).split())
+    for expected in [
+        "Ministère Direction",
+        "Assises de test",
+        "Groupe de travail 1",
+        "« Groupe réservé »",
+        "1ère réunion : lundi 3 mars 2014",
+        "Ordre du jour",
+        "Présents : Member Test (CAF du Cher)",
+        "Notes du point validé.",
+        "Texte du compte-rendu validé.",
+        "Pistes de travail",
+        "Relevé de décisions",
+        "Décision validé",
+        "Action validé Member Test 1 mai 2014",
+        "page 1 / 1",
+    ]:
+        assert expected in text, expected
+    assert "version non validée" not in text
+    info = info_of(pdf)
+    assert "Tagged:          yes" in info and "Title:           Compte-rendu du groupe 1 – 2014-03-03" in info
+    reader = PdfReader(io.BytesIO(pdf))
+    group, meetings = reader.outline  # one bookmark for the group, the meeting under it
+    assert group.title == "Groupe de travail 1" and [m.title for m in meetings] == ["1ère réunion : lundi 3 mars 2014"]
+
+
+def test_a_draft_is_marked_and_only_its_editors_get_it(app, world):
+    url = f"/reunions/{world.draft.id}/compte-rendu.pdf"
+    assert fetch(app, "member", url).status_code == 404
+    assert fetch(app, "outsider", url).status_code == 404
+    assert fetch(app, "anonymous", url).status_code == 302
+    text = text_of(fetch(app, "secretary", url).data)
+    assert "Compte-rendu brouillon — version non validée" in text
+
+
+def test_the_public_reads_validated_minutes_of_public_groups(app, world):
+    assert fetch(app, "anonymous", f"/reunions/{world.public_validated.id}/compte-rendu.pdf").status_code == 200
+    assert fetch(app, "anonymous", f"/reunions/{world.public_draft.id}/compte-rendu.pdf").status_code == 302
+
+
+def test_milestones_on_request_and_the_archive_variant(app, world):
+    plain = text_of(fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data)
+    assert "Éléments de calendrier" not in plain
+    with_calendar = text_of(fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf?calendrier=1").data)
+    assert "Comité de pilotage : mardi 29 avril 2014 – Orléans" in " ".join(with_calendar.split())
+    archive = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf?archive=1").data
+    metadata = subprocess.run(["pdfinfo", "-meta", "-"], input=archive, capture_output=True, check=True).stdout.decode()
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="B"' in metadata
+
+
+def test_hostile_or_long_text_stays_inert_and_complete(app, world):
+    section = db.session.scalar(
+        sa.select(MinutesSection).where(
+            MinutesSection.minutes_id == world.validated.minutes.id, MinutesSection.agenda_item_id.is_(None)
+        )
+    )
+    long_word = "anticonstitutionnellement" * 12
+    section.body = (
+        f"<script>alert(1)</script> [lien](javascript:alert(1)) ![x](https://traceur.example/p.png) {long_word} FIN"
+    )
+    db.session.commit()
+    pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
+    assert b"/JavaScript" not in pdf and b"javascript:" not in pdf
+    text = "".join(text_of(pdf).split())
+    assert "<script>alert(1)</script>" in text and long_word in text and "FIN" in text
+
+
+def test_the_pdf_engine_reads_static_files_and_nothing_else(app):
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    fetcher = StaticFilesOnly(static)
+    assert fetcher.fetch((static / "css" / "print.css").resolve().as_uri()).read().startswith(b"/*")
+    for refused in [
+        "file:///etc/passwd",
+        "https://example.org/image.png",
+        (static / ".." / "setup.cfg").resolve().as_uri(),
+    ]:
+        with pytest.raises(ValueError, match="ressource refusée"):
+            fetcher.fetch(refused)
+
+
+def test_export_pdf_command(runner, world, tmp_path):
+    out = tmp_path / "cr.pdf"
+    result = runner.invoke(args=["export-pdf", "--meeting", str(world.validated.id), "-o", str(out), "--archive"])
+    assert result.exit_code == 0, result.output
+    assert "1ère réunion : lundi 3 mars 2014" in " ".join(text_of(out.read_bytes()).split())
+    missing = runner.invoke(args=["export-pdf", "--meeting", "999999", "-o", str(out)])
+    assert missing.exit_code == 1 and "Aucune réunion n'a l'identifiant 999999." in missing.output
