@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
@@ -133,21 +134,45 @@ def export_json_command(output: Path | None, programme_id: int | None) -> None:
 
 
 @click.command("export-pdf")
-@click.option("--meeting", "meeting_id", type=int, required=True, help="La réunion dont écrire le compte-rendu.")
+@click.option("--meeting", "meeting_id", type=int, help="Le compte-rendu d'une réunion.")
+@click.option("--group", "group_id", type=int, help="Le dossier d'un groupe (ses comptes-rendus validés).")
+@click.option("--programme", "programme_id", type=int, help="L'annexe d'une démarche (tous ses groupes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 @click.option("--archive", is_flag=True, help="PDF/A-3 pour l'archivage (balisé lui aussi).")
-@click.option("--calendrier", is_flag=True, help="Ajouter les éléments de calendrier de la démarche.")
 @with_appcontext
-def export_pdf_command(meeting_id: int, output: Path, archive: bool, calendrier: bool) -> None:
-    """Écrit le compte-rendu d'une réunion en PDF (les brouillons sont marqués comme tels)."""
-    from groupes.exports.views import meeting_pdf
+def export_pdf_command(
+    meeting_id: int | None, group_id: int | None, programme_id: int | None, output: Path, archive: bool
+):
+    """Écrit un compte-rendu, le dossier d'un groupe ou l'annexe d'une démarche en PDF.
+
+    Avec les droits de l'exploitant : l'annexe comprend les groupes réservés aux membres.
+    """
+    from groupes.exports.documents import load_programme
+    from groupes.exports.views import dossier_pdf, meeting_pdf
+    from groupes.groups.models import WorkingGroup
     from groupes.meetings.views import meeting_query
 
-    meeting = db.session.scalar(meeting_query(meeting_id))
-    if meeting is None:
-        fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
-    output.write_bytes(meeting_pdf(meeting, archive=archive, with_milestones=calendrier))
-    click.echo(f"Compte-rendu écrit dans {output}.")
+    if [meeting_id, group_id, programme_id].count(None) != 2:
+        fail("Indiquez une seule des options --meeting, --group ou --programme.")
+    if meeting_id is not None:
+        meeting = db.session.scalar(meeting_query(meeting_id))
+        if meeting is None:
+            fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
+        content = meeting_pdf(meeting, archive=archive, with_milestones=False)
+    else:
+        if group_id is not None:
+            programme_id = db.session.scalar(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
+        programme = load_programme(programme_id) if programme_id is not None else None
+        if programme is None:
+            fail("Aucun groupe ni aucune démarche n'a cet identifiant.")
+        if group_id is not None:
+            group = next(g for g in programme.groups if g.id == group_id)
+            content = dossier_pdf([group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=archive)
+        else:
+            title = f"{programme.title} – comptes-rendus des groupes de travail"
+            content = dossier_pdf(programme.groups, title=title, programme=programme, archive=archive)
+    output.write_bytes(content)
+    click.echo(f"PDF écrit dans {output}.")
 
 
 @click.command("backup")

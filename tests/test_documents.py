@@ -128,3 +128,13 @@ def test_export_pdf_command(runner, world, tmp_path):
     assert "1ère réunion : lundi 3 mars 2014" in " ".join(text_of(out.read_bytes()).split())
     missing = runner.invoke(args=["export-pdf", "--meeting", "999999", "-o", str(out)])
     assert missing.exit_code == 1 and "Aucune réunion n'a l'identifiant 999999." in missing.output
+    both = runner.invoke(args=["export-pdf", "--meeting", "1", "--group", "1", "-o", str(out)])
+    assert both.exit_code == 1 and "Indiquez une seule des options" in both.output
+    annex = tmp_path / "annexe.pdf"
+    result = runner.invoke(args=["export-pdf", "--programme", str(world.programme.id), "-o", str(annex)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(text_of(annex.read_bytes()).split())
+    assert "Groupe réservé" in text and "Groupe public" in text  # the operator sees every group
+    dossier = tmp_path / "dossier.pdf"
+    assert runner.invoke(args=["export-pdf", "--group", str(world.public.id), "-o", str(dossier)]).exit_code == 0
+    assert "Groupe public" in " ".join(text_of(dossier.read_bytes()).split())

@@ -406,6 +406,16 @@ ROWS = [
         {"status": "done"},
         expect(NF, anonymous=LOGIN, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE),
     ),
+    ("documents.group_pdf", "GET", lambda w: f"/groupes/{w.private.id}/dossier.pdf", None, PRIVATE_GROUP),
+    ("documents.group_pdf", "GET", lambda w: f"/groupes/{w.public.id}/dossier.pdf", None, EVERYONE),
+    ("documents.annex_pdf", "GET", lambda w: f"/programmes/{w.programme.id}/annexe.pdf", None, EVERYONE),
+    (
+        "documents.annex_pdf",
+        "GET",
+        lambda w: f"/programmes/{w.other_programme.id}/annexe.pdf",
+        None,
+        expect(NF, anonymous=LOGIN, admin=OK),
+    ),
     ("documents.minutes_pdf", "GET", lambda w: f"/reunions/{w.validated.id}/compte-rendu.pdf", None, PRIVATE_GROUP),
     (
         "documents.minutes_pdf",

@@ -2,12 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from groupes.meetings.models import AgendaItem, AttendanceStatus, Meeting
+import sqlalchemy as sa
+
+from groupes.extensions import db
+from groupes.groups.models import WorkingGroup
+from groupes.interchange.writer import programmes_query
+from groupes.meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.schedule import ScheduledItem, agenda_schedule
-from groupes.minutes.models import MinutesSection
+from groupes.minutes.models import MinutesSection, MinutesStatus
 from groupes.outcomes.models import Finding, FindingKind
-from groupes.programmes.models import Milestone
+from groupes.programmes.models import Milestone, Programme
 
 
 @dataclass
@@ -47,3 +52,22 @@ def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> Meet
         findings=[(kind, items) for kind, items in findings if items],
         milestones=sorted(meeting.group.programme.milestones, key=lambda m: m.date) if with_milestones else [],
     )
+
+
+@dataclass
+class GroupDocument:
+    group: WorkingGroup
+    meetings: list[MeetingDocument]
+
+
+def load_programme(programme_id: int) -> Programme | None:
+    """A programme with every group and meeting its documents show, in a fixed number of queries."""
+    return db.session.scalar(programmes_query(programme_id).options(sa.orm.selectinload(Programme.milestones)))
+
+
+def group_document(group: WorkingGroup) -> GroupDocument:
+    """The group's meetings with validated minutes, in date order (the others are not published)."""
+    published = [
+        m for m in group.meetings if m.status != MeetingStatus.CANCELLED and m.minutes.status == MinutesStatus.VALIDATED
+    ]
+    return GroupDocument(group, [meeting_document(m) for m in sorted(published, key=lambda m: (m.starts_at, m.id))])

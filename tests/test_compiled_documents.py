@@ -1,0 +1,77 @@
+"""The group dossier and the programme annex: order, privacy, table of contents, bookmarks, page numbers."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+from world import build_world, sign_in
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def get(app, role, url):
+    client = app.test_client()
+    sign_in(client, role)
+    return client.get(url)
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split()
+    )
+
+
+def test_the_annex_compiles_the_groups_one_may_see_with_validated_minutes_only(app, world):
+    response = get(app, "organiser", f"/programmes/{world.programme.id}/annexe.pdf")
+    assert response.status_code == 200
+    pdf = response.data
+    text = text_of(pdf)
+    assert "Liste des comptes-rendus des groupes de travail" in text and "Sommaire" in text
+    # Groups in number order, each meeting with validated minutes in date order; drafts and reviews left out.
+    assert text.index("Groupe de travail 1") < text.index("Groupe de travail 2")
+    assert "Texte du compte-rendu validé." in text and "Texte du compte-rendu public validé." in text
+    assert "en relecture" not in text and "brouillon" not in text
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = len(reader.pages)
+    assert f"page {pages} / {pages}" in text
+    # One bookmark per group, and under it one per meeting.
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == ["Groupe de travail 1", "Groupe de travail 2"]
+    assert [m.title for m in outline[1]] == ["1ère réunion : lundi 3 mars 2014"]
+    # The table of contents gives the page where each group starts.
+    first_group_page = reader.get_destination_page_number(outline[0]) + 1
+    assert re.search(rf"Groupe de travail 1 : Groupe réservé\W+{first_group_page}\b", text)
+
+
+def test_the_public_annex_leaves_out_members_only_groups(app, world):
+    text = text_of(get(app, "anonymous", f"/programmes/{world.programme.id}/annexe.pdf").data)
+    assert "Groupe réservé" not in text and "Groupe public" in text
+
+
+def test_the_annex_of_a_programme_one_may_not_see_is_not_found(app, world):
+    assert get(app, "outsider", f"/programmes/{world.other_programme.id}/annexe.pdf").status_code == 404
+    assert get(app, "outsider", "/programmes/999999/annexe.pdf").status_code == 404
+
+
+def test_a_group_dossier(app, world):
+    text = text_of(get(app, "observer", f"/groupes/{world.private.id}/dossier.pdf").data)
+    assert "Groupe de travail 1" in text and "Texte du compte-rendu validé." in text and "brouillon" not in text
+    assert get(app, "outsider", f"/groupes/{world.private.id}/dossier.pdf").status_code == 404
+
+
+def test_a_programme_without_validated_minutes_says_so(app, world):
+    from groupes.extensions import db
+    from groupes.groups.models import WorkingGroup
+    from groupes.programmes.models import Programme
+
+    empty = Programme(title="Démarche naissante")
+    db.session.add(WorkingGroup(programme=empty, number=1, title="Premier groupe", visibility="public"))
+    db.session.commit()
+    text = text_of(get(app, "anonymous", f"/programmes/{empty.id}/annexe.pdf").data)
+    assert "Aucun compte-rendu validé pour ce groupe." in text
