@@ -29,8 +29,7 @@ PARAGRAPH = (
 ) * 4
 
 
-def build_document(meetings: int) -> dict:
-    per_group = 20
+def build_document(meetings: int, per_group: int = 20) -> dict:
     groups = []
     people = [
         {
