@@ -138,22 +138,25 @@ def export_json_command(output: Path | None, programme_id: int | None) -> None:
 @click.option("--group", "group_id", type=int, help="Le dossier d'un groupe (ses comptes-rendus validés).")
 @click.option("--programme", "programme_id", type=int, help="L'annexe d'une démarche (tous ses groupes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option("--synthesis", is_flag=True, help="Avec --programme : la synthèse au lieu de l'annexe.")
 @click.option("--archive", is_flag=True, help="PDF/A-3 pour l'archivage (balisé lui aussi).")
 @with_appcontext
 def export_pdf_command(
-    meeting_id: int | None, group_id: int | None, programme_id: int | None, output: Path, archive: bool
+    meeting_id: int | None, group_id: int | None, programme_id: int | None, output: Path, synthesis: bool, archive: bool
 ):
     """Écrit un compte-rendu, le dossier d'un groupe ou l'annexe d'une démarche en PDF.
 
     Avec les droits de l'exploitant : l'annexe comprend les groupes réservés aux membres.
     """
     from groupes.exports.documents import load_programme
-    from groupes.exports.views import dossier_pdf, meeting_pdf
+    from groupes.exports.views import dossier_pdf, meeting_pdf, synthesis_pdf
     from groupes.groups.models import WorkingGroup
     from groupes.meetings.views import meeting_query
 
     if [meeting_id, group_id, programme_id].count(None) != 2:
         fail("Indiquez une seule des options --meeting, --group ou --programme.")
+    if synthesis and programme_id is None:
+        fail("La synthèse se demande avec --programme.")
     if meeting_id is not None:
         meeting = db.session.scalar(meeting_query(meeting_id))
         if meeting is None:
@@ -165,7 +168,9 @@ def export_pdf_command(
         programme = load_programme(programme_id) if programme_id is not None else None
         if programme is None:
             fail("Aucun groupe ni aucune démarche n'a cet identifiant.")
-        if group_id is not None:
+        if synthesis and group_id is None:
+            content = synthesis_pdf(programme, programme.groups, archive=archive)
+        elif group_id is not None:
             group = next(g for g in programme.groups if g.id == group_id)
             content = dossier_pdf([group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=archive)
         else:

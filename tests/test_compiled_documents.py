@@ -75,3 +75,39 @@ def test_a_programme_without_validated_minutes_says_so(app, world):
     db.session.commit()
     text = text_of(get(app, "anonymous", f"/programmes/{empty.id}/annexe.pdf").data)
     assert "Aucun compte-rendu validé pour ce groupe." in text
+
+
+def test_the_convocation_lists_the_agenda_with_its_schedule(app, world):
+    text = text_of(get(app, "member", f"/reunions/{world.draft.id}/convocation.pdf").data)
+    assert "Convocation" in text and "lundi 17 mars 2014" in text and "Ordre du jour de brouillon" in text
+    assert "14 h Ordre du jour de brouillon 45 min" in text.replace("\u00a0", " ")
+    assert "Personnes invitées" in text and "Member Test (CAF du Cher)" in text
+    public = text_of(get(app, "anonymous", f"/reunions/{world.public_draft.id}/convocation.pdf").data)
+    assert "Convocation" in public and "Personnes invitées" not in public  # names stay with the members
+
+
+def test_the_sign_in_sheet_has_a_row_per_invited_person_and_blank_rows(app, world):
+    response = get(app, "secretary", f"/reunions/{world.draft.id}/emargement.pdf")
+    text = text_of(response.data)
+    assert "Feuille d'émargement" in text and "Member Test CAF du Cher" in text and "lundi 17 mars 2014" in text
+    assert get(app, "member", f"/reunions/{world.draft.id}/emargement.pdf").status_code == 404
+
+
+def test_the_synthesis_gathers_findings_by_kind_then_decisions_and_open_actions(app, world):
+    text = text_of(get(app, "organiser", f"/programmes/{world.programme.id}/synthese.pdf").data)
+    assert "Synthèse des travaux des groupes" in text and "Pistes de travail" in text
+    assert "Piste validé (groupe 1, 1ère réunion, 3 mars 2014)" in text
+    assert "Piste brouillon" not in text and "Piste en relecture" not in text
+    assert text.index("Pistes de travail") < text.index("Relevé des décisions") < text.index("Actions en cours")
+    assert "Action validé (groupe 1) Member Test 1 mai 2014" in text
+    public = text_of(get(app, "anonymous", f"/programmes/{world.programme.id}/synthese.pdf").data)
+    assert "Piste validé" not in public and "Piste public validé" in public
+
+
+def test_export_pdf_writes_the_synthesis(runner, world, tmp_path):
+    out = tmp_path / "synthese.pdf"
+    result = runner.invoke(args=["export-pdf", "--programme", str(world.programme.id), "--synthesis", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Synthèse des travaux des groupes" in text_of(out.read_bytes())
+    wrong = runner.invoke(args=["export-pdf", "--meeting", "1", "--synthesis", "-o", str(out)])
+    assert wrong.exit_code == 1 and "La synthèse se demande avec --programme." in wrong.output

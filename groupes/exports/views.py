@@ -11,6 +11,7 @@ from groupes.exports.pdf import render_pdf
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
+from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.programmes.models import Programme
 
 blueprint = Blueprint("documents", __name__)
@@ -81,3 +82,75 @@ def annex_pdf(programme_id: int):
         archive=request.args.get("archive") == "1",
     )
     return pdf_response(content, f"annexe-demarche-{programme.id}.pdf")
+
+
+@blueprint.route("/reunions/<int:meeting_id>/convocation.pdf")
+def convocation_pdf(meeting_id: int):
+    """Whoever may see the meeting gets it; the invited are listed for those who may see them."""
+    meeting = load_meeting(meeting_id)
+    require("view", meeting)
+    invited = (
+        sorted(meeting.attendances, key=lambda a: a.person.name.lower()) if may("see_attendance", meeting) else None
+    )
+    html = render_template(
+        "documents/convocation.html",
+        document=meeting_document(meeting),
+        invited=invited,
+        title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+    )
+    return pdf_response(render_pdf(html), f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+
+
+@blueprint.route("/reunions/<int:meeting_id>/emargement.pdf")
+def sign_in_sheet_pdf(meeting_id: int):
+    """For those who hold the meeting: one row per invited person, and blank rows for guests."""
+    meeting = load_meeting(meeting_id)
+    require("edit", meeting)
+    html = render_template(
+        "documents/emargement.html",
+        document=meeting_document(meeting),
+        invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()),
+        blank_rows=8,
+        title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+    )
+    return pdf_response(render_pdf(html), f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+
+
+def synthesis_pdf(programme: Programme, groups: list[WorkingGroup], *, archive: bool) -> bytes:
+    """Findings by kind across the groups' validated minutes, then decisions and open actions."""
+    documents = [group_document(g) for g in sorted(groups, key=lambda g: g.number)]
+    published = [(d.meeting, d.number) for g in documents for d in g.meetings]
+    findings = []
+    for kind in FindingKind:
+        rows = [(f, number) for meeting, number in published for f in meeting.findings if f.kind == kind]
+        if rows:
+            findings.append((kind, rows))
+    decisions_by_group = [
+        (g.group, [(dec, d.number) for d in g.meetings for dec in d.meeting.decisions]) for g in documents
+    ]
+    actions = [
+        a
+        for meeting, _ in published
+        for a in meeting.actions
+        if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    ]
+    html = render_template(
+        "documents/synthese.html",
+        programme=programme,
+        findings=findings,
+        decisions_by_group=decisions_by_group,
+        actions=actions,
+        title=f"{programme.title} – synthèse",
+    )
+    return render_pdf(html, archive=archive)
+
+
+@blueprint.route("/programmes/<int:programme_id>/synthese.pdf")
+def synthesis(programme_id: int):
+    programme = load_programme(programme_id)
+    if programme is None:
+        load_or_refuse(sa.select(Programme).where(sa.false()))
+    require("view", programme)
+    groups = [g for g in programme.groups if may("view", g)]
+    content = synthesis_pdf(programme, groups, archive=request.args.get("archive") == "1")
+    return pdf_response(content, f"synthese-demarche-{programme.id}.pdf")
