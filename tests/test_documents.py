@@ -138,3 +138,28 @@ def test_export_pdf_command(runner, world, tmp_path):
     dossier = tmp_path / "dossier.pdf"
     assert runner.invoke(args=["export-pdf", "--group", str(world.public.id), "-o", str(dossier)]).exit_code == 0
     assert "Groupe public" in " ".join(text_of(dossier.read_bytes()).split())
+
+
+def test_an_unchanged_document_is_served_again_without_rendering(app, world, monkeypatch):
+    from groupes.exports import pdf
+
+    url = f"/reunions/{world.validated.id}/compte-rendu.pdf"
+    first = fetch(app, "member", url).data
+    renders = []
+    original = pdf.HTML
+
+    def counting_html(*args, **kwargs):
+        renders.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "HTML", counting_html)
+    assert fetch(app, "member", url).data == first and renders == []
+    section = db.session.scalar(
+        sa.select(MinutesSection).where(
+            MinutesSection.minutes_id == world.validated.minutes.id, MinutesSection.agenda_item_id.is_(None)
+        )
+    )
+    section.body = "Texte corrigé après réouverture."
+    db.session.commit()
+    changed = fetch(app, "member", url).data
+    assert renders == [1] and "Texte corrigé après réouverture." in text_of(changed)

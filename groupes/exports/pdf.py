@@ -5,7 +5,9 @@ nothing else: no web address, no file elsewhere on the disk. A resource it
 may not read is left out and never stops the rendering.
 """
 
+import hashlib
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -32,7 +34,23 @@ class StaticFilesOnly(URLFetcher):
 
 
 def render_pdf(html: str, *, archive: bool = False) -> bytes:
-    """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives."""
+    """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives.
+
+    PDFs are kept on disk by the digest of their HTML: a document whose
+    content has not changed (validated minutes, above all) is served again
+    without running WeasyPrint, and any change makes a new one.
+    """
+    variant = "pdf/a-3b" if archive else "pdf/ua-1"
+    cache = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
+    key = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
+    cached = cache / f"{key}.pdf"
+    if cached.exists():
+        return cached.read_bytes()
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
-    return document.write_pdf(pdf_variant="pdf/a-3b" if archive else "pdf/ua-1", pdf_tags=True)
+    content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{key}.{os.getpid()}.partial"
+    partial.write_bytes(content)
+    os.replace(partial, cached)
+    return content
