@@ -406,6 +406,8 @@ ROWS = [
         {"status": "done"},
         expect(NF, anonymous=LOGIN, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE),
     ),
+    ("documents.minutes_page", "GET", lambda w: f"/reunions/{w.validated.id}/compte-rendu", None, PRIVATE_GROUP),
+    ("documents.minutes_page", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu", None, EDIT_PRIVATE),
     ("documents.convocation_pdf", "GET", lambda w: f"/reunions/{w.draft.id}/convocation.pdf", None, PRIVATE_GROUP),
     ("documents.convocation_pdf", "GET", lambda w: f"/reunions/{w.public_draft.id}/convocation.pdf", None, EVERYONE),
     ("documents.sign_in_sheet_pdf", "GET", lambda w: f"/reunions/{w.draft.id}/emargement.pdf", None, EDIT_PRIVATE),

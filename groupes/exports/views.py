@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.exports.documents import group_document, load_programme, meeting_document
@@ -17,16 +17,35 @@ from groupes.programmes.models import Programme
 blueprint = Blueprint("documents", __name__)
 
 
+def minutes_title(meeting: Meeting) -> str:
+    return f"Compte-rendu du groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}"
+
+
 def meeting_pdf(meeting: Meeting, *, archive: bool, with_milestones: bool) -> bytes:
     document = meeting_document(meeting, with_milestones=with_milestones)
-    title = f"Compte-rendu du groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}"
-    return render_pdf(render_template("documents/compte_rendu.html", document=document, title=title), archive=archive)
+    html = render_template("documents/compte_rendu.html", document=document, title=minutes_title(meeting))
+    return render_pdf(html, archive=archive)
 
 
 def pdf_response(content: bytes, filename: str) -> Response:
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
+def minutes_page(meeting_id: int):
+    """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
+    meeting = load_meeting(meeting_id)
+    require("read_minutes", meeting)
+    return render_template(
+        "documents/compte_rendu.html",
+        document=meeting_document(meeting, with_milestones=request.args.get("calendrier") == "1"),
+        title=minutes_title(meeting),
+        screen=True,
+        back=url_for("meetings.show", meeting_id=meeting.id),
+        pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+    )
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu.pdf")
