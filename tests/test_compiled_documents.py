@@ -111,3 +111,24 @@ def test_export_pdf_writes_the_synthesis(runner, world, tmp_path):
     assert "Synthèse des travaux des groupes" in text_of(out.read_bytes())
     wrong = runner.invoke(args=["export-pdf", "--meeting", "1", "--synthesis", "-o", str(out)])
     assert wrong.exit_code == 1 and "La synthèse se demande avec --programme." in wrong.output
+
+
+def test_long_agendas_tables_words_and_urls_lay_out_without_loss(app, world):
+    from groupes.extensions import db
+    from groupes.meetings.models import AgendaItem
+    from groupes.minutes.models import MinutesSection
+
+    meeting = world.validated
+    for n in range(200):
+        meeting.agenda_items.append(AgendaItem(title=f"Point numéro {n + 1:03d}", duration_min=1, position=10 + n))
+    table = "| structure | mission |\n|---|---|\n" + "\n".join(f"| Structure {n} | Mission {n} |" for n in range(120))
+    url = "https://www.exemple.gouv.fr/" + "chemin/" * 40 + "fin"
+    body = f"{'x' * 400} {url}\n\n<table><tr><td>html collé</td></tr></table>\n\n{table}\n\nDERNIÈRE LIGNE"
+    db.session.add(MinutesSection(minutes=meeting.minutes, heading="Annexe technique", body=body, position=5))
+    db.session.commit()
+    text = text_of(get(app, "member", f"/reunions/{meeting.id}/compte-rendu.pdf").data)
+    assert "Point numéro 001" in text and "Point numéro 200" in text
+    assert "Structure 0 Mission 0" in text and "Structure 119 Mission 119" in text
+    assert "DERNIÈRE LIGNE" in text and "<table><tr><td>html collé</td></tr></table>" in text
+    joined = text.replace(" ", "")  # long words and addresses wrap: nothing is cut
+    assert url in joined and "x" * 400 in joined
