@@ -62,7 +62,8 @@ def test_the_compte_rendu_reads_like_the_annex(app, world):
     assert "Tagged:          yes" in info and "Title:           Compte-rendu du groupe 1 – 2014-03-03" in info
     reader = PdfReader(io.BytesIO(pdf))
     group, meetings = reader.outline  # one bookmark for the group, the meeting under it
-    assert group.title == "Groupe de travail 1" and [m.title for m in meetings] == ["1ère réunion : lundi 3 mars 2014"]
+    assert group.title == "Groupe de travail 1"
+    assert [m.title for m in meetings] == ["1ère réunion\u00a0: lundi 3 mars 2014"]  # French spacing
 
 
 def test_a_draft_is_marked_and_only_its_editors_get_it(app, world):
@@ -172,3 +173,12 @@ def test_the_compte_rendu_as_a_page_is_the_html_of_its_pdf(app, world):
     assert "1ère réunion : lundi 3 mars 2014" in html and "Relevé de décisions" in html
     assert 'href="/static/css/print.css" media="print"' in html
     assert f'href="/reunions/{world.validated.id}/compte-rendu.pdf"' in html
+
+
+def test_french_spacing_in_documents():
+    from groupes.exports.pdf import french_spacing
+
+    html = '<p title="a : b">Constat : « parcours » ; pourquoi ? Voir https://x.example/?a=1 !</p>'
+    assert french_spacing(html) == (
+        '<p title="a : b">Constat\u00a0: «\u00a0parcours\u00a0»\u202f; pourquoi\u202f? Voir https://x.example/?a=1\u202f!</p>'
+    )

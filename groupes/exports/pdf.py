@@ -8,6 +8,7 @@ may not read is left out and never stops the rendering.
 import hashlib
 import mimetypes
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -33,6 +34,29 @@ class StaticFilesOnly(URLFetcher):
         raise ValueError(f"ressource refusée pour les PDF : {url}")
 
 
+TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+FRENCH_SPACES = [
+    (re.compile(r" ([;!?])"), "\u202f\\1"),  # fine non-breaking space before ; ! ?
+    (re.compile(r" :"), "\u00a0:"),  # non-breaking space before :
+    (re.compile(r"« "), "«\u00a0"),
+    (re.compile(r" »"), "\u00a0»"),
+]
+
+
+def french_spacing(html: str) -> str:
+    """French typography in the text of a document: the spaces people type before
+    « : ; ! ? » and inside guillemets become non-breaking, so that no line starts
+    with a colon or a closing guillemet. Tags and attributes are left alone."""
+
+    def fix(match: re.Match) -> str:
+        text = match.group(1)
+        for pattern, replacement in FRENCH_SPACES:
+            text = pattern.sub(replacement, text)
+        return f">{text}<"
+
+    return TEXT_BETWEEN_TAGS.sub(fix, html)
+
+
 def render_pdf(html: str, *, archive: bool = False) -> bytes:
     """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives.
 
@@ -40,6 +64,7 @@ def render_pdf(html: str, *, archive: bool = False) -> bytes:
     content has not changed (validated minutes, above all) is served again
     without running WeasyPrint, and any change makes a new one.
     """
+    html = french_spacing(html)
     variant = "pdf/a-3b" if archive else "pdf/ua-1"
     cache = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
     key = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
