@@ -170,7 +170,7 @@ def test_the_compte_rendu_as_a_page_is_the_html_of_its_pdf(app, world):
     response = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="fr">' in html and html.count("<h1") == 1
-    assert "1ère réunion : lundi 3 mars 2014" in html and "Relevé de décisions" in html
+    assert "1ère réunion\u00a0: lundi 3 mars 2014" in html and "Relevé de décisions" in html
     assert 'href="/static/css/print.css" media="print"' in html
     assert f'href="/reunions/{world.validated.id}/compte-rendu.pdf"' in html
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.exports.documents import group_document, load_programme, meeting_document
-from groupes.exports.pdf import render_pdf
+from groupes.exports.pdf import french_spacing, render_pdf
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
@@ -38,13 +38,15 @@ def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
     require("read_minutes", meeting)
-    return render_template(
-        "documents/compte_rendu.html",
-        document=meeting_document(meeting, with_milestones=request.args.get("calendrier") == "1"),
-        title=minutes_title(meeting),
-        screen=True,
-        back=url_for("meetings.show", meeting_id=meeting.id),
-        pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+    return french_spacing(
+        render_template(
+            "documents/compte_rendu.html",
+            document=meeting_document(meeting, with_milestones=request.args.get("calendrier") == "1"),
+            title=minutes_title(meeting),
+            screen=True,
+            back=url_for("meetings.show", meeting_id=meeting.id),
+            pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+        )
     )
 
 
