@@ -194,34 +194,11 @@ def test_meeting_forms_keep_the_text_and_explain(app, world, count):
     response = client.post(url, data={"day": "12 juin", "start": "10:00", "csrf_token": csrf_token(client, url)})
     assert "N&#39;est pas une date valide." in response.get_data(as_text=True)
     series = f"/groupes/{world.private.id}/reunions/serie"
-    response = client.post(
-        series,
-        data={
-            "day": "2014-09-01",
-            "start": "10:00",
-            "rhythm": "weekly",
-            "interval": "1",
-            "nth": "2",
-            "weekday": "3",
-            "title": "Série gardée",
-            "csrf_token": csrf_token(client, series),
-        },
-    )
+    weekly = {"day": "2014-09-01", "start": "10:00", "rhythm": "weekly", "interval": "1", "nth": "2", "weekday": "3"}
+    response = client.post(series, data={**weekly, "title": "Série gardée", "csrf_token": csrf_token(client, series)})
     html = response.get_data(as_text=True)
     assert "Indiquez une date de fin ou un nombre de réunions." in html and 'value="Série gardée"' in html
-    response = client.post(
-        series,
-        data={
-            "day": "2014-09-01",
-            "start": "10:00",
-            "rhythm": "weekly",
-            "interval": "1",
-            "nth": "2",
-            "weekday": "3",
-            "until": "2030-01-01",
-            "csrf_token": csrf_token(client, series),
-        },
-    )
+    response = client.post(series, data={**weekly, "until": "2030-01-01", "csrf_token": csrf_token(client, series)})
     assert "Une série compte au plus 60 réunions" in response.get_data(as_text=True)
     assert count(Meeting) == before
     assert (

@@ -21,6 +21,7 @@ from groupes.meetings.models import Meeting
 from groupes.minutes.models import MinutesStatus
 from groupes.outcomes.models import Action
 from groupes.programmes.models import Programme, ProgrammeOrganiser
+from groupes.site.http import wants_json
 
 EDITOR_ROLES = {Role.FACILITATOR, Role.SECRETARY}
 # The minutes states each kind of reader may read.
@@ -145,7 +146,7 @@ def refuse() -> NoReturn:
     """Anonymous visitors are sent to sign in; signed-in users get 404, so that
     private things (and missing ones) look the same and reveal nothing."""
     signed_in = viewer().signed_in
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         # Scripts (autosave) get an answer they can act on instead of a page.
         abort(make_response(jsonify(error="login" if not signed_in else "not_found"), 404 if signed_in else 401))
     if not signed_in:

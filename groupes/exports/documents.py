@@ -29,7 +29,7 @@ class MeetingDocument:
 
 def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> MeetingDocument:
     minutes = meeting.minutes
-    notes = {s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None and s.body.strip()}
+    notes = {item_id: s for item_id, s in minutes.item_notes.items() if s.body.strip()}
     schedule = agenda_schedule(meeting)
     in_reading_order = []
 

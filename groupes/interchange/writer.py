@@ -117,7 +117,7 @@ def _group(group: WorkingGroup) -> dict[str, Any]:
 
 def _meeting(meeting: Meeting) -> dict[str, Any]:
     minutes = meeting.minutes
-    notes = {s.agenda_item_id: s.body for s in minutes.sections if s.agenda_item_id is not None}
+    notes = {item_id: s.body for item_id, s in minutes.item_notes.items()}
 
     def agenda(items: list[AgendaItem]) -> list[dict[str, Any]]:
         return [

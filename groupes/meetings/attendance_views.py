@@ -13,6 +13,7 @@ from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
 from groupes.meetings.views import load_editable_meeting, pick, show_error
 from groupes.site.forms import ConfirmForm
+from groupes.site.http import wants_json
 
 blueprint = Blueprint("attendance", __name__)
 
@@ -78,10 +79,6 @@ def sheet(meeting_id: int):
             flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
             return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
     return render_sheet(meeting, guest_form)
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 @blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>", methods=["POST"])

@@ -114,7 +114,7 @@ def show(meeting_id: int):
         see_attendance=may("see_attendance", meeting),
         attendance={status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus},
         organisations=by_organisation,
-        notes={s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None},
+        notes=minutes.item_notes,
         findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
         can_edit=may("edit", meeting),
         follow_form=FollowUpForm(),

@@ -65,6 +65,11 @@ class Minutes(db.Model):
     def free_sections(self) -> list["MinutesSection"]:
         return [s for s in self.sections if s.agenda_item is None]
 
+    @property
+    def item_notes(self) -> dict[int, "MinutesSection"]:
+        """The notes written on each agenda item, by the item's id."""
+        return {s.agenda_item_id: s for s in self.sections if s.agenda_item_id is not None}
+
     def snapshot(self) -> dict[str, Any]:
         """Every part as plain data, the content of a revision."""
         return {

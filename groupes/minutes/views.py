@@ -42,13 +42,10 @@ from groupes.outcomes.recording import (
     follow_up,
 )
 from groupes.site.forms import ConfirmForm, choices
+from groupes.site.http import wants_json
 from groupes.site.text import render_markdown
 
 blueprint = Blueprint("minutes", __name__)
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 def room_url(meeting, anchor: str = "") -> str:
@@ -79,7 +76,6 @@ def owner_suggestions(meeting) -> list[str]:
 
 def render_room(meeting, status: int = 200, forms=None):
     minutes = meeting.minutes
-    notes = {s.agenda_item_id: s for s in minutes.sections if s.agenda_item_id is not None}
     return (
         render_template(
             "minutes/room.html",
@@ -87,7 +83,7 @@ def render_room(meeting, status: int = 200, forms=None):
             group=meeting.group,
             minutes=minutes,
             schedule=agenda_schedule(meeting),
-            notes=notes,
+            notes=minutes.item_notes,
             free_sections=minutes.free_sections,
             forms=forms or capture_forms(meeting),
             section_form=SectionForm(prefix="section"),

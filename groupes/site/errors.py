@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from groupes.site.http import wants_json
+
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être comprise."),
     403: ("Accès refusé", "Vous n'avez pas le droit de faire cela."),
@@ -26,7 +28,7 @@ def render_error(code: int):
 
 def csrf_failed(error: CSRFError):
     """Keep what the person typed (passwords aside): show it again in a form with a fresh token."""
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(error="csrf"), 400
     if not from_this_site():
         # A post from elsewhere is not replayed: no fields, no fresh token.

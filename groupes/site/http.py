@@ -1,0 +1,8 @@
+"""What a request asks for, shared by the views, the permission check and the error pages."""
+
+from flask import request
+
+
+def wants_json() -> bool:
+    """Scripts (autosave, attendance) ask for JSON: they get answers they can act on."""
+    return request.accept_mimetypes.best == "application/json"
