@@ -67,9 +67,12 @@ def register_web(app: Flask) -> None:
     from groupes.exports.views import blueprint as documents
     from groupes.groups.directory import blueprint as directory
     from groupes.groups.views import blueprint as groups
+    from groupes.mail.outbox import send_after_response
+    from groupes.mail.views import blueprint as mail
     from groupes.meetings.agenda_views import blueprint as agenda
     from groupes.meetings.attendance_views import blueprint as attendance
     from groupes.meetings.views import blueprint as meetings
+    from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
     from groupes.programmes.views import blueprint as programmes
     from groupes.site.errors import register_errors
@@ -78,8 +81,22 @@ def register_web(app: Flask) -> None:
     from groupes.site.text import render_markdown
     from groupes.site.views import blueprint as site
 
-    for blueprint in (site, auth, programmes, groups, meetings, agenda, attendance, minutes, documents, directory):
+    for blueprint in (
+        site,
+        auth,
+        programmes,
+        groups,
+        meetings,
+        agenda,
+        attendance,
+        minutes,
+        review,
+        documents,
+        directory,
+        mail,
+    ):
         app.register_blueprint(blueprint)
+    send_after_response(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(FILTERS, markdown=render_markdown)
     app.jinja_env.globals.update(may=may)

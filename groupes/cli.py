@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,6 +19,9 @@ from groupes.demo import DEMO_PASSWORD, database_is_empty, demo_logins, load_dem
 from groupes.extensions import db
 from groupes.interchange.reader import ImportRefused, import_bytes
 from groupes.interchange.writer import dumps, export_document
+from groupes.mail.outbox import deliver
+from groupes.mail.reminders import send_reminders
+from groupes.meetings.planning import PARIS
 from groupes.programmes.models import Programme
 
 
@@ -206,6 +210,32 @@ def restore_command(file: Path, yes: bool) -> None:
     click.echo(f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables.")
 
 
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the messages waiting in the queue (those whose next try is due)."""
+    sent, failed = deliver()
+    click.echo(f"Courriels envoyés : {sent} ; en échec (nouvel essai plus tard) : {failed}.")
+    if failed:
+        sys.exit(1)
+
+
+@click.command("remind")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Faire comme si l'on était ce jour-là (AAAA-MM-JJ)."
+)
+@with_appcontext
+def remind_command(day) -> None:
+    """Remind of actions due within three days and of tomorrow's meetings (once each), then send."""
+    today = day.date() if day else datetime.now(PARIS).date()
+    actions, people = send_reminders(today)
+    sent, failed = deliver()
+    click.echo(
+        f"Rappels : {actions} action(s) à échéance proche, {people} personne(s) attendue(s) demain ; "
+        f"courriels envoyés : {sent}, en échec : {failed}."
+    )
+
+
 commands = [
     init_db_command,
     create_admin_command,
@@ -216,4 +246,6 @@ commands = [
     backup_command,
     restore_command,
     export_pdf_command,
+    send_mail_command,
+    remind_command,
 ]

@@ -9,6 +9,7 @@ can be), and ``DATABASE_URL`` names the database. The mapping given to
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -28,6 +29,22 @@ class Defaults:
     # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # The address of the site as people reach it, for the links in e-mails and the
+    # identifiers of calendar events (https://groupes.example.org).
+    BASE_URL = "http://127.0.0.1:5000"
+    # E-mail: without MAIL_SERVER, messages are written to instance/outbox/ (development).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Groupes de travail <ne-pas-repondre@localhost>"
+    MAIL_TIMEOUT = 10  # seconds
+    MAIL_SEND_AFTER_RESPONSE = True
+    # How long an invitation link and a password-reset link stay good.
+    INVITATION_MAX_AGE = 14 * 24 * 3600
+    RESET_MAX_AGE = 2 * 3600
     # Production turns this on (GROUPES_PRODUCTION=true): secure cookies, no debug.
     PRODUCTION = False
 
@@ -55,6 +72,7 @@ def load_config(app, overrides=None) -> None:
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.config.setdefault("MAIL_DOMAIN", urlsplit(app.config["BASE_URL"]).hostname or "localhost")
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / SECRET_KEY_FILE
         if key_file.exists():

@@ -1,7 +1,8 @@
 """Every model of every domain, imported once so that mappers and migrations see them all."""
 
-from groupes.auth.models import User
+from groupes.auth.models import Invitation, User
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
+from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import (
     AgendaItem,
     Attendance,
@@ -9,7 +10,7 @@ from groupes.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesSection, MinutesStatus
+from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
 
@@ -23,15 +24,18 @@ __all__ = [
     "Decision",
     "Finding",
     "FindingKind",
+    "Invitation",
     "Meeting",
     "MeetingStatus",
     "Membership",
     "Milestone",
     "Minutes",
+    "MinutesReader",
     "MinutesRevision",
     "MinutesSection",
     "MinutesStatus",
     "Organisation",
+    "OutgoingMail",
     "Person",
     "Programme",
     "ProgrammeOrganiser",

@@ -28,6 +28,9 @@ MANAGE_PRIVATE_GROUP = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 DIRECTORY = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 # Changing the private group's meetings: its facilitators and secretaries, organisers, admins.
 EDIT_PRIVATE = expect(NF, anonymous=LOGIN, secretary=OK, facilitator=OK, organiser=OK, admin=OK)
+INVITE_PRIVATE = expect(NF, anonymous=LOGIN, facilitator=OK, organiser=OK, admin=OK)
+# Minutes in review: the group's members (observers wait for the validated text), organisers, admins.
+REVIEW_PRIVATE = expect(OK, anonymous=LOGIN, outsider=NF, observer=NF)
 VALIDATE_PRIVATE = expect(NF, anonymous=LOGIN, facilitator=OK, organiser=OK, admin=OK)
 FOLLOW_MEMBERS_ACTION = expect(
     NF, anonymous=LOGIN, member=DONE, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE
@@ -56,6 +59,23 @@ ROWS = [
     ("auth.logout", "POST", lambda w: "/deconnexion", {}, expect(DONE)),
     ("auth.account", "GET", lambda w: "/compte", None, SIGNED_IN),
     ("auth.account", "POST", lambda w: "/compte", {"current_password": "faux"}, SIGNED_IN),
+    (
+        "auth.profile",
+        "POST",
+        lambda w: "/compte/profil",
+        {"name": "Nom Changé", "organisation": "ARS"},
+        done(SIGNED_IN),
+    ),
+    ("auth.notifications", "POST", lambda w: "/compte/notifications", {"notify_reviews": "y"}, done(SIGNED_IN)),
+    ("auth.calendar_feed", "POST", lambda w: "/compte/agenda", {"action": "renew"}, done(SIGNED_IN)),
+    ("auth.accept_invitation", "GET", lambda w: "/invitation/faux-jeton", None, expect(NF)),
+    ("auth.accept_invitation", "POST", lambda w: "/invitation/faux-jeton", {"password": "x" * 12}, expect(NF)),
+    ("auth.reset_password", "GET", lambda w: "/mot-de-passe/faux-jeton", None, expect(NF)),
+    ("auth.reset_password", "POST", lambda w: "/mot-de-passe/faux-jeton", {"password": "x" * 12}, expect(NF)),
+    ("auth.forgotten_password", "GET", lambda w: "/mot-de-passe-oublie", None, EVERYONE),
+    ("auth.forgotten_password", "POST", lambda w: "/mot-de-passe-oublie", {"email": "member@test.example"}, EVERYONE),
+    ("mail.queue", "GET", lambda w: "/admin/courriels", None, ADMIN_ONLY),
+    ("mail.retry", "POST", lambda w: "/admin/courriels/envoyer", {}, done(ADMIN_ONLY)),
     ("auth.accounts_list", "GET", lambda w: "/admin/comptes", None, ADMIN_ONLY),
     ("auth.account_create", "GET", lambda w: "/admin/comptes/nouveau", None, ADMIN_ONLY),
     ("auth.account_create", "POST", lambda w: "/admin/comptes/nouveau", {}, ADMIN_ONLY),
@@ -406,6 +426,61 @@ ROWS = [
         {"status": "done"},
         expect(NF, anonymous=LOGIN, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE),
     ),
+    ("groups.invite", "GET", lambda w: f"/groupes/{w.private.id}/inviter", None, INVITE_PRIVATE),
+    (
+        "groups.invite",
+        "POST",
+        lambda w: f"/groupes/{w.private.id}/inviter",
+        {"email": "nouvelle@test.example", "name": "Nouvelle Personne", "role": "member"},
+        done(INVITE_PRIVATE),
+    ),
+    ("meetings.convene", "POST", lambda w: f"/reunions/{w.draft.id}/convocation/envoyer", {}, done(EDIT_PRIVATE)),
+    ("review.show", "GET", lambda w: f"/reunions/{w.in_review.id}/compte-rendu/relecture", None, REVIEW_PRIVATE),
+    ("review.show", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/relecture", None, EDIT_PRIVATE),
+    ("review.show", "GET", lambda w: f"/reunions/{w.public_validated.id}/compte-rendu/relecture", None, EVERYONE),
+    (
+        "review.comment",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/commentaires",
+        {"body": "Je propose une autre formulation."},
+        done(REVIEW_PRIVATE),
+    ),
+    # Validated minutes take no more comments, from anyone.
+    (
+        "review.comment",
+        "POST",
+        lambda w: f"/reunions/{w.validated.id}/compte-rendu/commentaires",
+        {"body": "Trop tard."},
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "review.resolve",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/commentaires/{w.comment.id}/etat",
+        {"action": "resolve"},
+        done(REVIEW_PRIVATE),
+    ),
+    # A comment named through another meeting's address is not found.
+    (
+        "review.resolve",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/commentaires/{w.comment.id}/etat",
+        {"action": "resolve"},
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "review.approve_minutes",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/approuver",
+        {},
+        expect(NF, anonymous=LOGIN, member=DONE, secretary=DONE, facilitator=DONE),
+    ),
+    ("review.revisions", "GET", lambda w: f"/reunions/{w.validated.id}/compte-rendu/versions", None, PRIVATE_GROUP),
+    ("review.revisions", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/versions", None, EDIT_PRIVATE),
+    ("review.changes", "GET", lambda w: f"/reunions/{w.in_review.id}/compte-rendu/modifications", None, REVIEW_PRIVATE),
+    ("documents.meeting_ics", "GET", lambda w: f"/reunions/{w.draft.id}.ics", None, PRIVATE_GROUP),
+    ("documents.meeting_ics", "GET", lambda w: f"/reunions/{w.public_draft.id}.ics", None, EVERYONE),
+    ("documents.personal_feed", "GET", lambda w: f"/calendrier/{'x' * 43}.ics", None, expect(NF)),
     ("documents.minutes_page", "GET", lambda w: f"/reunions/{w.validated.id}/compte-rendu", None, PRIVATE_GROUP),
     ("documents.minutes_page", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu", None, EDIT_PRIVATE),
     ("documents.convocation_pdf", "GET", lambda w: f"/reunions/{w.draft.id}/convocation.pdf", None, PRIVATE_GROUP),

@@ -10,7 +10,7 @@ from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
-from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+from groupes.minutes.models import Comment, Minutes, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser
 
@@ -33,6 +33,7 @@ class World:
     public_validated: Meeting
     public_draft: Meeting
     milestone: Milestone
+    comment: Comment  # the member's, on the minutes in review
     membership: Membership  # the member's
     second_organiser: ProgrammeOrganiser
     users: dict[str, User]
@@ -109,6 +110,12 @@ def build_world() -> World:
         ]
     )
     db.session.add_all(meetings.values())
+    db.session.flush()
+    review = meetings["in_review"].minutes
+    comment = Comment(
+        minutes=review, section=review.sections[0], revision=0, body="Une remarque.", author=users["member"]
+    )
+    db.session.add(comment)
     db.session.commit()
     return World(
         programme,
@@ -117,6 +124,7 @@ def build_world() -> World:
         public,
         elsewhere,
         milestone=milestone,
+        comment=comment,
         membership=memberships["member"],
         second_organiser=second,
         users=users,

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from groupes.auth.models import User
 from groupes.extensions import db
-from groupes.groups.models import Person
+from groupes.groups.models import Organisation, Person
 from groupes.groups.people import is_valid_email
 
 MIN_PASSWORD_LENGTH = 12
@@ -102,4 +102,18 @@ def update_account(user: User, *, active: bool, is_admin: bool, password: str | 
     if password:
         check_password_strength(password)
         user.set_password(password)
+    db.session.commit()
+
+
+def update_profile(user: User, *, name: str, organisation: str, function: str) -> None:
+    """Name, organisation (found by name, or added) and function of one's own person."""
+    person = user.person
+    person.name, person.function = name, function
+    if not organisation:
+        person.organisation = None
+    elif person.organisation is None or person.organisation.name != organisation:
+        found = db.session.scalar(
+            sa.select(Organisation).where(sa.func.lower(Organisation.name) == organisation.lower())
+        )
+        person.organisation = found or Organisation(name=organisation)
     db.session.commit()

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from groupes.auth.accounts import MIN_PASSWORD_LENGTH
 from groupes.groups.people import is_valid_email
+from groupes.site.forms import line
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -58,3 +59,36 @@ class AccountEditForm(FlaskForm):
     new_password = PasswordField(
         "Nouveau mot de passe (laisser vide pour ne pas changer)", validators=strong_password(True)
     )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing a password from an invitation or a reset link."""
+
+    password = PasswordField("Mot de passe", validators=strong_password())
+    confirmation = PasswordField(
+        "Confirmation du mot de passe",
+        validators=[DataRequired(REQUIRED), EqualTo("password", "Les deux saisies diffèrent.")],
+    )
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254), valid_email])
+
+
+class ProfileForm(FlaskForm):
+    name = line("Nom", 200, required=True, render_kw={"autocomplete": "name"})
+    organisation = line(
+        "Structure",
+        200,
+        description="Par exemple : CAF du Cher, URIOPSS Centre.",
+        render_kw={"list": "structures", "autocomplete": "organization"},
+    )
+    function = line("Fonction", 200, render_kw={"autocomplete": "organization-title"})
+
+
+class NotificationsForm(FlaskForm):
+    notify_convocations = BooleanField("Les convocations aux réunions, leurs changements et annulations")
+    notify_reviews = BooleanField("Les comptes-rendus soumis à ma relecture")
+    notify_validated = BooleanField("Les comptes-rendus validés")
+    notify_actions = BooleanField("Les actions qui me sont confiées et leurs échéances proches")
+    notify_reminders = BooleanField("Un rappel la veille de chaque réunion")

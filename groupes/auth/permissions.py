@@ -18,7 +18,7 @@ from flask_login import current_user
 from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
-from groupes.minutes.models import MinutesStatus
+from groupes.minutes.models import Comment, MinutesRevision, MinutesStatus
 from groupes.outcomes.models import Action
 from groupes.programmes.models import Programme, ProgrammeOrganiser
 from groupes.site.http import wants_json
@@ -96,6 +96,11 @@ def viewer() -> Viewer:
     return g.viewer
 
 
+def act_as(user) -> None:
+    """Answer this request's permission questions for ``user`` (a secret link standing for them)."""
+    g.viewer = Viewer.of(user)
+
+
 # Actions on objects, and what each needs.
 def may(action: str, obj=None) -> bool:
     """May the current user do ``action`` on ``obj``?
@@ -103,9 +108,12 @@ def may(action: str, obj=None) -> bool:
     Actions: "view" (programme, group, meeting), "read_minutes" (meeting),
     "see_attendance" (meeting), "edit" (group or meeting: its content),
     "manage" (programme: its groups, milestones, organisers; group: its own
-    fields and members), "validate_minutes" (meeting), "follow_action" (action:
-    its editors and its owner), "create_programme", "manage_directory" (people and
-    organisations), "manage_accounts".
+    fields and members), "invite" (group: bring people in by e-mail),
+    "validate_minutes" (meeting), "comment_minutes" and "approve_minutes"
+    (meeting: its minutes under review), "resolve_comment" (comment),
+    "read_revision" (revision: by the state it was saved in), "follow_action"
+    (action: its editors and its owner), "create_programme",
+    "manage_directory" (people and organisations), "manage_accounts", "manage_mail".
     """
     v = viewer()
     match action, obj:
@@ -123,6 +131,19 @@ def may(action: str, obj=None) -> bool:
             return v.edits_group(obj)
         case "edit", Meeting():
             return v.edits_group(obj.group)
+        case "comment_minutes", Meeting():
+            group = obj.group
+            writer = v.edits_group(group) or v.role_in(group) == Role.MEMBER
+            return writer and obj.minutes.status != MinutesStatus.VALIDATED and may("read_minutes", obj)
+        case "approve_minutes", Meeting():
+            role = v.role_in(obj.group)
+            return role is not None and role != Role.OBSERVER and obj.minutes.status == MinutesStatus.REVIEW
+        case "resolve_comment", Comment():
+            meeting = obj.minutes.meeting
+            own = v.user_id is not None and obj.author_id == v.user_id
+            return (own or v.edits_group(meeting.group)) and may("comment_minutes", meeting)
+        case "read_revision", MinutesRevision():
+            return obj.status in v.minutes_states(obj.minutes.meeting.group)
         case "validate_minutes", Meeting():
             return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
         case "follow_action", Action():
@@ -133,11 +154,15 @@ def may(action: str, obj=None) -> bool:
             return v.organises(obj.id)
         case "manage", WorkingGroup():
             return v.organises(obj.programme_id)
+        case "invite", WorkingGroup():
+            return v.organises(obj.programme_id) or v.role_in(obj) == Role.FACILITATOR
         case "create_programme", None:
             return v.is_admin
         case "manage_directory", None:
             return v.is_admin or bool(v.organised)
         case "manage_accounts", None:
+            return v.is_admin
+        case "manage_mail", None:
             return v.is_admin
     raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}")
 

@@ -1,20 +1,31 @@
 """Sign-in, sign-out, one's own account, and the administration of accounts."""
 
+import secrets
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from groupes.auth import accounts
-from groupes.auth.forms import AccountCreateForm, AccountEditForm, LoginForm, PasswordChangeForm
+from groupes.auth import accounts, invitations
+from groupes.auth.forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    ForgottenPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    NotificationsForm,
+    PasswordChangeForm,
+    ProfileForm,
+)
 from groupes.auth.models import User
 from groupes.auth.permissions import require
+from groupes.auth.tokens import TokenError, read_token
 from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
-from groupes.groups.models import Person
-from groupes.site.forms import choices
+from groupes.groups.models import Organisation, Person
+from groupes.site.forms import ConfirmForm, choices
 
 blueprint = Blueprint("auth", __name__)
 
@@ -66,6 +77,32 @@ def logout():
     return render_template("auth/logout.html")
 
 
+def render_account(status: int = 200, **forms):
+    user = current_user._get_current_object()
+    person = user.person
+    # formdata=None: the forms not submitted show what is stored, not the posted fields of another.
+    forms.setdefault("form", PasswordChangeForm(formdata=None))
+    forms.setdefault(
+        "profile_form",
+        ProfileForm(
+            formdata=None,
+            data={
+                "name": person.name,
+                "organisation": person.organisation.name if person.organisation else "",
+                "function": person.function,
+            },
+        ),
+    )
+    forms.setdefault("notifications_form", NotificationsForm(formdata=None, obj=user))
+    organisations = db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)).all()
+    feed = (
+        url_for("documents.personal_feed", token=user.calendar_token, _external=True) if user.calendar_token else None
+    )
+    return render_template(
+        "auth/account.html", organisations=organisations, feed=feed, calendar_form=ConfirmForm(), **forms
+    ), status
+
+
 @blueprint.route("/compte", methods=["GET", "POST"])
 @login_required
 def account():
@@ -80,7 +117,109 @@ def account():
             login_user(user)  # this session follows the new password; the others end
             flash("Mot de passe changé.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_account(form=form)
+
+
+@blueprint.route("/compte/profil", methods=["POST"])
+@login_required
+def profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return render_account(422, profile_form=form)
+    accounts.update_profile(
+        current_user._get_current_object(),
+        name=form.name.data,
+        organisation=form.organisation.data or "",
+        function=form.function.data or "",
+    )
+    flash("Profil enregistré.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@blueprint.route("/compte/notifications", methods=["POST"])
+@login_required
+def notifications():
+    form = NotificationsForm()
+    if not form.validate_on_submit():
+        return render_account(422, notifications_form=form)
+    form.populate_obj(current_user._get_current_object())
+    db.session.commit()
+    flash("Vos choix de messages sont enregistrés.", "success")
+    return redirect(url_for("auth.account", _anchor="messages"))
+
+
+@blueprint.route("/compte/agenda", methods=["POST"])
+@login_required
+def calendar_feed():
+    """A new secret address for the personal calendar (the old one stops working), or none."""
+    if ConfirmForm().validate_on_submit():
+        user = current_user._get_current_object()
+        if request.form.get("action") == "revoke":
+            user.calendar_token = None
+            flash("L'adresse de votre agenda est désactivée.", "success")
+        else:
+            user.calendar_token = secrets.token_urlsafe(32)
+            flash("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.", "success")
+        db.session.commit()
+    return redirect(url_for("auth.account", _anchor="agenda"))
+
+
+def choose_password(token: str, read, apply, template: str, max_age: int, done: str):
+    """The page of a link from an e-mail: a bad link changes nothing and says why."""
+    try:
+        read(token, max_age)
+    except TokenError as error:
+        return render_template("auth/link_refused.html", message=str(error)), error.status
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = apply(token, form.password.data, max_age)
+        except (TokenError, accounts.AccountError) as error:
+            form.password.errors.append(str(error))
+        else:
+            login_user(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("site.dashboard"))
+    return render_template(template, form=form)
+
+
+@blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    return choose_password(
+        token,
+        invitations.invitation_from,
+        invitations.accept_invitation,
+        "auth/invitation.html",
+        current_app.config["INVITATION_MAX_AGE"],
+        "Bienvenue : votre mot de passe est enregistré et vous êtes connecté·e.",
+    )
+
+
+@blueprint.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def reset_password(token: str):
+    return choose_password(
+        token,
+        lambda t, age: read_token("reset", t, age),
+        invitations.reset_password,
+        "auth/reset.html",
+        current_app.config["RESET_MAX_AGE"],
+        "Nouveau mot de passe enregistré : vous êtes connecté·e.",
+    )
+
+
+@blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit("5 per 5 minutes;20 per hour", methods=["POST"])
+def forgotten_password():
+    """The same answer whether the address has an account or not: the page tells nobody who is here."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        invitations.request_reset(form.email.data)
+        return render_template("auth/reset_sent.html", email=form.email.data.strip())
+    return render_template("auth/forgotten.html", form=form)
 
 
 @blueprint.route("/admin/comptes")

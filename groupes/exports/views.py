@@ -1,16 +1,22 @@
 """Documents to download: compte-rendu, group dossier and programme annex as PDF."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.models import User
+from groupes.auth.permissions import act_as, load_or_refuse, may, require
+from groupes.dbtypes import utcnow
 from groupes.exports.documents import group_document, load_programme, meeting_document
+from groupes.exports.ics import calendar
 from groupes.exports.pdf import french_spacing, render_pdf
-from groupes.groups.models import WorkingGroup
+from groupes.extensions import db
+from groupes.groups.models import Membership, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
+from groupes.minutes.review_views import reading_links
 from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.programmes.models import Programme
 
@@ -38,6 +44,7 @@ def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
     require("read_minutes", meeting)
+    links, notice = reading_links(meeting)
     return french_spacing(
         render_template(
             "documents/compte_rendu.html",
@@ -46,6 +53,8 @@ def minutes_page(meeting_id: int):
             screen=True,
             back=url_for("meetings.show", meeting_id=meeting.id),
             pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+            links=links,
+            notice=notice,
         )
     )
 
@@ -175,3 +184,51 @@ def synthesis(programme_id: int):
     groups = [g for g in programme.groups if may("view", g)]
     content = synthesis_pdf(programme, groups, archive=request.args.get("archive") == "1")
     return pdf_response(content, f"synthese-demarche-{programme.id}.pdf")
+
+
+def ics_response(content: bytes, filename: str) -> Response:
+    response = Response(content, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blueprint.route("/reunions/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require("view", meeting)
+    return ics_response(
+        calendar([meeting], name=f"Groupe {meeting.group.number}"),
+        f"reunion-groupe-{meeting.group.number}-{meeting.starts_at.date().isoformat()}.ics",
+    )
+
+
+@blueprint.route("/calendrier/<token>.ics")
+def personal_feed(token: str):
+    """The meetings of one person's groups, for calendar applications: the secret address
+    stands for its owner (no session), and answers 404 once replaced or revoked."""
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token)) if len(token) >= 32 else None
+    if user is None or not user.is_active:
+        abort(404)
+    act_as(user)
+    meetings = db.session.scalars(feed_query(user)).all()
+    response = ics_response(
+        calendar([m for m in meetings if may("view", m)], name="Mes réunions de groupes de travail"),
+        "mes-reunions.ics",
+    )
+    response.headers["Content-Disposition"] = 'inline; filename="mes-reunions.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def feed_query(user: User) -> sa.Select:
+    """The meetings of the groups one belongs to, from a year back."""
+    groups = sa.select(Membership.group_id).where(Membership.person_id == user.person_id)
+    return (
+        sa.select(Meeting)
+        .where(Meeting.group_id.in_(groups), Meeting.starts_at >= utcnow() - timedelta(days=365))
+        .options(
+            joinedload(Meeting.group).joinedload(WorkingGroup.programme),
+            selectinload(Meeting.agenda_items),
+        )
+        .order_by(Meeting.starts_at)
+    )

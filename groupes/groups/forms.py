@@ -31,6 +31,14 @@ class MembershipForm(FlaskForm):
     role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 
 
+class InvitationForm(FlaskForm):
+    email = EmailField(
+        "Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), too_long(254), valid_email]
+    )
+    name = line("Nom et prénom", 200, description="Nécessaire si la personne n'est pas encore dans l'annuaire.")
+    role = SelectField("Rôle dans le groupe", default=Role.MEMBER.value)
+
+
 class RoleForm(FlaskForm):
     role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 

@@ -2,18 +2,22 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from groupes.auth import invitations
+from groupes.auth.accounts import AccountError
+from groupes.auth.models import Invitation, User
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.extensions import db
-from groupes.groups.forms import GroupForm, MembershipForm, RoleForm, person_choices
+from groupes.groups.forms import GroupForm, InvitationForm, MembershipForm, RoleForm, person_choices
 from groupes.groups.models import Membership, Person, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action, ActionStatus
 from groupes.programmes.models import Programme
-from groupes.site.forms import ConfirmForm
+from groupes.site.forms import ConfirmForm, choices
 
 blueprint = Blueprint("groups", __name__)
 
@@ -121,6 +125,42 @@ def members(group_id: int):
         return redirect(url_for("groups.members", group_id=group.id))
     role_forms = {m.id: RoleForm(prefix=f"m{m.id}", role=m.role.value) for m in group.memberships}
     return render_template("groups/members.html", group=group, form=form, role_forms=role_forms)
+
+
+@blueprint.route("/groupes/<int:group_id>/inviter", methods=["GET", "POST"])
+def invite(group_id: int):
+    """Bring someone into the group by e-mail; facilitators may invite all but facilitators."""
+    group = load_group(group_id)
+    require("invite", group)
+    form = InvitationForm()
+    roles = list(Role) if may("manage", group) else [r for r in Role if r != Role.FACILITATOR]
+    form.role.choices = choices((r.value, r.label) for r in roles)
+    if form.validate_on_submit():
+        try:
+            user, invited = invitations.invite(
+                group,
+                email=form.email.data,
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                invited_by=current_user._get_current_object(),
+            )
+        except AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            if invited:
+                flash(f"Invitation envoyée à {user.email} : le lien lui permet de choisir son mot de passe.", "success")
+            else:
+                flash(f"{user.person.name} fait partie du groupe ; un message l'en informe.", "success")
+            return redirect(url_for("groups.invite", group_id=group.id))
+    pending = db.session.scalars(
+        sa.select(Invitation)
+        .where(Invitation.group_id == group.id, Invitation.accepted_at.is_(None))
+        .options(joinedload(Invitation.user).joinedload(User.person))
+        .order_by(Invitation.created_at.desc())
+    ).all()
+    pending = [i for i in pending if not i.user.password_hash]
+    return render_template("groups/invite.html", group=group, form=form, pending=pending)
 
 
 def load_membership(group: WorkingGroup, membership_id: int) -> Membership:

@@ -83,6 +83,11 @@ class Meeting(db.Model):
         enum_column_type(MeetingStatus, "status"), default=MeetingStatus.PLANNED
     )
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
+    # The iCalendar SEQUENCE: raised whenever the moment, the place or the status
+    # changes, so that calendars replace the event they hold.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the convocation was last sent: changes after it are sent as updates.
+    convened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")

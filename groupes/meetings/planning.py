@@ -167,9 +167,10 @@ def _this_and_following(meeting: Meeting, scope: str) -> list[Meeting]:
     return [meeting]
 
 
-def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> None:
+def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> list[Meeting]:
     """Move or edit a meeting; with scope "following", its later meetings in the series
-    take the same hours, place and subtitle (each keeps its own date)."""
+    take the same hours, place and subtitle (each keeps its own date). Returns the
+    meetings that changed: each has its iCalendar sequence raised."""
     targets = _this_and_following(meeting, scope)
     changes = []
     for target in targets:
@@ -177,24 +178,32 @@ def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> None:
         starts, ends = Slot(day, slot.start, slot.end).moments()
         _check_free(meeting.group, starts, ignore=targets)
         changes.append((target, starts, ends))
+    changed = []
     for target, starts, ends in changes:
+        before = (target.starts_at, target.ends_at, target.title, target.place)
         target.starts_at, target.ends_at = starts, ends
         target.title, target.place = slot.title, slot.place
+        if (starts, ends, slot.title, slot.place) != before:
+            target.sequence += 1
+            changed.append(target)
     _commit(meeting.group)
+    return changed
 
 
-def cancel_meeting(meeting: Meeting, scope: str = "this") -> int:
+def cancel_meeting(meeting: Meeting, scope: str = "this") -> list[Meeting]:
     """Cancel a meeting (or it and the rest of its series); their pages stay."""
     targets = [m for m in _this_and_following(meeting, scope) if m.status != MeetingStatus.CANCELLED]
     for target in targets:
         target.status = MeetingStatus.CANCELLED
+        target.sequence += 1
     db.session.commit()
-    return len(targets)
+    return targets
 
 
 def restore_meeting(meeting: Meeting) -> None:
     _check_free(meeting.group, meeting.starts_at, ignore=[meeting])
     meeting.status = MeetingStatus.PLANNED
+    meeting.sequence += 1
     _commit(meeting.group)
 
 

@@ -6,7 +6,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.models import User
 from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.extensions import db
 from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.mail import notifications
 from groupes.meetings.attendance import counts
 from groupes.meetings.forms import MeetingForm, SeriesForm
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
@@ -189,10 +191,12 @@ def edit(meeting_id: int):
     if form.validate_on_submit():
         scope = form.scope.data if meeting.series is not None else "this"
         try:
-            update_meeting(meeting, slot_from(form), scope)
+            changed = update_meeting(meeting, slot_from(form), scope)
         except PlanningError as error:
             show_error(form, error)
         else:
+            notifications.meeting_changed(m for m in changed if m.status != MeetingStatus.CANCELLED)
+            db.session.commit()
             flash("Réunion enregistrée.", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template(
@@ -212,7 +216,9 @@ def cancel(meeting_id: int):
     if form.validate_on_submit():
         scope = "following" if request.form.get("scope") == "following" else "this"
         cancelled = cancel_meeting(meeting, scope)
-        flash(f"{cancelled} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
+        notifications.meeting_cancelled(cancelled)
+        db.session.commit()
+        flash(f"{len(cancelled)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -225,5 +231,24 @@ def restore(meeting_id: int):
         except PlanningError as error:
             flash(str(error), "error")
         else:
+            notifications.meeting_changed([meeting])
+            db.session.commit()
             flash("Réunion rétablie.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/convocation/envoyer", methods=["POST"])
+def convene(meeting_id: int):
+    """Send the convocation, with its calendar event, to everyone on the list."""
+    meeting = load_editable_meeting(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        if meeting.status == MeetingStatus.CANCELLED:
+            flash("Cette réunion est annulée : rétablissez-la avant de convoquer.", "error")
+        else:
+            sent = notifications.convocation(meeting, update=meeting.convened_at is not None)
+            db.session.commit()
+            if sent:
+                flash(f"Convocation envoyée à {sent} personne(s), avec l'événement pour leur agenda.", "success")
+            else:
+                flash("Personne à convoquer : aucune personne de la liste n'a d'adresse e-mail.", "error")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -3,7 +3,9 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
+from groupes.minutes.review import MAX_COMMENT, MAX_QUOTE
 from groupes.minutes.writing import MAX_PART_LENGTH
 from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.site.forms import REQUIRED, choices, line, optional_id, strip
@@ -52,3 +54,15 @@ class FollowUpForm(FlaskForm):
 
 class ReopenForm(FlaskForm):
     reason = line("Motif de la réouverture", 1000, required=True)
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Votre commentaire", validators=[DataRequired(REQUIRED), Length(max=MAX_COMMENT)])
+    quote = StringField(
+        "Passage concerné (facultatif)",
+        filters=[strip],
+        validators=[Optional(), Length(max=MAX_QUOTE)],
+        description="Sélectionnez le passage dans le texte, ou copiez-le ici.",
+    )
+    section = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent = IntegerField(widget=HiddenInput(), validators=[Optional()])

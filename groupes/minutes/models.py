@@ -172,3 +172,27 @@ class Comment(db.Model):
     resolved_by: Mapped[Optional["User"]] = relationship(foreign_keys=[resolved_by_id])
 
     __table_args__ = (sa.CheckConstraint("body <> ''", name="body_not_empty"),)
+
+
+class MinutesReader(db.Model):
+    """What one reader has read of the minutes, and whether they approved them.
+
+    ``read_revision`` is the latest revision they were shown, the base of « what
+    changed since I last read »; ``approved_revision`` the one they marked « lu
+    et approuvé » (approval of an older revision is shown as such).
+    """
+
+    __tablename__ = "minutes_readers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    read_revision: Mapped[int] = mapped_column(default=0)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_revision: Mapped[int | None]
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    minutes: Mapped[Minutes] = relationship()
+    user: Mapped["User"] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("minutes_id", "user_id"),)

@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from groupes.auth.permissions import load_or_refuse, may, require, visible_group_ids
 from groupes.extensions import db
 from groupes.groups.people import member_names
+from groupes.mail import notifications
 from groupes.meetings.schedule import agenda_schedule
 from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before, pick
 from groupes.minutes.forms import (
@@ -184,20 +185,25 @@ def workflow_step(meeting_id: int, step, success: str, form_class=ConfirmForm, p
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/soumettre", methods=["POST"])
 def submit(meeting_id: int):
-    return workflow_step(
-        meeting_id,
-        lambda m, f: submit_for_review(m.minutes, current_user._get_current_object()),
-        "Compte-rendu soumis à la relecture des membres.",
-    )
+    def step(meeting, form):
+        user = current_user._get_current_object()
+        submit_for_review(meeting.minutes, user)
+        notifications.review_requested(meeting, user)
+        db.session.commit()
+
+    return workflow_step(meeting_id, step, "Compte-rendu soumis à la relecture des membres, qui en sont prévenus.")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/valider", methods=["POST"])
 def validate_minutes(meeting_id: int):
+    def step(meeting, form):
+        user = current_user._get_current_object()
+        validate(meeting.minutes, user)
+        notifications.minutes_validated(meeting, user)
+        db.session.commit()
+
     return workflow_step(
-        meeting_id,
-        lambda m, f: validate(m.minutes, current_user._get_current_object()),
-        "Compte-rendu validé : cette version est figée.",
-        permission="validate_minutes",
+        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission="validate_minutes"
     )
 
 
@@ -241,20 +247,27 @@ def decision(meeting_id: int):
     )
 
 
+def record_action(meeting, form):
+    user = current_user._get_current_object()
+    added = add_action(
+        meeting,
+        title=form.title.data,
+        owner=form.owner.data,
+        visible_groups=visible_group_ids(meeting.group.programme_id),
+        due=form.due.data,
+        agenda_item_id=form.agenda_item.data,
+        user=user,
+    )
+    notifications.action_assigned(added, user)
+    db.session.commit()
+
+
 @blueprint.route("/reunions/<int:meeting_id>/actions", methods=["POST"])
 def action(meeting_id: int):
     return capture(
         meeting_id,
         "action",
-        lambda m, f: add_action(
-            m,
-            title=f.title.data,
-            owner=f.owner.data,
-            visible_groups=visible_group_ids(m.group.programme_id),
-            due=f.due.data,
-            agenda_item_id=f.agenda_item.data,
-            user=current_user._get_current_object(),
-        ),
+        record_action,
         "Action ajoutée.",
         "actions",
     )

@@ -7,9 +7,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from groupes.auth.permissions import may, viewer
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
-from groupes.groups.models import WorkingGroup
+from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import Meeting, MeetingStatus
-from groupes.outcomes.models import Action, ActionStatus
+from groupes.minutes.forms import FollowUpForm
+from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
+from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
 
 blueprint = Blueprint("site", __name__)
@@ -23,7 +25,7 @@ def dashboard():
     ).all()
     visible = [(p, [g for g in p.groups if may("view", g)]) for p in programmes]
     visible = [(p, groups) for p, groups in visible if groups or may("manage", p)]
-    next_meetings, actions = [], []
+    next_meetings, actions, to_review, decisions = [], [], [], []
     if v.signed_in and v.roles:
         next_meetings = db.session.scalars(
             sa.select(Meeting)
@@ -36,6 +38,8 @@ def dashboard():
             .order_by(Meeting.starts_at)
             .limit(10)
         ).all()
+        to_review = awaiting_review(v)
+        decisions = recent_decisions(v)
     if v.signed_in:
         actions = db.session.scalars(
             sa.select(Action)
@@ -55,5 +59,36 @@ def dashboard():
         programmes=visible,
         next_meetings=next_meetings,
         actions=actions,
+        to_review=to_review,
+        decisions=decisions,
+        follow_form=FollowUpForm(),
         can_create_programme=may("create_programme"),
     )
+
+
+def awaiting_review(v) -> list[tuple[Meeting, MinutesReader | None]]:
+    """Minutes in review in my groups, with what I read and approved of them."""
+    reviewer_groups = [group_id for group_id, role in v.roles.items() if role != Role.OBSERVER]
+    rows = db.session.execute(
+        sa.select(Meeting, MinutesReader)
+        .join(Meeting.minutes)
+        .outerjoin(MinutesReader, (MinutesReader.minutes_id == Minutes.id) & (MinutesReader.user_id == v.user_id))
+        .where(Meeting.group_id.in_(reviewer_groups), Minutes.status == MinutesStatus.REVIEW)
+        .options(joinedload(Meeting.group), joinedload(Meeting.minutes))
+        .order_by(Meeting.starts_at)
+    ).all()
+    return [(meeting, reader) for meeting, reader in rows]
+
+
+def recent_decisions(v, limit: int = 8) -> list[Decision]:
+    """The latest decisions of my groups that I may read."""
+    decisions = db.session.scalars(
+        sa.select(Decision)
+        .join(Decision.meeting)
+        .join(Meeting.minutes)
+        .where(Meeting.group_id.in_(v.roles), Minutes.status != MinutesStatus.DRAFT)
+        .options(joinedload(Decision.meeting).options(joinedload(Meeting.group), joinedload(Meeting.minutes)))
+        .order_by(Meeting.starts_at.desc(), Decision.number.desc())
+        .limit(limit * 2)
+    ).all()
+    return [d for d in decisions if may("read_minutes", d.meeting)][:limit]

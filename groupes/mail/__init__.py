@@ -1,0 +1,1 @@
+"""E-mail: messages queued in the database, sent after the response or by a command."""

@@ -1,0 +1,228 @@
+"""Who is told what by e-mail: each notification picks its recipients and queues one message each.
+
+Callers commit. People choose on their account page which notifications
+they want; account messages (invitation, password reset) always go out.
+"""
+
+from collections.abc import Iterable
+
+from flask import render_template
+
+from groupes.auth.models import User
+from groupes.dbtypes import utcnow
+from groupes.exports.ics import calendar
+from groupes.groups.models import Person, Role
+from groupes.mail.outbox import queue
+from groupes.meetings.models import Meeting
+from groupes.meetings.numbering import meeting_numbers
+from groupes.outcomes.models import Action
+from groupes.site.formatting import long_date, ordinal
+from groupes.site.links import external_url
+
+
+def send(
+    person: Person, template: str, subject: str, *, kind: str, key: str | None = None, attachments=None, **context
+):
+    """Queue the message ``mail/<template>.txt`` (and .html) to one person."""
+    context.update(person=person, subject=subject, url=external_url)
+    text = render_template(f"mail/{template}.txt", **context)
+    html = render_template(f"mail/{template}.html", **context)
+    return queue(person.email, subject, text, html, kind=kind, key=key, attachments=attachments)
+
+
+def wanting(people: Iterable[Person], preference: str, *, account_needed: bool = False) -> list[Person]:
+    """The people of this list with an address who want this kind of message.
+
+    Without an account (a guest), one gets what concerns them directly
+    (convocations, actions) unless ``account_needed``.
+    """
+    chosen, seen = [], set()
+    for person in people:
+        if person.id in seen or not person.email:
+            continue
+        seen.add(person.id)
+        user = person.user
+        if user is None and account_needed:
+            continue
+        if user is not None and not user.wants(preference):
+            continue
+        chosen.append(person)
+    return chosen
+
+
+def members(meeting: Meeting, *, with_observers: bool = True) -> list[Person]:
+    return [m.person for m in meeting.group.memberships if with_observers or m.role != Role.OBSERVER]
+
+
+def meeting_heading(meeting: Meeting) -> str:
+    number = meeting_numbers(meeting.group.meetings).get(meeting.id)
+    label = f"{ordinal(number)} réunion" if number else "Réunion"
+    return f"{label} du groupe {meeting.group.number} : {long_date(meeting.starts_at)}"
+
+
+# Account messages
+
+
+def invitation(user: User, group, link: str, invited_by: User | None) -> None:
+    where = f" au groupe « {group.title} »" if group else ""
+    send(
+        user.person,
+        "invitation",
+        f"Invitation{where}",
+        kind="invitation",
+        group=group,
+        link=link,
+        invited_by=invited_by,
+    )
+
+
+def added_to_group(user: User, group, invited_by: User | None) -> None:
+    send(
+        user.person,
+        "added",
+        f"Vous êtes membre du groupe « {group.title} »",
+        kind="invitation",
+        group=group,
+        invited_by=invited_by,
+    )
+
+
+def password_reset(user: User, link: str) -> None:
+    send(user.person, "reset", "Choisir un nouveau mot de passe", kind="reset", link=link)
+
+
+# Meetings
+
+
+def ics_attachment(meeting: Meeting, method: str, person: Person) -> list[dict]:
+    content = calendar([meeting], name=f"Groupe {meeting.group.number}", method=method, attendee=person.email)
+    return [
+        {
+            "filename": "reunion.ics" if method == "REQUEST" else "annulation.ics",
+            "subtype": "calendar",
+            "content": content.decode(),
+            "params": {"method": method},
+        }
+    ]
+
+
+def convocation(meeting: Meeting, *, update: bool = False) -> int:
+    """Send the convocation (or its update) to everyone on the attendance list."""
+    invited = [a.person for a in meeting.attendances]
+    heading = meeting_heading(meeting)
+    subject = f"{'Réunion modifiée' if update else 'Convocation'} – {heading}"
+    people = wanting(invited, "convocations")
+    for person in people:
+        send(
+            person,
+            "convocation",
+            subject,
+            kind="convocation",
+            attachments=ics_attachment(meeting, "REQUEST", person),
+            meeting=meeting,
+            heading=heading,
+            update=update,
+        )
+    meeting.convened_at = utcnow()
+    return len(people)
+
+
+def meeting_changed(meetings: Iterable[Meeting]) -> None:
+    """A meeting already announced moved or was restored: its people get the new event."""
+    for meeting in meetings:
+        if meeting.convened_at is not None:
+            convocation(meeting, update=True)
+
+
+def meeting_cancelled(meetings: Iterable[Meeting]) -> None:
+    for meeting in meetings:
+        if meeting.convened_at is None:
+            continue
+        heading = meeting_heading(meeting)
+        for person in wanting([a.person for a in meeting.attendances], "convocations"):
+            send(
+                person,
+                "cancelled",
+                f"Réunion annulée – {heading}",
+                kind="annulation",
+                attachments=ics_attachment(meeting, "CANCEL", person),
+                meeting=meeting,
+                heading=heading,
+            )
+
+
+def meeting_tomorrow(meeting: Meeting) -> int:
+    """The day-before reminder, once per person and per date of the meeting."""
+    heading = meeting_heading(meeting)
+    sent = 0
+    for attendance in meeting.attendances:
+        if attendance.status.value == "excused":
+            continue
+        person = attendance.person
+        if not wanting([person], "reminders"):
+            continue
+        key = f"rappel-reunion:{meeting.id}:{person.id}:{meeting.starts_at.isoformat()}"
+        if send(person, "tomorrow", f"Demain – {heading}", kind="rappel", key=key, meeting=meeting, heading=heading):
+            sent += 1
+    return sent
+
+
+# Minutes
+
+
+def review_requested(meeting: Meeting, by: User) -> None:
+    heading = meeting_heading(meeting)
+    for person in wanting(members(meeting, with_observers=False), "reviews", account_needed=True):
+        if person.id != by.person_id:
+            send(
+                person,
+                "review",
+                f"Compte-rendu à relire – {heading}",
+                kind="relecture",
+                meeting=meeting,
+                heading=heading,
+            )
+
+
+def minutes_validated(meeting: Meeting, by: User) -> None:
+    heading = meeting_heading(meeting)
+    for person in wanting(members(meeting), "validated", account_needed=True):
+        if person.id != by.person_id:
+            send(
+                person,
+                "validated",
+                f"Compte-rendu validé – {heading}",
+                kind="validation",
+                meeting=meeting,
+                heading=heading,
+            )
+
+
+# Actions
+
+
+def action_assigned(action: Action, by: User) -> None:
+    person = action.owner_person
+    if person is None or person.id == by.person_id or not wanting([person], "actions"):
+        return
+    send(person, "action", f"Action à votre nom : {action.title}", kind="action", action=action, meeting=action.meeting)
+
+
+def action_due(action: Action) -> bool:
+    """The due-soon reminder, once per action and due date."""
+    person = action.owner_person
+    if person is None or not wanting([person], "actions"):
+        return False
+    key = f"rappel-action:{action.id}:{action.due.isoformat()}"
+    return (
+        send(
+            person,
+            "due",
+            f"Échéance proche : {action.title}",
+            kind="rappel",
+            key=key,
+            action=action,
+            meeting=action.meeting,
+        )
+        is not None
+    )

@@ -1,0 +1,144 @@
+"""Members review draft minutes: comments anchored to a passage, replies, resolution,
+« lu et approuvé », and what each reader last read."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from groupes.auth.models import User
+from groupes.dbtypes import utcnow
+from groupes.extensions import db
+from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesSection, MinutesStatus
+from groupes.minutes.writing import MinutesError
+
+MAX_COMMENT = 5000
+MAX_QUOTE = 1000
+
+
+def reader_row(minutes: Minutes, user: User) -> MinutesReader:
+    row = db.session.scalar(
+        sa.select(MinutesReader).where(MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id)
+    )
+    if row is None:
+        row = MinutesReader(minutes=minutes, user=user, read_revision=0)
+        db.session.add(row)
+    return row
+
+
+def mark_read(minutes: Minutes, user: User) -> int:
+    """Record that this reader saw the current text; returns the revision they had read before (0: none)."""
+    row = reader_row(minutes, user)
+    before = row.read_revision
+    if minutes.revision > before:
+        row.read_revision, row.read_at = minutes.revision, utcnow()
+        db.session.commit()
+    return before
+
+
+def last_read(minutes: Minutes, user: User) -> int:
+    row = db.session.scalar(
+        sa.select(MinutesReader.read_revision).where(
+            MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id
+        )
+    )
+    return row or 0
+
+
+def approve(minutes: Minutes, user: User) -> None:
+    if minutes.status != MinutesStatus.REVIEW:
+        raise MinutesError("status", "Seul un compte-rendu en relecture peut être approuvé.")
+    row = reader_row(minutes, user)
+    row.approved_revision, row.approved_at = minutes.revision, utcnow()
+    row.read_revision, row.read_at = max(row.read_revision, minutes.revision), utcnow()
+    db.session.commit()
+
+
+@dataclass
+class Approval:
+    name: str
+    revision: int
+    at: object
+    current: bool  # approved the text as it stands
+
+
+def approvals(minutes: Minutes) -> list[Approval]:
+    rows = db.session.execute(
+        sa.select(MinutesReader, User)
+        .join(User, MinutesReader.user_id == User.id)
+        .where(MinutesReader.minutes_id == minutes.id, MinutesReader.approved_revision.is_not(None))
+        .options(joinedload(User.person))
+        .order_by(MinutesReader.approved_at)
+    ).all()
+    return [
+        Approval(user.person.name, row.approved_revision, row.approved_at, row.approved_revision == minutes.revision)
+        for row, user in rows
+    ]
+
+
+def add_comment(
+    minutes: Minutes, *, user: User, body: str, section_id: int | None, parent_id: int | None = None, quote: str = ""
+) -> Comment:
+    """A remark on one part of the minutes, or a reply in its thread."""
+    if minutes.status == MinutesStatus.VALIDATED:
+        raise MinutesError("body", "Le compte-rendu est validé : il ne reçoit plus de commentaires.")
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise MinutesError("body", "Écrivez votre commentaire.")
+    if len(body) > MAX_COMMENT:
+        raise MinutesError("body", f"Un commentaire compte au plus {MAX_COMMENT} caractères.")
+    quote = " ".join((quote or "").split())
+    if len(quote) > MAX_QUOTE:
+        raise MinutesError("quote", f"Le passage cité compte au plus {MAX_QUOTE} caractères : citez-en le début.")
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.minutes_id != minutes.id:
+            raise MinutesError("body", "Ce commentaire n'existe plus.")
+        parent = parent.parent or parent  # one level of replies: answer the thread
+        section_id = parent.section_id
+    elif section_id is not None and not any(s.id == section_id for s in minutes.sections):
+        raise MinutesError("body", "Cette partie du compte-rendu n'existe plus : rechargez la page.")
+    comment = Comment(
+        minutes=minutes,
+        section_id=section_id,
+        parent=parent,
+        revision=minutes.revision,
+        quote="" if parent else quote,
+        body=body,
+        author=user,
+    )
+    if parent is not None and parent.resolved_at is not None:
+        parent.resolved_at, parent.resolved_by = None, None  # a new reply reopens the thread
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def set_resolved(comment: Comment, user: User, resolved: bool) -> None:
+    comment.resolved_at, comment.resolved_by = (utcnow(), user) if resolved else (None, None)
+    db.session.commit()
+
+
+def threads(minutes: Minutes) -> dict[int | None, list[Comment]]:
+    """The opening comments by part (None: on the minutes as a whole), replies loaded, open first."""
+    comments = db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.minutes_id == minutes.id, Comment.parent_id.is_(None))
+        .options(
+            joinedload(Comment.author).joinedload(User.person),
+            selectinload(Comment.replies).joinedload(Comment.author).joinedload(User.person),
+        )
+        .order_by(Comment.resolved_at.is_not(None), Comment.created_at, Comment.id)
+    ).all()
+    by_part: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        by_part.setdefault(comment.section_id, []).append(comment)
+    return by_part
+
+
+def quote_still_there(comment: Comment, section: MinutesSection | None) -> bool:
+    """Whether the quoted passage is still in the text (else it was rewritten since)."""
+    if not comment.quote or section is None:
+        return True
+    return comment.quote in " ".join(section.body.split())

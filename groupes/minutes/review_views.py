@@ -1,0 +1,196 @@
+"""Reading and reviewing minutes: comments in place, « lu et approuvé », revisions and their differences."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.exports.documents import meeting_document
+from groupes.extensions import db
+from groupes.meetings.views import load_meeting
+from groupes.minutes.diff import compare
+from groupes.minutes.forms import CommentForm
+from groupes.minutes.models import Comment, MinutesRevision
+from groupes.minutes.review import (
+    add_comment,
+    approvals,
+    approve,
+    last_read,
+    mark_read,
+    quote_still_there,
+    set_resolved,
+    threads,
+)
+from groupes.minutes.writing import MinutesError
+from groupes.site.forms import ConfirmForm
+
+blueprint = Blueprint("review", __name__)
+
+
+def user():
+    return current_user._get_current_object()
+
+
+def load_readable(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require("read_minutes", meeting)
+    return meeting
+
+
+def review_url(meeting, anchor: str = "") -> str:
+    return url_for("review.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+def reading_links(meeting) -> tuple[list[tuple[str, str]], str]:
+    """Links of the compte-rendu page, and a notice when it changed since the reader last read it.
+
+    Showing the page counts as reading it.
+    """
+    links = [("Relecture et historique", url_for("review.show", meeting_id=meeting.id))]
+    if not current_user.is_authenticated:
+        return links, ""
+    before = mark_read(meeting.minutes, user())
+    if 0 < before < meeting.minutes.revision:
+        links.append(("Ce qui a changé depuis votre dernière lecture", changes_url(meeting, before)))
+        return links, f"Le texte a changé depuis votre dernière lecture (version {before})."
+    return links, ""
+
+
+def changes_url(meeting, since: int, until: int | None = None) -> str:
+    return url_for("review.changes", meeting_id=meeting.id, de=since, a=until or meeting.minutes.revision)
+
+
+def render_review(meeting, forms: dict | None = None, status: int = 200):
+    minutes = meeting.minutes
+    before = last_read(minutes, user()) if current_user.is_authenticated else 0
+    if current_user.is_authenticated:
+        mark_read(minutes, user())
+    sections = {s.id: s for s in minutes.sections}
+    comment_threads = threads(minutes)
+    can_comment = may("comment_minutes", meeting)
+    forms = forms or {}
+
+    def form_for(section_id):
+        return forms.get(section_id) or CommentForm(formdata=None)
+
+    return render_template(
+        "minutes/review.html",
+        meeting=meeting,
+        group=meeting.group,
+        minutes=minutes,
+        document=meeting_document(meeting),
+        threads=comment_threads,
+        sections=sections,
+        quote_still_there=quote_still_there,
+        can_comment=can_comment,
+        can_approve=may("approve_minutes", meeting),
+        approvals=approvals(minutes),
+        form_for=form_for,
+        reply_errors=forms.get("reply"),
+        confirm=ConfirmForm(),
+        changed_since=changes_url(meeting, before) if 0 < before < minutes.revision else None,
+        before=before,
+    ), status
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/relecture")
+def show(meeting_id: int):
+    return render_review(load_readable(meeting_id))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires", methods=["POST"])
+def comment(meeting_id: int):
+    meeting = load_readable(meeting_id)
+    require("comment_minutes", meeting)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            added = add_comment(
+                meeting.minutes,
+                user=user(),
+                body=form.body.data,
+                quote=form.quote.data or "",
+                section_id=form.section.data,
+                parent_id=form.parent.data,
+            )
+        except MinutesError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.body).errors.append(str(error))
+        else:
+            flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
+            return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))
+    key = "reply" if form.parent.data else form.section.data
+    return render_review(meeting, {key: form}, 422)
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires/<int:comment_id>/etat", methods=["POST"])
+def resolve(meeting_id: int, comment_id: int):
+    meeting = load_readable(meeting_id)
+    comment = load_or_refuse(
+        sa.select(Comment).where(Comment.id == comment_id, Comment.minutes_id == meeting.minutes.id)
+    )
+    require("resolve_comment", comment)
+    if ConfirmForm().validate_on_submit():
+        resolved = request.form.get("action") != "reopen"
+        set_resolved(comment, user(), resolved)
+        flash("Commentaire marqué comme traité." if resolved else "Commentaire rouvert.", "success")
+    return redirect(review_url(meeting, f"commentaire-{comment.id}"))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/approuver", methods=["POST"])
+def approve_minutes(meeting_id: int):
+    meeting = load_readable(meeting_id)
+    require("approve_minutes", meeting)
+    if ConfirmForm().validate_on_submit():
+        try:
+            approve(meeting.minutes, user())
+        except MinutesError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash("Merci : vous avez approuvé ce compte-rendu (lu et approuvé).", "success")
+    return redirect(review_url(meeting, "approbations"))
+
+
+def readable_revisions(meeting) -> list[MinutesRevision]:
+    revisions = db.session.scalars(meeting.minutes.revisions.select().order_by(MinutesRevision.number.desc())).all()
+    return [r for r in revisions if may("read_revision", r)]
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/versions")
+def revisions(meeting_id: int):
+    meeting = load_readable(meeting_id)
+    readable = readable_revisions(meeting)
+    before = last_read(meeting.minutes, user()) if current_user.is_authenticated else 0
+    return render_template(
+        "minutes/revisions.html", meeting=meeting, group=meeting.group, revisions=readable, before=before
+    )
+
+
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/modifications")
+def changes(meeting_id: int):
+    """The differences between two revisions one may read (by default: since one's last reading)."""
+    meeting = load_readable(meeting_id)
+    readable = {r.number: r for r in readable_revisions(meeting)}
+    if not readable:
+        return render_template("minutes/changes.html", meeting=meeting, group=meeting.group, old=None, new=None)
+    newest = max(readable)
+    since = last_read(meeting.minutes, user()) if current_user.is_authenticated else 0
+    old_number = request.args.get("de", type=int) or since or min(readable)
+    new_number = request.args.get("a", type=int) or newest
+    old, new = readable.get(old_number), readable.get(new_number)
+    if old is None or new is None:
+        # A revision one may not read (a draft) or that does not exist: the nearest one readable before it.
+        old = old or readable[max((n for n in readable if n <= old_number), default=min(readable))]
+        new = new or readable[newest]
+    if current_user.is_authenticated:
+        mark_read(meeting.minutes, user())
+    return render_template(
+        "minutes/changes.html",
+        meeting=meeting,
+        group=meeting.group,
+        old=old,
+        new=new,
+        parts=compare(meeting, old.content, new.content),
+        numbers=sorted(readable),
+    )
