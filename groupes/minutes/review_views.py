@@ -119,7 +119,8 @@ def comment(meeting_id: int):
         else:
             flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
             return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))
-    key = "reply" if form.parent.data else form.section.data
+    shown = {s.id for s in meeting.minutes.sections}
+    key = "reply" if form.parent.data else (form.section.data if form.section.data in shown else None)
     return render_review(meeting, {key: form}, 422)
 
 
