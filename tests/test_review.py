@@ -228,3 +228,18 @@ def test_word_diff_marks_only_the_words_that_changed():
     ]
     assert word_diff("", "ajouté") == [Fragment("added", "ajouté")]
     assert word_diff("pareil.", "pareil.") == [Fragment("same", "pareil.")]
+
+
+def test_the_meeting_room_points_to_the_comments_waiting_on_each_part(app):
+    world = build_world()
+    room = f"/reunions/{world.in_review.id}/compte-rendu/rediger"
+    facilitator = signed_in(app, "facilitator")
+    section_id = world.comment.section_id
+    assert "1 commentaire de relecture à traiter sur cette partie" in page(facilitator, room)
+    assert f"/compte-rendu/relecture#partie-{section_id}" in page(facilitator, room)
+    post(
+        facilitator,
+        f"/reunions/{world.in_review.id}/compte-rendu/commentaires/{world.comment.id}/etat",
+        {"action": "resolve"},
+    )
+    assert "commentaire de relecture à traiter" not in page(facilitator, room)

@@ -137,6 +137,16 @@ def threads(minutes: Minutes) -> dict[int | None, list[Comment]]:
     return by_part
 
 
+def open_comment_counts(minutes: Minutes) -> dict[int | None, int]:
+    """How many threads still wait for an answer, by part."""
+    rows = db.session.execute(
+        sa.select(Comment.section_id, sa.func.count())
+        .where(Comment.minutes_id == minutes.id, Comment.parent_id.is_(None), Comment.resolved_at.is_(None))
+        .group_by(Comment.section_id)
+    ).all()
+    return dict(rows)
+
+
 def quote_still_there(comment: Comment, section: MinutesSection | None) -> bool:
     """Whether the quoted passage is still in the text (else it was rewritten since)."""
     if not comment.quote or section is None:

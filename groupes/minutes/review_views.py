@@ -1,7 +1,7 @@
 """Reading and reviewing minutes: comments in place, « lu et approuvé », revisions and their differences."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from groupes.auth.permissions import load_or_refuse, may, require
@@ -41,15 +41,29 @@ def review_url(meeting, anchor: str = "") -> str:
     return url_for("review.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
 
 
-def reading_links(meeting) -> tuple[list[tuple[str, str]], str]:
-    """Links of the compte-rendu page, and a notice when it changed since the reader last read it.
-
-    Showing the page counts as reading it.
-    """
-    links = [("Relecture et historique", url_for("review.show", meeting_id=meeting.id))]
+def read_now(minutes) -> int:
+    """The revision the current reader had read before this page (0: none); showing
+    the page counts as reading it, recorded once the page is made (a commit in the
+    middle would expire everything loaded for it)."""
     if not current_user.is_authenticated:
-        return links, ""
-    before = mark_read(meeting.minutes, user())
+        return 0
+    reader = user()
+    before = last_read(minutes, reader)
+    if before < minutes.revision:
+
+        @after_this_request
+        def record(response):
+            if response.status_code == 200:
+                mark_read(minutes, reader)
+            return response
+
+    return before
+
+
+def reading_links(meeting) -> tuple[list[tuple[str, str]], str]:
+    """Links of the compte-rendu page, and a notice when it changed since the reader last read it."""
+    links = [("Relecture et historique", url_for("review.show", meeting_id=meeting.id))]
+    before = read_now(meeting.minutes)
     if 0 < before < meeting.minutes.revision:
         links.append(("Ce qui a changé depuis votre dernière lecture", changes_url(meeting, before)))
         return links, f"Le texte a changé depuis votre dernière lecture (version {before})."
@@ -62,9 +76,7 @@ def changes_url(meeting, since: int, until: int | None = None) -> str:
 
 def render_review(meeting, forms: dict | None = None, status: int = 200):
     minutes = meeting.minutes
-    before = last_read(minutes, user()) if current_user.is_authenticated else 0
-    if current_user.is_authenticated:
-        mark_read(minutes, user())
+    before = read_now(minutes)
     sections = {s.id: s for s in minutes.sections}
     comment_threads = threads(minutes)
     can_comment = may("comment_minutes", meeting)
@@ -176,7 +188,7 @@ def changes(meeting_id: int):
     if not readable:
         return render_template("minutes/changes.html", meeting=meeting, group=meeting.group, old=None, new=None)
     newest = max(readable)
-    since = last_read(meeting.minutes, user()) if current_user.is_authenticated else 0
+    since = read_now(meeting.minutes)
     old_number = request.args.get("de", type=int) or since or min(readable)
     new_number = request.args.get("a", type=int) or newest
     old, new = readable.get(old_number), readable.get(new_number)
@@ -184,8 +196,6 @@ def changes(meeting_id: int):
         # A revision one may not read (a draft) or that does not exist: the nearest one readable before it.
         old = old or readable[max((n for n in readable if n <= old_number), default=min(readable))]
         new = new or readable[newest]
-    if current_user.is_authenticated:
-        mark_read(meeting.minutes, user())
     return render_template(
         "minutes/changes.html",
         meeting=meeting,

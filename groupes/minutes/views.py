@@ -20,6 +20,7 @@ from groupes.minutes.forms import (
     ReopenForm,
     SectionForm,
 )
+from groupes.minutes.review import open_comment_counts
 from groupes.minutes.writing import (
     MAX_PART_LENGTH,
     Conflict,
@@ -93,6 +94,7 @@ def render_room(meeting, status: int = 200, forms=None):
             followed_actions=open_actions_before(meeting),
             owners=owner_suggestions(meeting),
             can_validate=may("validate_minutes", meeting),
+            open_comments=open_comment_counts(minutes),
             max_length=MAX_PART_LENGTH,
             editable=minutes.status.value != "validated",
         ),
