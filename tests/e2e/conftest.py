@@ -20,9 +20,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+def closed_after_body(app):
+    """Close each response as soon as its body is sent, as gunicorn does.
+
+    Werkzeug's development server reads what is left on the socket before
+    closing the response; when Chromium has already reset the connection
+    (often after a redirect following a POST) the close is skipped, and with
+    it the sending of the e-mails the request queued.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_after_body(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

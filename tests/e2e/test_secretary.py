@@ -80,7 +80,7 @@ def test_the_secretarys_hour(live_server, new_page):
 
     # Submitted for review, then validated by the facilitator on a tablet.
     page.get_by_role("button", name="Soumettre à la relecture des membres").click()
-    expect(page.get_by_text("Compte-rendu soumis à la relecture des membres.")).to_be_visible()
+    expect(page.get_by_text("Compte-rendu soumis à la relecture des membres, qui en sont prévenus.")).to_be_visible()
     tablet = new_page(820, 1180)
     sign_in(tablet, live_server, "facilitator@test.example")
     tablet.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
