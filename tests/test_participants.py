@@ -181,3 +181,16 @@ def test_reminders_respect_the_choices_of_each_person(app, runner):
     world.validated.actions.append(Action(title="Note", owner_person=world.users["member"].person, due=today))
     db.session.commit()
     assert "0 action(s)" in remind(runner, today)
+
+
+def test_the_status_form_of_an_action_shows_its_current_status(app):
+    world = build_world()
+    action = world.validated.actions[0]
+    action.status = ActionStatus.IN_PROGRESS
+    db.session.commit()
+    member = signed_in(app, "member")
+    for html in (dashboard(member), unescape(member.get(f"/reunions/{world.validated.id}").get_data(as_text=True))):
+        select = html[html.index(f'-{action.id}" name="status"') :]
+        select = select[: select.index("</select>")]
+        assert '<option selected value="in_progress">' in select
+        assert "selected" not in select.replace('<option selected value="in_progress">', "")

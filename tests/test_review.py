@@ -166,9 +166,13 @@ def test_lu_et_approuve_is_seen_by_the_facilitator_and_marked_stale_after_a_chan
     html = page(facilitator, review)
     approvals = html[html.index('id="approbations"') : html.index("</section>", html.index('id="approbations"'))]
     assert "Member Test" in approvals and "le texte a changé depuis" not in approvals
+    html = page(member, review)
+    assert "Vous avez approuvé le texte tel qu'il est." in html and "Lu et approuvé</button>" not in html
     save(signed_in(app, "secretary"), meeting, meeting.minutes.sections[0], "Texte corrigé.")
     html = page(facilitator, review)
-    assert "(version 0 : le texte a changé depuis)" in html
+    assert "Member Test — " in html and "(le texte a changé depuis)" in html
+    html = page(member, review)
+    assert "Vous aviez approuvé une version antérieure" in html and "Approuver le texte actuel" in html
     # Only minutes under review can be approved.
     assert post(member, f"/reunions/{world.validated.id}/compte-rendu/approuver").status_code == 404
 
@@ -192,7 +196,7 @@ def test_members_see_the_changes_since_they_last_read_once_validated(app):
     assert meeting.minutes.status == MinutesStatus.VALIDATED
 
     html = page(member, f"/reunions/{meeting.id}/compte-rendu")
-    assert "Le texte a changé depuis votre dernière lecture (version 2)." in html
+    assert "Le texte a changé depuis votre dernière lecture" in html and "voir ce qui a changé</a>" in html
     link = f"/reunions/{meeting.id}/compte-rendu/modifications?de=2&a=4"
     assert f'href="{link}"' in html  # unescaped: the page writes &amp;
     changes = page(member, link)
@@ -243,3 +247,22 @@ def test_the_meeting_room_points_to_the_comments_waiting_on_each_part(app):
         {"action": "resolve"},
     )
     assert "commentaire de relecture à traiter" not in page(facilitator, room)
+
+
+def test_a_quote_must_be_a_passage_of_the_part_as_the_reader_sees_it(app, count):
+    world = build_world()
+    meeting = world.in_review
+    section = meeting.minutes.sections[0]
+    secretary = signed_in(app, "secretary")
+    save(secretary, meeting, section, "Le groupe **insiste** sur\nl'accueil *inconditionnel*.")
+    member = signed_in(app, "member")
+    url = f"/reunions/{meeting.id}/compte-rendu/commentaires"
+    comments = count(Comment)
+    response = post(member, url, {"section": section.id, "quote": "une phrase inventée", "body": "Gardé"})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and "Ce passage ne figure pas dans cette partie" in html and "Gardé" in html
+    assert count(Comment) == comments
+    # Selected in the page, the passage has no Markdown signs: it is found, and not « rewritten ».
+    post(member, url, {"section": section.id, "quote": "insiste sur l'accueil inconditionnel", "body": "Oui"})
+    assert count(Comment) == comments + 1
+    assert "(passage réécrit depuis)" not in page(member, f"/reunions/{meeting.id}/compte-rendu/relecture")

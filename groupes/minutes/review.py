@@ -11,6 +11,7 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesSection, MinutesStatus
 from groupes.minutes.writing import MinutesError
+from groupes.site.text import plain_words
 
 MAX_COMMENT = 5000
 MAX_QUOTE = 1000
@@ -62,6 +63,15 @@ class Approval:
     current: bool  # approved the text as it stands
 
 
+def approved_by(minutes: Minutes, user: User) -> int | None:
+    """The revision this reader approved, if any."""
+    return db.session.scalar(
+        sa.select(MinutesReader.approved_revision).where(
+            MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id
+        )
+    )
+
+
 def approvals(minutes: Minutes) -> list[Approval]:
     rows = db.session.execute(
         sa.select(MinutesReader, User)
@@ -97,8 +107,16 @@ def add_comment(
             raise MinutesError("body", "Ce commentaire n'existe plus.")
         parent = parent.parent or parent  # one level of replies: answer the thread
         section_id = parent.section_id
-    elif section_id is not None and not any(s.id == section_id for s in minutes.sections):
-        raise MinutesError("body", "Cette partie du compte-rendu n'existe plus : rechargez la page.")
+    elif section_id is not None:
+        section = next((s for s in minutes.sections if s.id == section_id), None)
+        if section is None:
+            raise MinutesError("body", "Cette partie du compte-rendu n'existe plus : rechargez la page.")
+        if quote and quote not in plain_words(section.body):
+            raise MinutesError(
+                "quote",
+                "Ce passage ne figure pas dans cette partie : sélectionnez-le dans le texte, "
+                "copiez-le tel quel, ou laissez ce champ vide.",
+            )
     comment = Comment(
         minutes=minutes,
         section_id=section_id,
@@ -151,4 +169,4 @@ def quote_still_there(comment: Comment, section: MinutesSection | None) -> bool:
     """Whether the quoted passage is still in the text (else it was rewritten since)."""
     if not comment.quote or section is None:
         return True
-    return comment.quote in " ".join(section.body.split())
+    return comment.quote in plain_words(section.body)

@@ -15,6 +15,7 @@ from groupes.minutes.review import (
     add_comment,
     approvals,
     approve,
+    approved_by,
     last_read,
     mark_read,
     quote_still_there,
@@ -60,14 +61,18 @@ def read_now(minutes) -> int:
     return before
 
 
-def reading_links(meeting) -> tuple[list[tuple[str, str]], str]:
-    """Links of the compte-rendu page, and a notice when it changed since the reader last read it."""
+def reading_links(meeting) -> tuple[list[tuple[str, str]], tuple[str, str, str] | None]:
+    """Links of the compte-rendu page, and a notice (text, link label, address) when it
+    changed since the reader last read it."""
     links = [("Relecture et historique", url_for("review.show", meeting_id=meeting.id))]
     before = read_now(meeting.minutes)
     if 0 < before < meeting.minutes.revision:
-        links.append(("Ce qui a changé depuis votre dernière lecture", changes_url(meeting, before)))
-        return links, f"Le texte a changé depuis votre dernière lecture (version {before})."
-    return links, ""
+        return links, (
+            "Le texte a changé depuis votre dernière lecture :",
+            "voir ce qui a changé",
+            changes_url(meeting, before),
+        )
+    return links, None
 
 
 def changes_url(meeting, since: int, until: int | None = None) -> str:
@@ -97,11 +102,11 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
         can_comment=can_comment,
         can_approve=may("approve_minutes", meeting),
         approvals=approvals(minutes),
+        my_approval=approved_by(minutes, user()) if current_user.is_authenticated else None,
         form_for=form_for,
         reply_errors=forms.get("reply"),
         confirm=ConfirmForm(),
         changed_since=changes_url(meeting, before) if 0 < before < minutes.revision else None,
-        before=before,
     ), status
 
 

@@ -6,6 +6,8 @@ attributes and link schemes. Headings are moved down so that a "# Titre" in
 the minutes never competes with the page's own <h1>.
 """
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -36,3 +38,8 @@ def render_markdown(text: str | None, heading_offset: int = 2) -> Markup:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def plain_words(text: str | None) -> str:
+    """The words a reader sees of some Markdown, spaces collapsed: what a selection copies."""
+    return " ".join(html.unescape(nh3.clean(str(render_markdown(text)), tags=set())).split())

@@ -176,7 +176,7 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     expect(invitee.get_by_role("status")).to_contain_text("Le texte a changé depuis votre dernière lecture")
     expect(invitee.get_by_text("Notes du point validé.")).to_be_visible()
     screenshot(invitee, "participant-minutes-changed")
-    invitee.get_by_role("link", name="Ce qui a changé depuis votre dernière lecture").click()
+    invitee.get_by_role("status").get_by_role("link", name="voir ce qui a changé").click()
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("Modifications du compte-rendu")
     changed = invitee.locator(".diff-part")
     expect(changed).to_have_count(1)
