@@ -99,7 +99,7 @@ def test_the_synthesis_gathers_findings_by_kind_then_decisions_and_open_actions(
     assert "Piste validé (groupe 1, 1ère réunion, 3 mars 2014)" in text
     assert "Piste brouillon" not in text and "Piste en relecture" not in text
     assert text.index("Pistes de travail") < text.index("Relevé des décisions") < text.index("Actions en cours")
-    assert "Action validé (groupe 1) Member Test 1 mai 2014" in text
+    assert "Action validé (groupe 1) Member Test 1er mai 2014" in text
     public = text_of(get(app, "anonymous", f"/programmes/{world.programme.id}/synthese.pdf").data)
     assert "Piste validé" not in public and "Piste public validé" in public
 

@@ -53,7 +53,7 @@ def test_the_compte_rendu_reads_like_the_annex(app, world):
         "Pistes de travail",
         "Relevé de décisions",
         "Décision validé",
-        "Action validé Member Test 1 mai 2014",
+        "Action validé Member Test 1er mai 2014",
         "page 1 / 1",
     ]:
         assert expected in text, expected

@@ -11,6 +11,7 @@ from world import build_world, csrf_token, future_meeting, sign_in
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
+from groupes.groups.models import Person
 from groupes.mail.models import OutgoingMail
 from groupes.mail.outbox import claim, deliver, queue
 from groupes.meetings.models import Attendance
@@ -20,7 +21,7 @@ def invited_meeting(world):
     meeting = future_meeting(world.private)
     meeting.attendances = [
         Attendance(person=world.users[role].person) for role in ("facilitator", "member", "secretary")
-    ]
+    ] + [Attendance(person=Person(name="Invitée Sans Adresse"))]
     db.session.commit()
     return meeting
 
@@ -98,6 +99,7 @@ def test_with_the_mail_server_down_the_action_succeeds_and_the_message_waits(app
     response.close()  # sending fails after the response: the user saw success
     landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Convocation envoyée à 3 personne(s)" in landing
+    assert "Sans adresse e-mail, à prévenir autrement : Invitée Sans Adresse." in landing
     mails = db.session.scalars(sa.select(OutgoingMail)).all()
     assert len(mails) == 3
     for mail in mails:

@@ -5,7 +5,7 @@ import re
 import pytest
 from world import build_world, future_meeting, sign_in
 
-from groupes.site.formatting import duration, ordinal
+from groupes.site.formatting import duration, long_date, ordinal, short_date
 
 
 @pytest.fixture
@@ -108,3 +108,12 @@ def test_the_programme_page_shows_header_milestones_and_groups(app, world):
 def test_french_formatting():
     assert [ordinal(n) for n in (1, 2, 3, 11)] == ["1ère", "2ème", "3ème", "11ème"]
     assert [duration(m) for m in (None, 45, 60, 90)] == ["", "45\u00a0min", "1\u00a0h", "1\u00a0h\u00a030"]
+
+
+def test_the_first_of_the_month_is_written_1er(app):
+    from datetime import date
+
+    assert short_date(date(2014, 5, 1)) == "1er mai 2014"
+    assert long_date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert [short_date(date(2014, 5, d)) for d in (11, 21, 31)] == ["11 mai 2014", "21 mai 2014", "31 mai 2014"]
+    assert long_date(date(2014, 3, 27)) == "jeudi 27 mars 2014"

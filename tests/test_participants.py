@@ -194,3 +194,14 @@ def test_the_status_form_of_an_action_shows_its_current_status(app):
         select = select[: select.index("</select>")]
         assert '<option selected value="in_progress">' in select
         assert "selected" not in select.replace('<option selected value="in_progress">', "")
+
+
+def test_overdue_actions_say_so_on_the_dashboard(app):
+    world = build_world()
+    soon = Action(title="Pour bientôt", owner_person=world.users["member"].person, due=date.today() + timedelta(days=5))
+    world.validated.actions.append(soon)
+    db.session.commit()
+    html = section(dashboard(signed_in(app, "member")), "actions")
+    rows = {title: html[html.index(title) :].split("</tr>")[0] for title in ("Action validé", "Pour bientôt")}
+    assert "en retard" in rows["Action validé"]  # due 1 May 2014
+    assert "en retard" not in rows["Pour bientôt"]

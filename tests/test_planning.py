@@ -191,7 +191,7 @@ def test_the_meeting_page_links_the_previous_minutes_and_lists_open_actions(app,
     sign_in(client, "member")
     html = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)
     assert f'<a href="/reunions/{world.draft.id}">Validation du compte-rendu de la réunion précédente</a>' in html
-    assert "Action validé — Member Test, pour le 1 mai 2014" in html
+    assert "Action validé — Member Test, pour le 1er mai 2014" in html
     assert "Action brouillon" not in html  # a draft's actions stay with the editors
     sign_in(client := app.test_client(), "secretary")
     assert "Action brouillon" in client.get(f"/reunions/{meeting.id}").get_data(as_text=True)

@@ -60,7 +60,11 @@ def grow(world, size: int) -> None:
     minutes = world.draft.minutes
     for n in range(size):
         first = add_comment(
-            minutes, user=world.users["member"], body=f"Remarque {n}", section_id=minutes.sections[0].id, quote="Texte"
+            minutes,
+            user=world.users["member"],
+            body=f"Remarque {n}",
+            section_id=minutes.sections[0].id,
+            quote=minutes.sections[0].body.split()[0],
         )
         add_comment(minutes, user=world.users["facilitator"], body=f"Réponse {n}", section_id=None, parent_id=first.id)
         save_part(

@@ -158,8 +158,12 @@ def calendar_feed():
             user.calendar_token = None
             flash("L'adresse de votre agenda est désactivée.", "success")
         else:
+            replaced = user.calendar_token is not None
             user.calendar_token = secrets.token_urlsafe(32)
-            flash("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.", "success")
+            if replaced:
+                flash("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.", "success")
+            else:
+                flash("Adresse de votre agenda créée : ajoutez-la à votre application d'agenda.", "success")
         db.session.commit()
     return redirect(url_for("auth.account", _anchor="agenda"))
 
@@ -215,10 +219,12 @@ def reset_password(token: str):
 @limiter.limit("5 per 5 minutes;20 per hour", methods=["POST"])
 def forgotten_password():
     """The same answer whether the address has an account or not: the page tells nobody who is here."""
+    if request.args.get("envoye") == "1":
+        return render_template("auth/reset_sent.html")
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         invitations.request_reset(form.email.data)
-        return render_template("auth/reset_sent.html", email=form.email.data.strip())
+        return redirect(url_for("auth.forgotten_password", envoye=1))
     return render_template("auth/forgotten.html", form=form)
 
 

@@ -106,8 +106,8 @@ def ics_attachment(meeting: Meeting, method: str, person: Person) -> list[dict]:
     ]
 
 
-def convocation(meeting: Meeting, *, update: bool = False) -> int:
-    """Send the convocation (or its update) to everyone on the attendance list."""
+def convocation(meeting: Meeting, *, update: bool = False) -> list[Person]:
+    """Send the convocation (or its update) to everyone on the attendance list; returns who got it."""
     invited = [a.person for a in meeting.attendances]
     heading = meeting_heading(meeting)
     subject = f"{'Réunion modifiée' if update else 'Convocation'} – {heading}"
@@ -124,7 +124,7 @@ def convocation(meeting: Meeting, *, update: bool = False) -> int:
             update=update,
         )
     meeting.convened_at = utcnow()
-    return len(people)
+    return people
 
 
 def meeting_changed(meetings: Iterable[Meeting]) -> None:

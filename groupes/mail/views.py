@@ -21,7 +21,7 @@ def queue():
     sent = db.session.scalars(
         sa.select(OutgoingMail).where(OutgoingMail.sent_at.is_not(None)).order_by(OutgoingMail.sent_at.desc()).limit(50)
     ).all()
-    return render_template("mail/queue.html", waiting=waiting, sent=sent, max_attempts=MAX_ATTEMPTS)
+    return render_template("admin/courriels.html", waiting=waiting, sent=sent, max_attempts=MAX_ATTEMPTS)
 
 
 @blueprint.route("/admin/courriels/envoyer", methods=["POST"])

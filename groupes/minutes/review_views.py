@@ -171,7 +171,9 @@ def approve_minutes(meeting_id: int):
 
 
 def readable_revisions(meeting) -> list[MinutesRevision]:
-    revisions = db.session.scalars(meeting.minutes.revisions.select().order_by(MinutesRevision.number.desc())).all()
+    revisions = db.session.scalars(
+        meeting.minutes.revisions.select().order_by(None).order_by(MinutesRevision.number.desc())
+    ).all()
     return [r for r in revisions if may("read_revision", r)]
 
 

@@ -6,15 +6,17 @@ from datetime import date, datetime
 from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
 from markupsafe import Markup, escape
 
+FIRST_OF_MONTH = re.compile(r"(^|\s)1(?= )")
+
 
 def long_date(value: date | datetime) -> str:
-    """« jeudi 27 mars 2014 »."""
-    return format_date(value, "EEEE d MMMM y")
+    """« jeudi 27 mars 2014 », « lundi 1er décembre 2014 »."""
+    return FIRST_OF_MONTH.sub(r"\g<1>1er", format_date(value, "EEEE d MMMM y"), count=1)
 
 
 def short_date(value: date | datetime) -> str:
-    """« 27 mars 2014 »."""
-    return format_date(value, "d MMMM y")
+    """« 27 mars 2014 », « 1er mai 2014 »."""
+    return FIRST_OF_MONTH.sub(r"\g<1>1er", format_date(value, "d MMMM y"), count=1)
 
 
 NBSP = "\u00a0"  # French typography: « 9 h 30 » never breaks across lines

@@ -1,5 +1,7 @@
 """The dashboard: what I can see, my next meetings, my open actions."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from sqlalchemy.orm import joinedload, selectinload
@@ -9,6 +11,7 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import Meeting, MeetingStatus
+from groupes.meetings.planning import PARIS
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
@@ -62,6 +65,7 @@ def dashboard():
         to_review=to_review,
         decisions=decisions,
         follow_form=FollowUpForm(),
+        today=datetime.now(PARIS).date(),
         can_create_programme=may("create_programme"),
     )
 
