@@ -26,6 +26,14 @@ def invited_meeting(world):
     return meeting
 
 
+def convene(app, meeting):
+    """The facilitator sends the convocation; the response is not closed yet."""
+    client = app.test_client()
+    sign_in(client, "facilitator")
+    token = csrf_token(client, "/deconnexion")
+    return client, client.post(f"/reunions/{meeting.id}/convocation/envoyer", data={"csrf_token": token})
+
+
 def queued(subject="Objet", key=None, recipient="quelqu-un@test.example"):
     mail = queue(recipient, subject, "Texte brut.", "<p>Texte <strong>HTML</strong>.</p>", kind="essai", key=key)
     db.session.commit()
@@ -71,11 +79,7 @@ def test_a_message_reaches_the_smtp_server_with_its_text_html_and_calendar_parts
 def test_messages_queued_by_a_page_leave_once_its_response_is_delivered(app, smtp_server):
     world = build_world()
     meeting = invited_meeting(world)
-    client = app.test_client()
-    sign_in(client, "facilitator")
-    response = client.post(
-        f"/reunions/{meeting.id}/convocation/envoyer", data={"csrf_token": csrf_token(client, "/deconnexion")}
-    )
+    client, response = convene(app, meeting)
     assert response.status_code == 302
     assert smtp_server.messages == []  # nothing was sent while the page was being made
     response.close()  # the server has delivered the response: now the messages go
@@ -90,11 +94,7 @@ def test_messages_queued_by_a_page_leave_once_its_response_is_delivered(app, smt
 def test_with_the_mail_server_down_the_action_succeeds_and_the_message_waits(app, no_smtp_server, count):
     world = build_world()
     meeting = invited_meeting(world)
-    client = app.test_client()
-    sign_in(client, "facilitator")
-    response = client.post(
-        f"/reunions/{meeting.id}/convocation/envoyer", data={"csrf_token": csrf_token(client, "/deconnexion")}
-    )
+    client, response = convene(app, meeting)
     assert response.status_code == 302
     response.close()  # sending fails after the response: the user saw success
     landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))

@@ -33,9 +33,9 @@ def meeting_pdf(meeting: Meeting, *, archive: bool, with_milestones: bool) -> by
     return render_pdf(html, archive=archive)
 
 
-def pdf_response(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+def file_response(content: bytes, filename: str, mimetype: str = "application/pdf", inline: bool = True) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     return response
 
 
@@ -68,7 +68,7 @@ def minutes_pdf(meeting_id: int):
         meeting, archive=request.args.get("archive") == "1", with_milestones=request.args.get("calendrier") == "1"
     )
     local = meeting.starts_at.date().isoformat()
-    return pdf_response(content, f"compte-rendu-groupe-{meeting.group.number}-{local}.pdf")
+    return file_response(content, f"compte-rendu-groupe-{meeting.group.number}-{local}.pdf")
 
 
 def dossier_pdf(groups: list[WorkingGroup], *, title: str, programme: Programme | None = None, archive: bool) -> bytes:
@@ -94,7 +94,7 @@ def group_pdf(group_id: int):
     content = dossier_pdf(
         [group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=request.args.get("archive") == "1"
     )
-    return pdf_response(content, f"dossier-groupe-{group.number}.pdf")
+    return file_response(content, f"dossier-groupe-{group.number}.pdf")
 
 
 @blueprint.route("/programmes/<int:programme_id>/annexe.pdf")
@@ -111,7 +111,7 @@ def annex_pdf(programme_id: int):
         programme=programme,
         archive=request.args.get("archive") == "1",
     )
-    return pdf_response(content, f"annexe-demarche-{programme.id}.pdf")
+    return file_response(content, f"annexe-demarche-{programme.id}.pdf")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/convocation.pdf")
@@ -128,7 +128,7 @@ def convocation_pdf(meeting_id: int):
         invited=invited,
         title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
     )
-    return pdf_response(render_pdf(html), f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+    return file_response(render_pdf(html), f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/emargement.pdf")
@@ -143,7 +143,7 @@ def sign_in_sheet_pdf(meeting_id: int):
         blank_rows=8,
         title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
     )
-    return pdf_response(render_pdf(html), f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+    return file_response(render_pdf(html), f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
 def synthesis_pdf(programme: Programme, groups: list[WorkingGroup], *, archive: bool) -> bytes:
@@ -183,13 +183,11 @@ def synthesis(programme_id: int):
     require("view", programme)
     groups = [g for g in programme.groups if may("view", g)]
     content = synthesis_pdf(programme, groups, archive=request.args.get("archive") == "1")
-    return pdf_response(content, f"synthese-demarche-{programme.id}.pdf")
+    return file_response(content, f"synthese-demarche-{programme.id}.pdf")
 
 
-def ics_response(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def ics_response(content: bytes, filename: str, inline: bool = False) -> Response:
+    return file_response(content, filename, "text/calendar", inline)
 
 
 @blueprint.route("/reunions/<int:meeting_id>.ics")
@@ -214,8 +212,8 @@ def personal_feed(token: str):
     response = ics_response(
         calendar([m for m in meetings if may("view", m)], name="Mes réunions de groupes de travail"),
         "mes-reunions.ics",
+        inline=True,
     )
-    response.headers["Content-Disposition"] = 'inline; filename="mes-reunions.ics"'
     response.headers["Cache-Control"] = "private, max-age=900"
     return response
 

@@ -170,32 +170,21 @@ def meeting_tomorrow(meeting: Meeting) -> int:
 # Minutes
 
 
-def review_requested(meeting: Meeting, by: User) -> None:
+def tell_members(meeting: Meeting, by: User, template: str, what: str, preference: str, *, observers: bool) -> None:
+    """Tell the members with an account (not the one who acted) what happened to the minutes."""
     heading = meeting_heading(meeting)
-    for person in wanting(members(meeting, with_observers=False), "reviews", account_needed=True):
+    for person in wanting(members(meeting, with_observers=observers), preference, account_needed=True):
         if person.id != by.person_id:
-            send(
-                person,
-                "review",
-                f"Compte-rendu à relire – {heading}",
-                kind="relecture",
-                meeting=meeting,
-                heading=heading,
-            )
+            send(person, template, f"{what} – {heading}", kind=template, meeting=meeting, heading=heading)
+
+
+def review_requested(meeting: Meeting, by: User) -> None:
+    """Observers read validated minutes only: they are not asked to review."""
+    tell_members(meeting, by, "review", "Compte-rendu à relire", "reviews", observers=False)
 
 
 def minutes_validated(meeting: Meeting, by: User) -> None:
-    heading = meeting_heading(meeting)
-    for person in wanting(members(meeting), "validated", account_needed=True):
-        if person.id != by.person_id:
-            send(
-                person,
-                "validated",
-                f"Compte-rendu validé – {heading}",
-                kind="validation",
-                meeting=meeting,
-                heading=heading,
-            )
+    tell_members(meeting, by, "validated", "Compte-rendu validé", "validated", observers=True)
 
 
 # Actions
