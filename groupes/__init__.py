@@ -75,6 +75,7 @@ def register_web(app: Flask) -> None:
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
     from groupes.programmes.views import blueprint as programmes
+    from groupes.registers.views import blueprint as registers
     from groupes.site.errors import register_errors
     from groupes.site.formatting import FILTERS
     from groupes.site.security import register_security
@@ -94,6 +95,7 @@ def register_web(app: Flask) -> None:
         documents,
         directory,
         mail,
+        registers,
     ):
         app.register_blueprint(blueprint)
     send_after_response(app)

@@ -81,6 +81,11 @@ ROWS = [
         expect(DONE),
     ),
     ("mail.queue", "GET", lambda w: "/admin/courriels", None, ADMIN_ONLY),
+    # Registers: everyone, each seeing what they may read (tests/test_registers.py checks the rows).
+    ("registers.decisions", "GET", lambda w: "/decisions", None, EVERYONE),
+    ("registers.decisions_file", "GET", lambda w: "/decisions.csv", None, EVERYONE),
+    ("registers.actions", "GET", lambda w: "/actions?en_retard=1", None, EVERYONE),
+    ("registers.actions_file", "GET", lambda w: "/actions.xlsx", None, EVERYONE),
     ("mail.retry", "POST", lambda w: "/admin/courriels/envoyer", {}, done(ADMIN_ONLY)),
     ("auth.accounts_list", "GET", lambda w: "/admin/comptes", None, ADMIN_ONLY),
     ("auth.account_create", "GET", lambda w: "/admin/comptes/nouveau", None, ADMIN_ONLY),

@@ -88,6 +88,8 @@ PAGES = {
     "versions": lambda w: f"/reunions/{w.draft.id}/compte-rendu/versions",
     "changes": lambda w: f"/reunions/{w.draft.id}/compte-rendu/modifications?de=1",
     "compte-rendu": lambda w: f"/reunions/{w.draft.id}/compte-rendu",
+    "decisions": lambda w: "/decisions",
+    "actions": lambda w: "/actions?etat=toutes",
 }
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
-from groupes.minutes.models import Comment, MinutesRevision, MinutesStatus
+from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesStatus
 from groupes.outcomes.models import Action
 from groupes.programmes.models import Programme, ProgrammeOrganiser
 from groupes.site.http import wants_json
@@ -195,6 +195,24 @@ def load_or_refuse(query: sa.Select):
     if obj is None:
         refuse()
     return obj
+
+
+def readable_minutes_clause() -> sa.ColumnElement[bool]:
+    """In SQL, the meetings whose minutes (and outcomes) the current user may read:
+    the same rule as ``may("read_minutes", meeting)``, for lists filtered in the
+    database. Expects the query to join Meeting and Minutes."""
+    v = viewer()
+    groups = db.session.execute(sa.select(WorkingGroup.id, WorkingGroup.programme_id, WorkingGroup.visibility)).all()
+    by_states: dict[frozenset, list[int]] = {}
+    for group in groups:
+        states = v.minutes_states(group)
+        if states:
+            by_states.setdefault(states, []).append(group.id)
+    if not by_states:
+        return sa.false()
+    return sa.or_(
+        *(sa.and_(Meeting.group_id.in_(ids), Minutes.status.in_(list(states))) for states, ids in by_states.items())
+    )
 
 
 def visible_group_ids(programme_id: int) -> list[int]:

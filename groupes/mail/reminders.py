@@ -1,6 +1,6 @@
 """Reminders for a daily cron job: actions due soon, meetings tomorrow; each goes out once."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -9,17 +9,11 @@ from groupes.extensions import db
 from groupes.groups.models import Person, WorkingGroup
 from groupes.mail import notifications
 from groupes.meetings.models import Attendance, Meeting, MeetingStatus
-from groupes.meetings.planning import PARIS
+from groupes.meetings.planning import paris_moment
 from groupes.outcomes.models import Action, ActionStatus
 
 # An action is « due soon » this many days ahead (and on the day itself).
 DUE_SOON_DAYS = 3
-
-
-def paris_day(day: date) -> tuple[datetime, datetime]:
-    """The first and last moments of a day in Paris."""
-    start = datetime.combine(day, time(0), tzinfo=PARIS)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
 
 
 def send_reminders(today: date, due_days: int = DUE_SOON_DAYS) -> tuple[int, int]:
@@ -37,7 +31,7 @@ def send_reminders(today: date, due_days: int = DUE_SOON_DAYS) -> tuple[int, int
         )
     ).all()
     reminded_actions = sum(notifications.action_due(action) for action in actions)
-    start, end = paris_day(today + timedelta(days=1))
+    start, end = paris_moment(today + timedelta(days=1), time(0)), paris_moment(today + timedelta(days=2), time(0))
     meetings = db.session.scalars(
         sa.select(Meeting)
         .where(Meeting.starts_at >= start, Meeting.starts_at < end, Meeting.status != MeetingStatus.CANCELLED)

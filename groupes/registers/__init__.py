@@ -1,0 +1,1 @@
+"""Registers across the groups one may see: decisions and actions, filtered, downloadable."""

@@ -1,0 +1,138 @@
+"""/decisions and /actions: every decision and action of the groups one may read, filtered,
+a page at a time, and downloadable as CSV or spreadsheet."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, render_template, request, url_for
+from sqlalchemy.orm import joinedload
+
+from groupes.auth.permissions import may
+from groupes.exports.tabular import csv_bytes, xlsx_bytes
+from groupes.exports.views import file_response
+from groupes.extensions import db
+from groupes.groups.models import WorkingGroup
+from groupes.meetings.planning import PARIS
+from groupes.outcomes.models import ActionStatus
+from groupes.registers.filters import (
+    ACTION_SORTS,
+    ALL,
+    DECISION_SORTS,
+    PAGE_SIZE,
+    UNFINISHED,
+    actions_query,
+    decisions_query,
+    page_of,
+    read_filters,
+)
+
+blueprint = Blueprint("registers", __name__)
+
+# Downloads hold the whole filtered list, up to this many rows.
+MAX_DOWNLOAD = 20_000
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def visible_groups() -> list[WorkingGroup]:
+    groups = db.session.scalars(
+        sa.select(WorkingGroup).options(joinedload(WorkingGroup.programme)).order_by(WorkingGroup.number)
+    ).all()
+    return [g for g in groups if may("view", g)]
+
+
+def today():
+    return datetime.now(PARIS).date()
+
+
+def download(kind: str, extension: str, headers: list[str], rows: list[list]) -> Response:
+    if extension == "csv":
+        return file_response(csv_bytes(headers, rows), f"{kind}.csv", "text/csv", inline=False)
+    return file_response(xlsx_bytes(kind.capitalize(), headers, rows), f"{kind}.xlsx", SPREADSHEET, inline=False)
+
+
+def render_register(template: str, endpoint: str, filters, query, groups, **context):
+    rows, total = page_of(query, filters.page, db)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render_template(
+        template,
+        rows=rows,
+        total=total,
+        filters=filters,
+        pages=pages,
+        groups=groups,
+        programmes=sorted({g.programme for g in groups}, key=lambda p: p.title),
+        page_url=lambda n: url_for(endpoint, **filters.args(page=n if n > 1 else None)),
+        download_url=lambda ext: url_for(f"{endpoint}_file", extension=ext, **filters.args(page=None)),
+        today=today(),
+        **context,
+    )
+
+
+@blueprint.route("/decisions")
+def decisions():
+    groups = visible_groups()
+    filters = read_filters(request.args, sorts=DECISION_SORTS, groups=groups)
+    return render_register(
+        "registers/decisions.html",
+        "registers.decisions",
+        filters,
+        decisions_query(filters),
+        groups,
+        sorts=DECISION_SORTS,
+    )
+
+
+@blueprint.route("/decisions.<any(csv, xlsx):extension>")
+def decisions_file(extension: str):
+    filters = read_filters(request.args, sorts=DECISION_SORTS, groups=visible_groups())
+    decisions = db.session.scalars(decisions_query(filters).limit(MAX_DOWNLOAD)).unique().all()
+    headers = ["Démarche", "Groupe", "Réunion", "N°", "Décision", "Compte-rendu"]
+    rows = [
+        [
+            d.meeting.group.programme.title,
+            f"{d.meeting.group.number} – {d.meeting.group.title}",
+            d.meeting.starts_at.astimezone(PARIS).date(),
+            d.number,
+            d.text,
+            d.meeting.minutes.status.label,
+        ]
+        for d in decisions
+    ]
+    return download("decisions", extension, headers, rows)
+
+
+@blueprint.route("/actions")
+def actions():
+    groups = visible_groups()
+    filters = read_filters(request.args, sorts=ACTION_SORTS, groups=groups)
+    return render_register(
+        "registers/actions.html",
+        "registers.actions",
+        filters,
+        actions_query(filters, today()),
+        groups,
+        sorts=ACTION_SORTS,
+        statuses=[(UNFINISHED, "À faire ou en cours"), (ALL, "Toutes")] + [(s.value, s.label) for s in ActionStatus],
+    )
+
+
+@blueprint.route("/actions.<any(csv, xlsx):extension>")
+def actions_file(extension: str):
+    filters = read_filters(request.args, sorts=ACTION_SORTS, groups=visible_groups())
+    actions = db.session.scalars(actions_query(filters, today()).limit(MAX_DOWNLOAD)).unique().all()
+    headers = ["Démarche", "Groupe", "Réunion", "Action", "Responsable", "Échéance", "État", "En retard"]
+    now = today()
+    rows = [
+        [
+            a.meeting.group.programme.title,
+            f"{a.meeting.group.number} – {a.meeting.group.title}",
+            a.meeting.starts_at.astimezone(PARIS).date(),
+            a.title,
+            a.owner_name or "",
+            a.due,
+            a.status.label,
+            "oui" if a.due and a.due < now and a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS) else "",
+        ]
+        for a in actions
+    ]
+    return download("actions", extension, headers, rows)
