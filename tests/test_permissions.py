@@ -86,6 +86,8 @@ ROWS = [
     ("registers.decisions_file", "GET", lambda w: "/decisions.csv", None, EVERYONE),
     ("registers.actions", "GET", lambda w: "/actions?en_retard=1", None, EVERYONE),
     ("registers.actions_file", "GET", lambda w: "/actions.xlsx", None, EVERYONE),
+    ("registers.attendance", "GET", lambda w: f"/groupes/{w.private.id}/assiduite", None, PRIVATE_GROUP),
+    ("registers.attendance_file", "GET", lambda w: f"/groupes/{w.private.id}/assiduite.csv", None, PRIVATE_GROUP),
     ("mail.retry", "POST", lambda w: "/admin/courriels/envoyer", {}, done(ADMIN_ONLY)),
     ("auth.accounts_list", "GET", lambda w: "/admin/comptes", None, ADMIN_ONLY),
     ("auth.account_create", "GET", lambda w: "/admin/comptes/nouveau", None, ADMIN_ONLY),

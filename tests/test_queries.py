@@ -90,6 +90,7 @@ PAGES = {
     "compte-rendu": lambda w: f"/reunions/{w.draft.id}/compte-rendu",
     "decisions": lambda w: "/decisions",
     "actions": lambda w: "/actions?etat=toutes",
+    "attendance statistics": lambda w: f"/groupes/{w.private.id}/assiduite",
 }
 
 

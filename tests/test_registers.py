@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from world import build_world, sign_in
 
 from groupes.extensions import db
+from groupes.groups.models import Organisation, Person
+from groupes.meetings.models import Attendance, AttendanceStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.registers.filters import PAGE_SIZE
 
@@ -145,3 +147,34 @@ def test_downloads_hold_the_filtered_list_as_csv_and_spreadsheet(app):
     lines = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
     assert lines[0][3] == "Action" and {line[3] for line in lines[1:]} == set(titles)
     assert client.get("/actions.pdf").status_code == 404
+
+
+def test_attendance_statistics_count_who_came_and_which_organisations(app):
+    world = build_world()
+    udaf = Organisation(name="UDAF 18")
+    guest = Person(name="Invitée Externe", organisation=udaf)
+    world.validated.attendances.append(Attendance(person=guest, status=AttendanceStatus.EXCUSED))
+    world.in_review.attendances.append(Attendance(person=guest, status=AttendanceStatus.REPRESENTED))
+    db.session.commit()
+    html = text(signed_in(app, "member"), f"/groupes/{world.private.id}/assiduite")
+    assert "3 réunions tenues" in html
+    people = html[html.index('id="par-personne"') : html.index('id="par-structure"')]
+    member_row = people[people.index("Member Test") :].split("</tr>")[0]
+    assert "3 sur 3" in member_row  # present at the three meetings
+    guest_row = people[people.index("Invitée Externe") :].split("</tr>")[0]
+    assert "1 sur 3" in guest_row  # represented once, excused once
+    organisations = html[html.index('id="par-structure"') :]
+    assert organisations.index("CAF du Cher") < organisations.index("UDAF 18")
+    assert "1 sur 3" in organisations[organisations.index("UDAF 18") :].split("</tr>")[0]
+
+
+def test_attendance_statistics_follow_what_one_may_see_and_download(app):
+    world = build_world()
+    assert signed_in(app, "outsider").get(f"/groupes/{world.private.id}/assiduite").status_code == 404
+    # An anonymous visitor of the public group counts the meetings whose validated minutes are public.
+    assert "1 réunion tenue" in text(app.test_client(), f"/groupes/{world.public.id}/assiduite")
+    response = signed_in(app, "organiser").get(f"/groupes/{world.private.id}/assiduite.xlsx")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="assiduite-groupe-1.xlsx"'
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[0][:4] == ("Personne", "Structure", "Réunions comptées", "Présent·e ou représenté·e")
+    assert rows[1][:4] == ("Member Test", "CAF du Cher", 3, 3)

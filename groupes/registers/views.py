@@ -7,13 +7,15 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from groupes.auth.permissions import may
+from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.exports.tabular import csv_bytes, xlsx_bytes
 from groupes.exports.views import file_response
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
+from groupes.meetings.models import AttendanceStatus
 from groupes.meetings.planning import PARIS
 from groupes.outcomes.models import ActionStatus
+from groupes.registers.assiduity import assiduity
 from groupes.registers.filters import (
     ACTION_SORTS,
     ALL,
@@ -47,7 +49,8 @@ def today():
 def download(kind: str, extension: str, headers: list[str], rows: list[list]) -> Response:
     if extension == "csv":
         return file_response(csv_bytes(headers, rows), f"{kind}.csv", "text/csv", inline=False)
-    return file_response(xlsx_bytes(kind.capitalize(), headers, rows), f"{kind}.xlsx", SPREADSHEET, inline=False)
+    title = kind.split("-")[0].capitalize()
+    return file_response(xlsx_bytes(title, headers, rows), f"{kind}.xlsx", SPREADSHEET, inline=False)
 
 
 def render_register(template: str, endpoint: str, filters, query, groups, **context):
@@ -136,3 +139,34 @@ def actions_file(extension: str):
         for a in actions
     ]
     return download("actions", extension, headers, rows)
+
+
+def load_assiduity(group_id: int):
+    group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
+    require("view", group)
+    return group, assiduity(group)
+
+
+@blueprint.route("/groupes/<int:group_id>/assiduite")
+def attendance(group_id: int):
+    group, stats = load_assiduity(group_id)
+    return render_template("registers/assiduity.html", group=group, stats=stats, statuses=list(AttendanceStatus))
+
+
+@blueprint.route("/groupes/<int:group_id>/assiduite.<any(csv, xlsx):extension>")
+def attendance_file(group_id: int, extension: str):
+    group, stats = load_assiduity(group_id)
+    headers = ["Personne", "Structure", "Réunions comptées", "Présent·e ou représenté·e"] + [
+        s.label for s in AttendanceStatus
+    ]
+    rows = [
+        [
+            line.person.name,
+            line.person.organisation.name if line.person.organisation else "",
+            len(stats.meetings),
+            line.there,
+            *(line.counts[s] for s in AttendanceStatus),
+        ]
+        for line in stats.people
+    ]
+    return download(f"assiduite-groupe-{group.number}", extension, headers, rows)
