@@ -38,6 +38,7 @@ def create_app(config=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from groupes import models  # noqa: F401  (every mapper, before the first query)
+    from groupes.search.index import keep_up_to_date
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
             return None
         return user
 
+    keep_up_to_date()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -76,6 +78,7 @@ def register_web(app: Flask) -> None:
     from groupes.minutes.views import blueprint as minutes
     from groupes.programmes.views import blueprint as programmes
     from groupes.registers.views import blueprint as registers
+    from groupes.search.views import blueprint as search
     from groupes.site.errors import register_errors
     from groupes.site.formatting import FILTERS
     from groupes.site.security import register_security
@@ -96,6 +99,7 @@ def register_web(app: Flask) -> None:
         directory,
         mail,
         registers,
+        search,
     ):
         app.register_blueprint(blueprint)
     send_after_response(app)

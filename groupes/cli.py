@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from alembic.migration import MigrationContext
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
@@ -23,6 +24,7 @@ from groupes.mail.outbox import deliver
 from groupes.mail.reminders import send_reminders
 from groupes.meetings.planning import PARIS
 from groupes.programmes.models import Programme
+from groupes.search.index import rebuild as rebuild_index
 
 
 def fail(message: str) -> None:
@@ -49,8 +51,24 @@ def init_db_command() -> None:
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     if ensure_secret_key(current_app):
         click.echo("Clé secrète écrite dans instance/secret_key.")
+    before = current_revision()
     upgrade()
+    if current_revision() != before:
+        # A migration may bring new searchable texts (or the index itself): index everything.
+        rebuild_index()
     click.echo("Base de données à jour.")
+
+
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the full-text search index from what the database holds."""
+    click.echo(f"Index de recherche reconstruit : {rebuild_index()} textes.")
 
 
 @click.command("create-admin")
@@ -207,6 +225,7 @@ def restore_command(file: Path, yes: bool) -> None:
         counts = restore_backup(file)
     except BackupError as exc:
         fail(str(exc))
+    rebuild_index()
     click.echo(f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables.")
 
 
@@ -248,4 +267,5 @@ commands = [
     export_pdf_command,
     send_mail_command,
     remind_command,
+    reindex_command,
 ]

@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 from groupes.dbtypes import UTCDateTime
+from groupes.search.index import is_search_table
 
 config = context.config
 if config.config_file_name is not None:
@@ -29,6 +30,11 @@ def process_revision_directives(context, revision, directives):
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []
         logger.info("No changes in schema detected.")
+
+
+def outside_search_index(name, type_, parent_names):
+    """The search index is made by hand (FTS5, tsvector): autogenerate leaves it alone."""
+    return not (type_ == "table" and is_search_table(name))
 
 
 def run_migrations_offline():
@@ -58,6 +64,7 @@ def run_migrations_online():
             compare_type=True,
             render_item=render_item,
             process_revision_directives=process_revision_directives,
+            include_name=outside_search_index,
         )
         with context.begin_transaction():
             context.run_migrations()

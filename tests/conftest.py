@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from groupes import create_app
 from groupes.extensions import db
+from groupes.search.index import TABLE as SEARCH_TABLE
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +60,7 @@ def empty_database() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+        connection.execute(sa.text(f"DELETE FROM {SEARCH_TABLE}"))
 
 
 @pytest.fixture(autouse=True)

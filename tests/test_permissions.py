@@ -83,6 +83,7 @@ ROWS = [
     ("mail.queue", "GET", lambda w: "/admin/courriels", None, ADMIN_ONLY),
     # Registers: everyone, each seeing what they may read (tests/test_registers.py checks the rows).
     ("registers.decisions", "GET", lambda w: "/decisions", None, EVERYONE),
+    ("search.results", "GET", lambda w: "/recherche?q=Texte", None, EVERYONE),
     ("registers.decisions_file", "GET", lambda w: "/decisions.csv", None, EVERYONE),
     ("registers.actions", "GET", lambda w: "/actions?en_retard=1", None, EVERYONE),
     ("registers.actions_file", "GET", lambda w: "/actions.xlsx", None, EVERYONE),

@@ -1,0 +1,144 @@
+"""The search index: one row per searchable text, rebuilt for a meeting whenever
+something of it changes (in the same transaction), and in full by a command.
+
+The index is not a model: on SQLite it is an FTS5 virtual table, on PostgreSQL
+a table with a generated tsvector; migration 0006 creates it.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from groupes.extensions import db
+from groupes.meetings.models import AgendaItem, Meeting
+from groupes.minutes.models import Comment, Minutes, MinutesSection
+from groupes.outcomes.models import Action, Decision, Finding
+from groupes.site.text import plain_words
+
+TABLE = "search_index"
+INDEXED = (MinutesSection, AgendaItem, Decision, Action, Finding, Comment, Meeting)
+
+
+def is_search_table(name: str) -> bool:
+    """The index and, on SQLite, FTS5's own tables: outside the models, left alone by autogenerate."""
+    return name == TABLE or name.startswith(f"{TABLE}_")
+
+
+insert = sa.text(
+    f"INSERT INTO {TABLE} (kind, ref_id, meeting_id, title, body) VALUES (:kind, :ref_id, :meeting_id, :title, :body)"
+)
+
+
+def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
+    """Every searchable text of these meetings."""
+    rows: list[dict] = []
+
+    def add(kind, ref_id, meeting_id, title, body):
+        if (body or "").strip() or (title or "").strip():
+            rows.append(
+                {"kind": kind, "ref_id": ref_id, "meeting_id": meeting_id, "title": title or "", "body": body or ""}
+            )
+
+    sections = s.execute(
+        sa.select(MinutesSection.id, Minutes.meeting_id, MinutesSection.heading, AgendaItem.title, MinutesSection.body)
+        .join(Minutes, MinutesSection.minutes_id == Minutes.id)
+        .outerjoin(AgendaItem, MinutesSection.agenda_item_id == AgendaItem.id)
+        .where(Minutes.meeting_id.in_(meeting_ids))
+    )
+    for ident, meeting_id, heading, item_title, body in sections:
+        if body.strip():
+            add("minutes", ident, meeting_id, heading or item_title or "", plain_words(body))
+    for item in s.execute(
+        sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.presenter).where(
+            AgendaItem.meeting_id.in_(meeting_ids)
+        )
+    ):
+        add("agenda", item.id, item.meeting_id, item.title, item.presenter or "")
+    for d in s.execute(
+        sa.select(Decision.id, Decision.meeting_id, Decision.text).where(Decision.meeting_id.in_(meeting_ids))
+    ):
+        add("decision", d.id, d.meeting_id, "", d.text)
+    for a in s.execute(sa.select(Action.id, Action.meeting_id, Action.title).where(Action.meeting_id.in_(meeting_ids))):
+        add("action", a.id, a.meeting_id, "", a.title)
+    for f in s.execute(
+        sa.select(Finding.id, Finding.meeting_id, Finding.text).where(Finding.meeting_id.in_(meeting_ids))
+    ):
+        add("finding", f.id, f.meeting_id, "", f.text)
+    comments = s.execute(
+        sa.select(Comment.id, Minutes.meeting_id, Comment.quote, Comment.body)
+        .join(Minutes, Comment.minutes_id == Minutes.id)
+        .where(Minutes.meeting_id.in_(meeting_ids))
+    )
+    for ident, meeting_id, quote, body in comments:
+        add("comment", ident, meeting_id, quote, plain_words(body))
+    return rows
+
+
+def reindex(session: Session, meeting_ids: list[int]) -> None:
+    """Replace the index rows of these meetings by what they hold now, in that session's transaction."""
+    ids = sorted(set(meeting_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(
+            sa.text(f"DELETE FROM {TABLE} WHERE meeting_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
+            {"ids": chunk},
+        )
+        rows = documents(session, chunk)
+        if rows:
+            session.execute(insert, rows)
+
+
+def rebuild() -> int:
+    """The whole index again (after a restore, an import, or to repair it); returns its rows."""
+    db.session.execute(sa.text(f"DELETE FROM {TABLE}"))
+    reindex(db.session, list(db.session.scalars(sa.select(Meeting.id))))
+    db.session.commit()
+    return db.session.scalar(sa.text(f"SELECT count(*) FROM {TABLE}"))
+
+
+def _meeting_ids_of(session: Session, objects) -> set[int]:
+    meetings, minutes = set(), set()
+    for obj in objects:
+        if isinstance(obj, Meeting):
+            meetings.add(obj.id)
+        elif isinstance(obj, MinutesSection | Comment):
+            minutes.add(obj.minutes_id)
+        elif isinstance(obj, INDEXED):
+            meetings.add(obj.meeting_id)
+    minutes.discard(None)
+    if minutes:
+        with session.no_autoflush:
+            meetings |= set(session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(minutes))))
+    meetings.discard(None)
+    return meetings
+
+
+def remember_changes(session, flush_context) -> None:
+    changed = [o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, INDEXED)]
+    if changed:
+        session.info.setdefault("search_meetings", set()).update(_meeting_ids_of(session, changed))
+
+
+def update_before_commit(session) -> None:
+    session.flush()
+    ids = session.info.pop("search_meetings", None)
+    if ids:
+        reindex(session, list(ids))
+
+
+def forget_changes(session) -> None:
+    session.info.pop("search_meetings", None)
+
+
+LISTENERS = (
+    ("after_flush", remember_changes),
+    ("before_commit", update_before_commit),
+    ("after_rollback", forget_changes),
+)
+
+
+def keep_up_to_date() -> None:
+    """Reindex, before each commit, the meetings whose texts changed in the transaction."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

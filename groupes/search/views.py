@@ -1,0 +1,35 @@
+"""/recherche: full-text search over what the reader may read."""
+
+from flask import Blueprint, render_template, request, url_for
+
+from groupes.search.query import MAX_QUERY, parse, search
+
+blueprint = Blueprint("search", __name__)
+
+ANCHORS = {
+    "minutes": "compte-rendu",
+    "agenda": "odj",
+    "decision": "releve",
+    "action": "actions",
+    "finding": "compte-rendu",
+}
+
+
+def hit_url(hit) -> str:
+    if hit.kind == "comment":
+        return url_for("review.show", meeting_id=hit.meeting.id, _anchor=f"commentaire-{hit.ref_id}")
+    return url_for("meetings.show", meeting_id=hit.meeting.id, _anchor=ANCHORS.get(hit.kind))
+
+
+@blueprint.route("/recherche")
+def results():
+    query = request.args.get("q", "")
+    notice = ""
+    if len(query) > MAX_QUERY:
+        notice = f"Recherche raccourcie à ses {MAX_QUERY} premiers caractères."
+    hits, total = search(query)
+    if query.strip() and not parse(query):
+        notice = "Tapez au moins un mot (lettres ou chiffres)."
+    return render_template(
+        "search/results.html", query=query[:MAX_QUERY], hits=hits, total=total, notice=notice, hit_url=hit_url
+    )

@@ -1,0 +1,126 @@
+"""Full-text search: accent- and case-blind, phrases and prefixes, kept up to date,
+and never showing — not even in a snippet or a count — what the reader may not read."""
+
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+from world import build_world, csrf_token, sign_in
+
+from groupes.extensions import db
+from groupes.outcomes.models import Decision
+from groupes.search.index import TABLE, rebuild
+from groupes.search.query import fts5_query, parse, tsquery
+
+
+def signed_in(app, role):
+    client = app.test_client()
+    sign_in(client, role)
+    return client
+
+
+def results(client, q: str) -> str:
+    response = client.get("/recherche", query_string={"q": q})
+    assert response.status_code == 200
+    return unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def world():
+    w = build_world()
+    w.validated.minutes.sections[0].body = "Le groupe constate l'**évolution** des publics accueillis à Bourges."
+    w.draft.minutes.sections[0].body = "Projet confidentiel : évolution du financement du SIAO."
+    w.public_validated.minutes.sections[0].body = "Accompagnement des familles monoparentales."
+    db.session.commit()
+    return w
+
+
+def test_accents_and_case_do_not_matter_and_matches_are_marked(app, world):
+    html = results(signed_in(app, "member"), "EVOLUTION")
+    assert "1 résultat" in html
+    assert "<mark>évolution</mark>" in html and "**" not in html.split('id="q-aide"')[1]
+    assert f'href="/reunions/{world.validated.id}#compte-rendu"' in html
+
+
+def test_phrases_and_prefixes(app, world):
+    client = signed_in(app, "organiser")
+    assert "1 résultat" in results(client, '"publics accueillis"')
+    assert "Aucun résultat" in results(client, '"accueillis publics"')
+    assert "1 résultat" in results(client, "monoparent*")
+    assert "Aucun résultat" in results(client, "monoparent")
+
+
+def test_a_member_never_sees_another_groups_or_a_drafts_text_not_even_counted(app, world):
+    member = results(signed_in(app, "member"), "évolution")
+    assert "1 résultat" in member and "confidentiel" not in member and "financement" not in member
+    outsider = results(signed_in(app, "outsider"), "évolution")
+    assert "Aucun résultat" in outsider
+    anonymous = results(app.test_client(), "familles")
+    assert "1 résultat" in anonymous  # the public group's validated minutes
+    secretary = results(signed_in(app, "secretary"), "évolution")
+    assert "2 résultats" in secretary and "<mark>évolution</mark> du financement" in secretary
+
+
+def test_the_index_follows_every_change(app, world):
+    client = signed_in(app, "organiser")
+    assert "Aucun résultat" in results(client, "hébergement")
+    decision = Decision(number=2, text="Saisir le 115 sur l'hébergement d'urgence.")
+    world.validated.decisions.append(decision)
+    db.session.commit()
+    html = results(client, "hebergement")
+    assert "1 résultat" in html and "Décision" in html
+    decision.text = "Saisir le SIAO."
+    db.session.commit()
+    assert "Aucun résultat" in results(client, "hebergement")
+    db.session.delete(world.public_validated)
+    db.session.commit()
+    assert "Aucun résultat" in results(client, "familles")
+
+
+def test_comments_written_through_the_pages_are_found(app, world):
+    member = signed_in(app, "member")
+    member.post(
+        f"/reunions/{world.in_review.id}/compte-rendu/commentaires",
+        data={"body": "Préciser la coordination départementale.", "csrf_token": csrf_token(member, "/deconnexion")},
+    )
+    html = results(member, "coordination")
+    assert "Commentaire de relecture" in html and "#commentaire-" in html
+    assert "Aucun résultat" in results(signed_in(app, "observer"), "coordination")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "*",
+        "AND OR NOT",
+        "NEAR(a b)",
+        "a:*",
+        "(évolution",
+        "évolution)",
+        "-évolution",
+        "^x",
+        "'",
+        "x" * 5000,
+        " ",
+    ],
+)
+def test_any_query_answers_without_error(app, world, query):
+    assert results(signed_in(app, "organiser"), query)
+
+
+def test_queries_keep_only_words(app):
+    terms = parse('"aide sociale" accomp* NEAR(x) l\'évolution')
+    assert fts5_query(terms) == '"aide sociale" "accomp"* "NEAR x" "l évolution"'
+    assert tsquery(terms) == "(aide <-> sociale) & accomp:* & (NEAR <-> x) & (l <-> évolution)"
+
+
+def test_the_reindex_command_rebuilds_the_index(app, runner, world):
+    db.session.execute(sa.text(f"DELETE FROM {TABLE}"))
+    db.session.commit()
+    assert "Aucun résultat" in results(signed_in(app, "organiser"), "familles")
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "Index de recherche reconstruit" in result.output
+    assert "1 résultat" in results(signed_in(app, "organiser"), "familles")
+    assert rebuild() > 0
