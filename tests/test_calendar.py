@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
-from world import build_world, csrf_token, future_meeting, sign_in
+from world import build_world, future_meeting, sign_in
+from world import post_form as post
 
 from groupes.auth.models import User
 from groupes.extensions import db
@@ -18,10 +19,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def events(content: bytes) -> list[icalendar.Event]:
     return icalendar.Calendar.from_ical(content).walk("VEVENT")
-
-
-def post(client, url, data=None):
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, "/deconnexion")})
 
 
 def summer_meeting(world) -> Meeting:

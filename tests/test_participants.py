@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import sqlalchemy as sa
-from world import build_world, csrf_token, future_meeting, sign_in
+from world import build_world, future_meeting, signed_in
+from world import post_form as post
 
 from groupes.auth.models import User
 from groupes.extensions import db
@@ -13,16 +14,6 @@ from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.minutes.models import Minutes
 from groupes.outcomes.models import Action, ActionStatus
-
-
-def post(client, url, data=None):
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, "/deconnexion")})
-
-
-def signed_in(app, role):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
 
 
 def dashboard(client) -> str:

@@ -5,28 +5,16 @@ import csv
 import io
 import re
 from datetime import date, timedelta
-from html import unescape
 
 from openpyxl import load_workbook
-from world import build_world, sign_in
+from world import build_world, signed_in
+from world import read_page as text
 
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
 from groupes.meetings.models import Attendance, AttendanceStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.registers.filters import PAGE_SIZE
-
-
-def signed_in(app, role):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
-
-
-def text(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return unescape(response.get_data(as_text=True))
 
 
 def test_each_reader_sees_the_decisions_of_the_minutes_they_may_read_and_no_others(app):

@@ -5,22 +5,14 @@ import re
 from html import unescape
 
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import build_world, csrf_token, signed_in
+from world import post_form as post
+from world import read_page as page
 
 from groupes.extensions import db
 from groupes.mail.models import OutgoingMail
 from groupes.minutes.diff import Fragment, word_diff
 from groupes.minutes.models import Comment, MinutesReader, MinutesStatus
-
-
-def post(client, url, data=None):
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, "/deconnexion")})
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return unescape(response.get_data(as_text=True))
 
 
 def save(client, meeting, section, body):
@@ -38,12 +30,6 @@ def save(client, meeting, section, body):
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
-
-
-def signed_in(app, role):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
 
 
 def test_submitting_for_review_tells_the_members_who_review(app):

@@ -5,18 +5,12 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import build_world, csrf_token, signed_in
 
 from groupes.extensions import db
 from groupes.outcomes.models import Decision
 from groupes.search.index import TABLE, rebuild
 from groupes.search.query import fts5_query, parse, tsquery
-
-
-def signed_in(app, role):
-    client = app.test_client()
-    sign_in(client, role)
-    return client
 
 
 def results(client, q: str) -> str:

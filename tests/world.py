@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 
 from werkzeug.security import generate_password_hash
 
@@ -158,3 +159,22 @@ def sign_in(client, role: str) -> None:
         "/connexion", data={"email": f"{role}@test.example", "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def signed_in(app, role: str):
+    """A client of the application, signed in as that role."""
+    client = app.test_client()
+    sign_in(client, role)
+    return client
+
+
+def post_form(client, url: str, data=None):
+    """Post a form as the site's own pages do (with a CSRF token)."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, "/deconnexion")})
+
+
+def read_page(client, url: str) -> str:
+    """A page that must answer 200, as text (entities decoded)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return unescape(response.get_data(as_text=True))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from groupes.auth.permissions import readable_minutes_clause
+from groupes.extensions import db
 from groupes.groups.models import Organisation, Person, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.planning import paris_moment
@@ -151,7 +152,7 @@ def actions_query(f: Filters, today: date) -> sa.Select:
     return query.order_by(Meeting.starts_at.desc(), Action.id)
 
 
-def page_of(query: sa.Select, page: int, db) -> tuple[list, int]:
+def page_of(query: sa.Select, page: int) -> tuple[list, int]:
     """One page of the results and their total count (two queries, whatever the page)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()

@@ -54,7 +54,7 @@ def download(kind: str, extension: str, headers: list[str], rows: list[list]) ->
 
 
 def render_register(template: str, endpoint: str, filters, query, groups, **context):
-    rows, total = page_of(query, filters.page, db)
+    rows, total = page_of(query, filters.page)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template(
         template,
