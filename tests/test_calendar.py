@@ -195,3 +195,21 @@ def test_a_deactivated_accounts_feed_stops(app):
     world.users["member"].active = False
     db.session.commit()
     assert app.test_client().get(address).status_code == 404
+
+
+def test_a_cancelled_meeting_is_not_convened(app, count):
+    from groupes.mail.models import OutgoingMail
+    from groupes.meetings.models import MeetingStatus
+
+    world = build_world()
+    meeting = summer_meeting(world)
+    meeting.status = MeetingStatus.CANCELLED
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, "facilitator")
+    response = post(client, f"/reunions/{meeting.id}/convocation/envoyer")
+    landing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Cette réunion est annulée : rétablissez-la avant de convoquer." in landing
+    assert count(OutgoingMail) == 0
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).convened_at is None
