@@ -76,6 +76,7 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.views import blueprint as meetings
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
+    from groupes.programmes.synthesis_views import blueprint as synthesis
     from groupes.programmes.views import blueprint as programmes
     from groupes.registers.views import blueprint as registers
     from groupes.search.views import blueprint as search
@@ -89,6 +90,7 @@ def register_web(app: Flask) -> None:
         site,
         auth,
         programmes,
+        synthesis,
         groups,
         meetings,
         agenda,

@@ -191,7 +191,7 @@ def export_pdf_command(
         if programme is None:
             fail("Aucun groupe ni aucune démarche n'a cet identifiant.")
         if synthesis and group_id is None:
-            content = synthesis_pdf(programme, programme.groups, archive=archive)
+            content = synthesis_pdf(programme, programme.groups, archive=archive, readable=lambda meeting: True)
         elif group_id is not None:
             group = next(g for g in programme.groups if g.id == group_id)
             content = dossier_pdf([group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=archive)

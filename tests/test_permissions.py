@@ -7,7 +7,9 @@ without a row makes the suite fail.
 import pytest
 from world import ROLES, build_world, csrf_token, sign_in
 
-from groupes.extensions import limiter
+from groupes.extensions import db, limiter
+from groupes.outcomes.models import FindingKind
+from groupes.programmes.models import SynthesisEntry
 
 OK, LOGIN, DONE, NF = "200", "login", "302", "404"
 
@@ -37,6 +39,23 @@ FOLLOW_MEMBERS_ACTION = expect(
 )
 SLOT = {"day": "2014-06-12", "start": "10:00", "end": "12:30", "title": "Sous-titre", "place": "Salle"}
 SERIES = {**SLOT, "rhythm": "monthly", "nth": "2", "weekday": "3", "count": "3", "interval": "1"}
+
+
+def synthesis_entries(world) -> list[SynthesisEntry]:
+    """Two entries of the programme's synthesis, the first standing for a finding of the validated minutes."""
+    made = [
+        SynthesisEntry(
+            programme=world.programme,
+            kind=FindingKind.PISTE,
+            text="Piste",
+            position=1,
+            sources=world.validated.findings,
+        ),
+        SynthesisEntry(programme=world.programme, kind=FindingKind.PISTE, text="Autre piste", position=2),
+    ]
+    db.session.add_all(made)
+    db.session.commit()
+    return made
 
 
 def done(table):
@@ -177,6 +196,94 @@ ROWS = [
         lambda w: f"/programmes/{w.programme.id}/organisateurs/{w.second_organiser.id}/retirer",
         {},
         done(MANAGE_PROGRAMME),
+    ),
+    ("synthesis.workspace_page", "GET", lambda w: f"/programmes/{w.programme.id}/synthese", None, MANAGE_PROGRAMME),
+    (
+        "synthesis.workspace_page",
+        "GET",
+        lambda w: f"/programmes/{w.other_programme.id}/synthese",
+        None,
+        expect(NF, anonymous=LOGIN, admin=OK),
+    ),
+    (
+        "synthesis.take_up_findings",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/reprendre",
+        lambda w: {"finding": str(w.validated.findings[0].id), "how": "each"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.take_up_all",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/reprendre-tout",
+        {},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.merge",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/fusionner",
+        lambda w: {"entry": [str(e.id) for e in synthesis_entries(w)]},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.create_entry",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/nouveau",
+        {"kind": "constat", "text": "Un constat"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.edit_entry",
+        "GET",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[0].id}",
+        None,
+        MANAGE_PROGRAMME,
+    ),
+    (
+        "synthesis.edit_entry",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[0].id}",
+        {"kind": "piste", "text": "Reformulée", "base_version": "1"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.publish",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[0].id}/publier",
+        {"published": "1"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.move",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[1].id}/deplacer",
+        {"direction": "up"},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.detach",
+        "POST",
+        lambda w: (
+            f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[0].id}"
+            f"/sources/{w.validated.findings[0].id}/retirer"
+        ),
+        {},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.delete",
+        "POST",
+        lambda w: f"/programmes/{w.programme.id}/synthese/elements/{synthesis_entries(w)[0].id}/supprimer",
+        {},
+        done(MANAGE_PROGRAMME),
+    ),
+    (
+        "synthesis.delete",
+        "POST",
+        lambda w: f"/programmes/{w.other_programme.id}/synthese/elements/{synthesis_entries(w)[0].id}/supprimer",
+        {},
+        expect(NF, anonymous=LOGIN),
     ),
     ("groups.show", "GET", lambda w: f"/groupes/{w.private.id}", None, PRIVATE_GROUP),
     ("groups.show", "GET", lambda w: f"/groupes/{w.public.id}", None, EVERYONE),

@@ -14,7 +14,9 @@ from groupes.meetings.attendance import invite_members, record
 from groupes.meetings.planning import Slot, plan_meeting
 from groupes.minutes.review import add_comment
 from groupes.minutes.writing import save_part
+from groupes.outcomes.models import Finding
 from groupes.outcomes.recording import add_action, add_decision, add_finding
+from groupes.programmes.models import SynthesisEntry
 
 
 @contextmanager
@@ -94,9 +96,9 @@ PAGES = {
 }
 
 
-def queries_for(app, world, url) -> int:
+def queries_for(app, world, url, role="secretary") -> int:
     client = app.test_client()
-    sign_in(client, "secretary")
+    sign_in(client, role)
     client.get(url)  # a first visit may record a reading (one write, whatever the data)
     with counting(app) as statements:
         response = client.get(url)
@@ -112,3 +114,22 @@ def test_the_number_of_queries_does_not_grow_with_the_data(app, page):
     large = queries_for(app, world, PAGES[page](world))
     assert large <= small, f"{page}: {small} queries with little data, {large} with more"
     assert small <= 30
+
+
+def test_the_synthesis_workspace_runs_a_fixed_number_of_queries(app):
+    """Findings, entries and their sources, whatever their number."""
+    world = build_world()
+    url = f"/programmes/{world.programme.id}/synthese"
+    first = world.validated.findings[0]
+    db.session.add(SynthesisEntry(programme=world.programme, kind=first.kind, text="Élément", sources=[first]))
+    db.session.commit()
+    small = queries_for(app, world, url, "organiser")
+    grow(world, 6)
+    findings = db.session.scalars(sa.select(Finding)).all()
+    for n, finding in enumerate(findings):
+        db.session.add(
+            SynthesisEntry(programme=world.programme, kind=finding.kind, text=f"Élément {n}", sources=[finding])
+        )
+    db.session.commit()
+    large = queries_for(app, world, url, "organiser")
+    assert large <= small <= 30, (small, large)

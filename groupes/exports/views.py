@@ -1,5 +1,6 @@
 """Documents to download: compte-rendu, group dossier and programme annex as PDF."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from groupes.meetings.views import load_meeting
 from groupes.minutes.review_views import reading_links
 from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.programmes.models import Programme
+from groupes.programmes.synthesis import has_published, published_synthesis
 
 blueprint = Blueprint("documents", __name__)
 
@@ -146,15 +148,20 @@ def sign_in_sheet_pdf(meeting_id: int):
     return file_response(render_pdf(html), f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
-def synthesis_pdf(programme: Programme, groups: list[WorkingGroup], *, archive: bool) -> bytes:
-    """Findings by kind across the groups' validated minutes, then decisions and open actions."""
+def synthesis_pdf(
+    programme: Programme, groups: list[WorkingGroup], *, archive: bool, readable: Callable[[Meeting], bool]
+) -> bytes:
+    """The organisers' published entries by kind (until they publish any: the findings of the
+    groups' validated minutes, as recorded), then decisions and open actions."""
     documents = [group_document(g) for g in sorted(groups, key=lambda g: g.number)]
     published = [(d.meeting, d.number) for g in documents for d in g.meetings]
+    entries = published_synthesis(programme, readable) if has_published(programme.id) else None
     findings = []
-    for kind in FindingKind:
-        rows = [(f, number) for meeting, number in published for f in meeting.findings if f.kind == kind]
-        if rows:
-            findings.append((kind, rows))
+    if entries is None:
+        for kind in FindingKind:
+            rows = [(f, number) for meeting, number in published for f in meeting.findings if f.kind == kind]
+            if rows:
+                findings.append((kind, rows))
     decisions_by_group = [
         (g.group, [(dec, d.number) for d in g.meetings for dec in d.meeting.decisions]) for g in documents
     ]
@@ -167,6 +174,7 @@ def synthesis_pdf(programme: Programme, groups: list[WorkingGroup], *, archive: 
     html = render_template(
         "documents/synthese.html",
         programme=programme,
+        entries=entries,
         findings=findings,
         decisions_by_group=decisions_by_group,
         actions=actions,
@@ -182,7 +190,12 @@ def synthesis(programme_id: int):
         load_or_refuse(sa.select(Programme).where(sa.false()))
     require("view", programme)
     groups = [g for g in programme.groups if may("view", g)]
-    content = synthesis_pdf(programme, groups, archive=request.args.get("archive") == "1")
+    content = synthesis_pdf(
+        programme,
+        groups,
+        archive=request.args.get("archive") == "1",
+        readable=lambda meeting: may("read_minutes", meeting),
+    )
     return file_response(content, f"synthese-demarche-{programme.id}.pdf")
 
 

@@ -1,8 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.widgets import HiddenInput
 
-from groupes.site.forms import REQUIRED, line, optional_id, text
+from groupes.outcomes.models import FindingKind
+from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
 
 
 class ProgrammeForm(FlaskForm):
@@ -23,3 +25,12 @@ class MilestoneForm(FlaskForm):
 
 class OrganiserForm(FlaskForm):
     person = SelectField("Personne", coerce=optional_id, validators=[DataRequired(REQUIRED)])
+
+
+class SynthesisEntryForm(FlaskForm):
+    """The wording of one entry of the synthesis; ``base_version`` is the version it started from."""
+
+    kind = SelectField("Nature", choices=choices((k.value, k.label) for k in FindingKind))
+    theme = line("Thème", 500, description="Intertitre de l'élément dans la synthèse publiée (facultatif).")
+    text = TextAreaField("Rédaction", validators=[DataRequired(REQUIRED), too_long(20_000)], filters=[strip])
+    base_version = IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)

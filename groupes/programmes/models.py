@@ -108,9 +108,17 @@ class SynthesisEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[FindingKind] = mapped_column(enum_column_type(FindingKind, "kind"))
+    # A heading under the kind in the published synthesis (the groups' themes, by default).
+    theme: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     text: Mapped[str] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(default=0)
     published: Mapped[bool] = mapped_column(default=False)
+    # Raised on every change of wording, kind, theme or publication: a save names the
+    # version it started from, so that two organisers never overwrite each other.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     programme: Mapped[Programme] = relationship(back_populates="synthesis_entries")
     sources: Mapped[list[Finding]] = relationship(secondary=synthesis_entry_sources, order_by="Finding.id")
+
+    __table_args__ = (sa.CheckConstraint("text <> ''", name="text_not_empty"),)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
