@@ -1,12 +1,13 @@
 """Organisations, people, working groups and their members."""
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from groupes.dbtypes import enum_column_type
+from groupes.dbtypes import UTCDateTime, enum_column_type
 from groupes.extensions import db
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ class Person(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
+    # Set when the person's data was erased: the row stays, under a neutral name, so that
+    # the attendance and actions of the minutes others rely on stay whole.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
     user: Mapped[Optional["User"]] = relationship(back_populates="person")

@@ -147,6 +147,8 @@ class AgendaItem(db.Model):
     duration_min: Mapped[int | None]
     presenter: Mapped[str | None] = mapped_column(sa.String(200))
     kind: Mapped[AgendaItemKind] = mapped_column(enum_column_type(AgendaItemKind, "kind"), default=AgendaItemKind.TOPIC)
+    # Huis clos: the point, its notes and what was decided under it stay within the group.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     parent: Mapped[Optional["AgendaItem"]] = relationship(back_populates="children", remote_side=[id])
@@ -156,6 +158,11 @@ class AgendaItem(db.Model):
         sa.CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration_not_negative"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
+
+    @property
+    def is_confidential(self) -> bool:
+        """Marked huis clos itself, or under a point that is."""
+        return self.confidential or (self.parent is not None and self.parent.confidential)
 
 
 class Attendance(db.Model):

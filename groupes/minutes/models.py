@@ -79,6 +79,7 @@ class Minutes(db.Model):
                     "agenda_item_id": s.agenda_item_id,
                     "heading": s.heading,
                     "body": s.body,
+                    "confidential": s.is_confidential,
                 }
                 for s in self.sections
             ]
@@ -114,12 +115,18 @@ class MinutesSection(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Huis clos (free sections; the notes of a point follow their point).
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     minutes: Mapped[Minutes] = relationship(back_populates="sections")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
     updated_by: Mapped[Optional["User"]] = relationship()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidential or (self.agenda_item is not None and self.agenda_item.is_confidential)
 
 
 class MinutesRevision(db.Model):

@@ -56,7 +56,17 @@ FINDING_LABELS = {
 }
 
 
-class Decision(db.Model):
+class UnderAgendaItem:
+    """Decisions, actions and findings are huis clos when the point they were recorded under is."""
+
+    agenda_item: "AgendaItem | None"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.agenda_item is not None and self.agenda_item.is_confidential
+
+
+class Decision(UnderAgendaItem, db.Model):
     """An entry of the relevé de décisions, numbered within its meeting."""
 
     __tablename__ = "decisions"
@@ -79,7 +89,7 @@ class Decision(db.Model):
     )
 
 
-class Action(db.Model):
+class Action(UnderAgendaItem, db.Model):
     """Something someone promised to do: born in a meeting, followed in the next ones."""
 
     __tablename__ = "actions"
@@ -136,7 +146,7 @@ class ActionUpdate(db.Model):
     author: Mapped[Optional["User"]] = relationship()
 
 
-class Finding(db.Model):
+class Finding(UnderAgendaItem, db.Model):
     """An élément de synthèse as a group recorded it in one meeting."""
 
     __tablename__ = "findings"

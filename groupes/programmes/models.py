@@ -29,6 +29,10 @@ class Programme(db.Model):
     header: Mapped[str] = mapped_column(sa.Text, default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Retention: once closed, the programme is kept this many months (the configured
+    # default when empty), then `purge --programmes` may remove it.
+    closed_on: Mapped[date | None]
+    retention_months: Mapped[int | None]
 
     groups: Mapped[list[WorkingGroup]] = relationship(
         back_populates="programme", order_by="WorkingGroup.number", cascade="all, delete-orphan", passive_deletes=True
@@ -49,7 +53,10 @@ class Programme(db.Model):
         passive_deletes=True,
     )
 
-    __table_args__ = (sa.CheckConstraint("title <> ''", name="title_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("title <> ''", name="title_not_empty"),
+        sa.CheckConstraint("retention_months IS NULL OR retention_months >= 1", name="retention_positive"),
+    )
 
     @property
     def header_lines(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""Professional secrecy and personal data: huis clos, the access log, retention, a person's data."""
