@@ -76,6 +76,8 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.views import blueprint as meetings
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
+    from groupes.privacy.confidential import WITHHELD_PASSAGE, disclosed, mailed_title, point_title, withheld
+    from groupes.privacy.views import blueprint as privacy
     from groupes.programmes.synthesis_views import blueprint as synthesis
     from groupes.programmes.views import blueprint as programmes
     from groupes.registers.views import blueprint as registers
@@ -102,12 +104,20 @@ def register_web(app: Flask) -> None:
         mail,
         registers,
         search,
+        privacy,
     ):
         app.register_blueprint(blueprint)
     send_after_response(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(FILTERS, markdown=render_markdown)
-    app.jinja_env.globals.update(may=may)
+    app.jinja_env.filters.update(
+        FILTERS,
+        markdown=render_markdown,
+        disclosed=disclosed,
+        withheld=withheld,
+        point_title=point_title,
+        mailed_title=mailed_title,
+    )
+    app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE)
     register_security(app)
     register_errors(app)
 

@@ -142,12 +142,22 @@ def import_command(file: Path) -> None:
     help="Fichier à écrire (par défaut, la sortie standard).",
 )
 @click.option("--programme", "programme_id", type=int, help="N'exporter que cette démarche (son identifiant).")
+@click.option(
+    "--huis-clos",
+    "confidential",
+    is_flag=True,
+    help="Inclure les passages à huis clos, marqués comme tels (réservé à l'administration).",
+)
 @with_appcontext
-def export_json_command(output: Path | None, programme_id: int | None) -> None:
-    """Exporte tout au format d'échange (JSON)."""
+def export_json_command(output: Path | None, programme_id: int | None, confidential: bool) -> None:
+    """Exporte tout au format d'échange (JSON).
+
+    Les passages à huis clos y sont remplacés par une mention, et leurs décisions, actions
+    et éléments de synthèse omis, sauf avec --huis-clos.
+    """
     if programme_id is not None and db.session.get(Programme, programme_id) is None:
         fail(f"Aucune démarche n'a l'identifiant {programme_id}.")
-    text = dumps(export_document(programme_id))
+    text = dumps(export_document(programme_id, confidential=confidential))
     if output is None:
         click.echo(text, nl=False)
     else:

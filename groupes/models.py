@@ -11,8 +11,8 @@ from groupes.meetings.models import (
     MeetingStatus,
 )
 from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
-from groupes.privacy.models import AccessLogEntry
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
+from groupes.privacy.models import AccessLogEntry
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
 
 __all__ = [

@@ -20,6 +20,7 @@ from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesStatus
 from groupes.outcomes.models import Action
+from groupes.privacy.confidential import not_confidential
 from groupes.programmes.models import Programme, ProgrammeOrganiser
 from groupes.site.http import wants_json
 
@@ -75,6 +76,10 @@ class Viewer:
         """Meetings, agenda, attendance, minutes, decisions, actions."""
         return self.organises(group.programme_id) or self.role_in(group) in EDITOR_ROLES
 
+    def discloses(self, group: WorkingGroup) -> bool:
+        """Huis clos passages: the group's editors and members, never observers or the public."""
+        return self.edits_group(group) or self.role_in(group) == Role.MEMBER
+
     def minutes_states(self, group: WorkingGroup) -> frozenset[MinutesStatus]:
         """Which states of a meeting's minutes (and outcomes) this viewer may read."""
         if self.edits_group(group):
@@ -111,7 +116,9 @@ def may(action: str, obj=None) -> bool:
     fields and members), "invite" (group: bring people in by e-mail),
     "validate_minutes" (meeting), "comment_minutes" and "approve_minutes"
     (meeting: its minutes under review), "resolve_comment" (comment),
-    "read_revision" (revision: by the state it was saved in), "follow_action"
+    "read_revision" (revision: by the state it was saved in), "read_confidential"
+    (meeting: its huis clos passages, on pages; exports never carry them),
+    "mark_confidential" (meeting: mark or unmark a passage huis clos), "follow_action"
     (action: its editors and its owner), "create_programme",
     "manage_directory" (people and organisations), "manage_accounts", "manage_mail".
     """
@@ -125,6 +132,10 @@ def may(action: str, obj=None) -> bool:
             return v.sees_group(obj.group)
         case "read_minutes", Meeting():
             return obj.minutes.status in v.minutes_states(obj.group)
+        case "read_confidential", Meeting():
+            return v.discloses(obj.group)
+        case "mark_confidential", Meeting():
+            return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
         case "see_attendance", Meeting():
             return obj.group.id in v.roles or v.organises(obj.group.programme_id) or may("read_minutes", obj)
         case "edit", WorkingGroup():
@@ -213,6 +224,19 @@ def readable_minutes_clause() -> sa.ColumnElement[bool]:
     return sa.or_(
         *(sa.and_(Meeting.group_id.in_(ids), Minutes.status.in_(list(states))) for states, ids in by_states.items())
     )
+
+
+def disclosed_clause(model, *, document: bool = False) -> sa.ColumnElement[bool]:
+    """In SQL, the decisions, actions or findings (``model``, joined to Meeting) the current user
+    may see, huis clos ones included for the groups that disclose them to this user; none of
+    them in a ``document`` (a download or an export)."""
+    visible = not_confidential(model)
+    if document:
+        return visible
+    v = viewer()
+    groups = db.session.execute(sa.select(WorkingGroup.id, WorkingGroup.programme_id)).all()
+    disclosing = [group.id for group in groups if v.discloses(group)]
+    return sa.or_(visible, Meeting.group_id.in_(disclosing)) if disclosing else visible
 
 
 def visible_group_ids(programme_id: int) -> list[int]:

@@ -1,7 +1,6 @@
 """Sign-in, sign-out, one's own account, and the administration of accounts."""
 
 import secrets
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -26,6 +25,7 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
 from groupes.groups.models import Organisation, Person
 from groupes.site.forms import ConfirmForm, choices
+from groupes.site.links import safe_next
 
 blueprint = Blueprint("auth", __name__)
 
@@ -39,15 +39,6 @@ def failed_login(response) -> bool:
 
 def submitted_email() -> str:
     return (request.form.get("email") or "").strip().lower()
-
-
-def safe_next(target: str | None) -> str:
-    """Go back only to a page of this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("site.dashboard")
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])

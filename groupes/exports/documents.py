@@ -25,9 +25,11 @@ class MeetingDocument:
     sections: list[MinutesSection]
     findings: list[tuple[FindingKind, list[Finding]]]
     milestones: list[Milestone] = field(default_factory=list)
+    # Huis clos passages shown (a page for the group) or withheld (every document).
+    disclose: bool = False
 
 
-def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> MeetingDocument:
+def meeting_document(meeting: Meeting, *, with_milestones: bool = False, disclose: bool = False) -> MeetingDocument:
     minutes = meeting.minutes
     notes = {item_id: s for item_id, s in minutes.item_notes.items() if s.body.strip()}
     schedule = agenda_schedule(meeting)
@@ -51,6 +53,7 @@ def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> Meet
         sections=[s for s in minutes.free_sections if s.heading.strip() or s.body.strip()],
         findings=[(kind, items) for kind, items in findings if items],
         milestones=sorted(meeting.group.programme.milestones, key=lambda m: m.date) if with_milestones else [],
+        disclose=disclose,
     )
 
 

@@ -15,6 +15,7 @@ from flask import current_app
 from groupes.dbtypes import utcnow
 from groupes.meetings.models import Meeting, MeetingStatus
 from groupes.meetings.planning import PARIS
+from groupes.privacy.confidential import point_title
 from groupes.site.links import external_url
 
 PRODID = "-//groupes//Groupes de travail//FR"
@@ -35,7 +36,7 @@ def description(meeting: Meeting) -> str:
     items = [i for i in meeting.agenda_items if i.parent_id is None]
     if items:
         lines.append("Ordre du jour :")
-        lines += [f"{n}. {item.title}" for n, item in enumerate(items, 1)]
+        lines += [f"{n}. {point_title(item, disclose=False)}" for n, item in enumerate(items, 1)]
         lines.append("")
     lines.append(external_url("meetings.show", meeting_id=meeting.id))
     return "\n".join(lines)

@@ -50,7 +50,11 @@ def minutes_page(meeting_id: int):
     return french_spacing(
         render_template(
             "documents/compte_rendu.html",
-            document=meeting_document(meeting, with_milestones=request.args.get("calendrier") == "1"),
+            document=meeting_document(
+                meeting,
+                with_milestones=request.args.get("calendrier") == "1",
+                disclose=may("read_confidential", meeting),
+            ),
             title=minutes_title(meeting),
             screen=True,
             back=url_for("meetings.show", meeting_id=meeting.id),
@@ -159,21 +163,34 @@ def synthesis_pdf(
     findings = []
     if entries is None:
         for kind in FindingKind:
-            rows = [(f, number) for meeting, number in published for f in meeting.findings if f.kind == kind]
+            rows = [
+                (f, number)
+                for meeting, number in published
+                for f in meeting.findings
+                if f.kind == kind and not f.is_confidential
+            ]
             if rows:
                 findings.append((kind, rows))
     decisions_by_group = [
-        (g.group, [(dec, d.number) for d in g.meetings for dec in d.meeting.decisions]) for g in documents
+        (g.group, [(dec, d.number) for d in g.meetings for dec in d.meeting.decisions if not dec.is_confidential])
+        for g in documents
     ]
     actions = [
         a
         for meeting, _ in published
         for a in meeting.actions
-        if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS) and not a.is_confidential
     ]
+    withheld = sum(
+        1
+        for meeting, _ in published
+        for outcome in (*meeting.findings, *meeting.decisions, *meeting.actions)
+        if outcome.is_confidential
+    )
     html = render_template(
         "documents/synthese.html",
         programme=programme,
+        withheld=withheld,
         entries=entries,
         findings=findings,
         decisions_by_group=decisions_by_group,

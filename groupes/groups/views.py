@@ -9,13 +9,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from groupes.auth import invitations
 from groupes.auth.accounts import AccountError
 from groupes.auth.models import Invitation, User
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import load_or_refuse, may, require, viewer
 from groupes.extensions import db
 from groupes.groups.forms import GroupForm, InvitationForm, MembershipForm, RoleForm, person_choices
 from groupes.groups.models import Membership, Person, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action, ActionStatus
+from groupes.privacy.confidential import disclosed
 from groupes.programmes.models import Programme
 from groupes.site.forms import ConfirmForm, choices
 
@@ -31,6 +32,7 @@ def load_group(group_id: int) -> WorkingGroup:
             selectinload(WorkingGroup.memberships).joinedload(Membership.person).joinedload(Person.organisation),
             selectinload(WorkingGroup.meetings).options(
                 joinedload(Meeting.minutes),
+                selectinload(Meeting.agenda_items),
                 selectinload(Meeting.decisions),
                 selectinload(Meeting.actions).options(
                     joinedload(Action.owner_person), joinedload(Action.owner_organisation)
@@ -45,15 +47,19 @@ def show(group_id: int):
     group = load_group(group_id)
     require("view", group)
     readable = [m for m in group.meetings if may("read_minutes", m)]
+    discloses = viewer().discloses(group)
     members_by_role = {role: [m for m in group.memberships if m.role == role] for role in Role}
     return render_template(
         "groups/show.html",
         group=group,
         numbers=meeting_numbers(group.meetings),
         members_by_role=members_by_role,
-        decisions=[(m, d) for m in readable for d in m.decisions],
+        decisions=[(m, d) for m in readable for d in disclosed(m.decisions, discloses)],
         open_actions=[
-            (m, a) for m in readable for a in m.actions if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+            (m, a)
+            for m in readable
+            for a in disclosed(m.actions, discloses)
+            if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
         ],
     )
 

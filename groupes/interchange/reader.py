@@ -454,7 +454,7 @@ class Builder:
         minutes = Minutes(status=MinutesStatus(data["minutes"]["status"]))
         meeting.minutes = minutes
         sections = [
-            MinutesSection(position=i, heading=s["heading"], body=s["body"])
+            MinutesSection(position=i, heading=s["heading"], body=s["body"], confidential=s["confidential"])
             for i, s in enumerate(data["minutes"]["sections"])
         ]
         positions = iter(range(1_000_000))
@@ -466,6 +466,7 @@ class Builder:
                     title=item_data["title"],
                     duration_min=item_data["duration_min"],
                     presenter=item_data["presenter"],
+                    confidential=item_data["confidential"],
                     position=next(positions),
                     parent=parent,
                 )
@@ -488,9 +489,13 @@ class Builder:
             for i, entry in enumerate(data["attendance"])
         ]
         meeting.findings = [
-            Finding(kind=FindingKind(f["kind"]), text=f["text"], position=i) for i, f in enumerate(data["findings"])
+            Finding(kind=FindingKind(f["kind"]), text=f["text"], position=i, confidential=f["confidential"])
+            for i, f in enumerate(data["findings"])
         ]
-        meeting.decisions = [Decision(number=i + 1, text=d["text"]) for i, d in enumerate(data["decisions"])]
+        meeting.decisions = [
+            Decision(number=i + 1, text=d["text"], confidential=d["confidential"])
+            for i, d in enumerate(data["decisions"])
+        ]
         meeting.actions = [self._action(a, f"{path}.actions[{i}]") for i, a in enumerate(data["actions"])]
         counts = self.summary.counts
         counts["meetings"] += 1
@@ -500,7 +505,9 @@ class Builder:
         return meeting
 
     def _action(self, data: dict, path: str) -> Action:
-        action = Action(title=data["title"], due=data["due"], status=ActionStatus(data["status"]))
+        action = Action(
+            title=data["title"], due=data["due"], status=ActionStatus(data["status"]), confidential=data["confidential"]
+        )
         owner = self.directory.owners.get(f"{path}.owner")
         if isinstance(owner, PersonRecord):
             action.owner_person = owner.person

@@ -116,6 +116,18 @@ class Integer:
         return value
 
 
+class Boolean:
+    def check(self, value, path, errors):
+        if not isinstance(value, bool):
+            errors.add(path, f"attendu true ou false, reçu {quoted(value)}")
+            return INVALID
+        return value
+
+
+# Huis clos: written only by an administrator's export that asks for it (`export-json --huis-clos`).
+CONFIDENTIAL = "confidential"
+
+
 @dataclass
 class Choice:
     values: tuple[str, ...]
@@ -290,6 +302,7 @@ AGENDA_ITEM = Record(
         "duration_min": Key(Nullable(Integer(minimum=0, maximum=24 * 60))),
         "presenter": Key(Nullable(Text(max_length=200, single_line=True))),
         "notes": Key(MARKDOWN, default=""),
+        CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
 AGENDA_ITEM.keys["children"] = _list(AGENDA_ITEM)
@@ -308,6 +321,7 @@ SECTION = Record(
     {
         "heading": Key(LINE, default=""),
         "body": Key(MARKDOWN, default=""),
+        CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
 MINUTES = Record(
@@ -322,12 +336,14 @@ FINDING = Record(
     {
         "kind": Key(Choice(FINDING_KINDS), required=True),
         "text": Key(Text(max_length=100_000, not_empty=True), required=True),
+        CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
 DECISION = Record(
     "decision",
     {
         "text": Key(Text(max_length=100_000, not_empty=True), required=True),
+        CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
 ACTION = Record(
@@ -337,6 +353,7 @@ ACTION = Record(
         "owner": Key(Nullable(NAME)),
         "due": Key(Nullable(Day())),
         "status": Key(Choice(ACTION_STATUSES), default="open"),
+        CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
 MEETING = Record(

@@ -1,4 +1,6 @@
-"""Export to the ``groupes/1`` format: every key written, defaults included."""
+"""Export to the ``groupes/1`` format: every key written, defaults included, except the huis
+clos mark (``"confidential": true``), written only where set and only when an administrator
+asks for huis clos passages."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, WorkingGroup
-from groupes.interchange.schema import FORMAT, format_moment
+from groupes.interchange.schema import CONFIDENTIAL, FORMAT, format_moment
 from groupes.meetings.models import AgendaItem, Attendance, Meeting
-from groupes.minutes.models import Minutes
+from groupes.minutes.models import Minutes, MinutesSection
 from groupes.outcomes.models import Action
+from groupes.privacy.confidential import WITHHELD_PASSAGE, WITHHELD_POINT
 from groupes.programmes.models import Programme, ProgrammeOrganiser
 
 
@@ -47,9 +50,12 @@ def programmes_query(programme_id: int | None = None) -> sa.Select:
     return query
 
 
-def export_document(programme_id: int | None = None) -> dict[str, Any]:
+def export_document(programme_id: int | None = None, *, confidential: bool = False) -> dict[str, Any]:
+    """Everything the format holds. Huis clos passages are replaced by a mention and their
+    decisions, actions and findings left out, unless ``confidential`` (an administrator asked):
+    then they are written with ``"confidential": true``, which an import keeps."""
     programmes = db.session.scalars(programmes_query(programme_id)).all()
-    return {"format": FORMAT, "programmes": [_programme(p) for p in programmes]}
+    return {"format": FORMAT, "programmes": [_programme(p, confidential) for p in programmes]}
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -60,7 +66,7 @@ def _organisation_name(person: Person) -> str | None:
     return person.organisation.name if person.organisation else None
 
 
-def _programme(programme: Programme) -> dict[str, Any]:
+def _programme(programme: Programme, confidential: bool) -> dict[str, Any]:
     organisations = {o.id: o for o in programme.organisations}
     people = [o.person for o in programme.organisers]
     for group in programme.groups:
@@ -89,11 +95,11 @@ def _programme(programme: Programme) -> dict[str, Any]:
             {"name": o.name, "acronym": o.acronym, "kind": o.kind, "territory": o.territory, "missions": o.missions}
             for _, o in sorted(organisations.items())
         ],
-        "groups": [_group(g) for g in sorted(programme.groups, key=lambda g: g.id)],
+        "groups": [_group(g, confidential) for g in sorted(programme.groups, key=lambda g: g.id)],
     }
 
 
-def _group(group: WorkingGroup) -> dict[str, Any]:
+def _group(group: WorkingGroup, confidential: bool) -> dict[str, Any]:
     return {
         "number": group.number,
         "title": group.title,
@@ -111,25 +117,49 @@ def _group(group: WorkingGroup) -> dict[str, Any]:
             }
             for m in group.memberships
         ],
-        "meetings": [_meeting(m) for m in sorted(group.meetings, key=lambda m: m.id)],
+        "meetings": [_meeting(m, confidential) for m in sorted(group.meetings, key=lambda m: m.id)],
     }
 
 
-def _meeting(meeting: Meeting) -> dict[str, Any]:
+def _marked(record: dict[str, Any], obj, confidential: bool) -> dict[str, Any]:
+    """The record with its huis clos mark, written only when asked for and set."""
+    if confidential and obj.confidential:
+        record[CONFIDENTIAL] = True
+    return record
+
+
+def _meeting(meeting: Meeting, confidential: bool) -> dict[str, Any]:
     minutes = meeting.minutes
     notes = {item_id: s.body for item_id, s in minutes.item_notes.items()}
 
     def agenda(items: list[AgendaItem]) -> list[dict[str, Any]]:
-        return [
-            {
-                "title": item.title,
+        return [_agenda_item(item) for item in items]
+
+    def _agenda_item(item: AgendaItem) -> dict[str, Any]:
+        if item.is_confidential and not confidential:
+            return {
+                "title": WITHHELD_POINT,
                 "duration_min": item.duration_min,
-                "presenter": item.presenter,
-                "notes": notes.get(item.id, ""),
+                "presenter": None,
+                "notes": WITHHELD_PASSAGE if notes.get(item.id, "").strip() else "",
                 "children": agenda(children_of.get(item.id, [])),
             }
-            for item in items
-        ]
+        record = {
+            "title": item.title,
+            "duration_min": item.duration_min,
+            "presenter": item.presenter,
+            "notes": notes.get(item.id, ""),
+            "children": agenda(children_of.get(item.id, [])),
+        }
+        return _marked(record, item, confidential)
+
+    def section(s: MinutesSection) -> dict[str, Any]:
+        if s.is_confidential and not confidential:
+            return {"heading": "", "body": WITHHELD_PASSAGE}
+        return _marked({"heading": s.heading, "body": s.body}, s, confidential)
+
+    def shown(outcomes: list) -> list:
+        return outcomes if confidential else [o for o in outcomes if not o.is_confidential]
 
     children_of: dict[int | None, list[AgendaItem]] = {}
     for item in meeting.agenda_items:  # ordered by position
@@ -153,17 +183,21 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
         ],
         "minutes": {
             "status": minutes.status.value,
-            "sections": [{"heading": s.heading, "body": s.body} for s in minutes.sections if s.agenda_item_id is None],
+            "sections": [section(s) for s in minutes.sections if s.agenda_item_id is None],
         },
-        "findings": [{"kind": f.kind.value, "text": f.text} for f in meeting.findings],
-        "decisions": [{"text": d.text} for d in meeting.decisions],
+        "findings": [_marked({"kind": f.kind.value, "text": f.text}, f, confidential) for f in shown(meeting.findings)],
+        "decisions": [_marked({"text": d.text}, d, confidential) for d in shown(meeting.decisions)],
         "actions": [
-            {
-                "title": a.title,
-                "owner": a.owner_name,
-                "due": a.due.isoformat() if a.due else None,
-                "status": a.status.value,
-            }
-            for a in meeting.actions
+            _marked(
+                {
+                    "title": a.title,
+                    "owner": a.owner_name,
+                    "due": a.due.isoformat() if a.due else None,
+                    "status": a.status.value,
+                },
+                a,
+                confidential,
+            )
+            for a in shown(meeting.actions)
         ],
     }

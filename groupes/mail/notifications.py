@@ -16,6 +16,7 @@ from groupes.mail.outbox import queue
 from groupes.meetings.models import Meeting
 from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action
+from groupes.privacy.confidential import mailed_title
 from groupes.site.formatting import long_date, ordinal
 from groupes.site.links import external_url
 
@@ -194,7 +195,14 @@ def action_assigned(action: Action, by: User) -> None:
     person = action.owner_person
     if person is None or person.id == by.person_id or not wanting([person], "actions"):
         return
-    send(person, "action", f"Action à votre nom : {action.title}", kind="action", action=action, meeting=action.meeting)
+    send(
+        person,
+        "action",
+        f"Action à votre nom : {mailed_title(action)}",
+        kind="action",
+        action=action,
+        meeting=action.meeting,
+    )
 
 
 def action_due(action: Action) -> bool:
@@ -207,7 +215,7 @@ def action_due(action: Action) -> bool:
         send(
             person,
             "due",
-            f"Échéance proche : {action.title}",
+            f"Échéance proche : {mailed_title(action)}",
             kind="rappel",
             key=key,
             action=action,

@@ -120,6 +120,7 @@ def show(meeting_id: int):
         findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
         can_edit=may("edit", meeting),
         follow_form=FollowUpForm(),
+        disclose=may("read_confidential", meeting),
     )
 
 

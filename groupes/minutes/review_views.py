@@ -22,7 +22,8 @@ from groupes.minutes.review import (
     set_resolved,
     threads,
 )
-from groupes.minutes.writing import MinutesError
+from groupes.minutes.writing import MinutesError, part_key
+from groupes.privacy.confidential import withhold_snapshot
 from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("review", __name__)
@@ -95,7 +96,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
         meeting=meeting,
         group=meeting.group,
         minutes=minutes,
-        document=meeting_document(meeting),
+        document=meeting_document(meeting, disclose=may("read_confidential", meeting)),
         threads=comment_threads,
         sections=sections,
         quote_still_there=quote_still_there,
@@ -187,6 +188,13 @@ def revisions(meeting_id: int):
     )
 
 
+def readable_contents(meeting, *revisions: MinutesRevision) -> list[dict]:
+    """The revisions' contents as this reader may see them: huis clos parts (then or now) left out."""
+    disclose = may("read_confidential", meeting)
+    now_confidential = {part_key(s) for s in meeting.minutes.sections if s.is_confidential}
+    return [withhold_snapshot(r.content, now_confidential, disclose) for r in revisions]
+
+
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/modifications")
 def changes(meeting_id: int):
     """The differences between two revisions one may read (by default: since one's last reading)."""
@@ -209,6 +217,6 @@ def changes(meeting_id: int):
         group=meeting.group,
         old=old,
         new=new,
-        parts=compare(meeting, old.content, new.content),
+        parts=compare(meeting, *readable_contents(meeting, old, new)),
         numbers=sorted(readable),
     )

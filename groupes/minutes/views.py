@@ -45,6 +45,7 @@ from groupes.outcomes.recording import (
 )
 from groupes.site.forms import ConfirmForm, choices
 from groupes.site.http import wants_json
+from groupes.site.links import safe_next
 from groupes.site.text import render_markdown
 
 blueprint = Blueprint("minutes", __name__)
@@ -380,7 +381,4 @@ def follow(action_id: int):
             flash("Suivi de l'action enregistré.", "success")
     else:
         flash("État inconnu : rien n'a été enregistré.", "error")
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("meetings.show", meeting_id=action.meeting_id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=action.meeting_id)))

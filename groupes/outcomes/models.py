@@ -57,13 +57,15 @@ FINDING_LABELS = {
 
 
 class UnderAgendaItem:
-    """Decisions, actions and findings are huis clos when the point they were recorded under is."""
+    """Decisions, actions and findings are huis clos when marked so themselves (an import
+    keeps the mark) or when the point they were recorded under is."""
 
     agenda_item: "AgendaItem | None"
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def is_confidential(self) -> bool:
-        return self.agenda_item is not None and self.agenda_item.is_confidential
+        return self.confidential or (self.agenda_item is not None and self.agenda_item.is_confidential)
 
 
 class Decision(UnderAgendaItem, db.Model):

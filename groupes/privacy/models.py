@@ -40,9 +40,7 @@ class AccessLogEntry(db.Model):
     kind: Mapped[AccessKind] = mapped_column(enum_column_type(AccessKind, "kind"))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     actor: Mapped[str] = mapped_column(sa.String(200))
-    programme_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"))
     target: Mapped[str] = mapped_column(sa.String(500))
     detail: Mapped[str] = mapped_column(sa.String(500), default="")

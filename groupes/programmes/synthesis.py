@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
-from groupes.meetings.models import Meeting, MeetingStatus
+from groupes.meetings.models import AgendaItem, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.minutes.models import MinutesStatus
 from groupes.outcomes.models import Finding, FindingKind
@@ -85,6 +85,7 @@ def programme_findings(programme_id: int) -> list[Finding]:
             .options(
                 joinedload(Finding.meeting).joinedload(Meeting.minutes),
                 joinedload(Finding.meeting).joinedload(Meeting.group),
+                joinedload(Finding.agenda_item).joinedload(AgendaItem.parent),
             )
             .order_by(WorkingGroup.number, Meeting.starts_at, Finding.position, Finding.id)
         )
@@ -297,7 +298,9 @@ def published_synthesis(
 
     An entry made of findings shows only if the reader may read the minutes of
     at least one of them, and cites only those: the wording of a members-only
-    group's finding never reaches those who may not read its minutes.
+    group's finding never reaches those who may not read its minutes. Findings
+    recorded under a huis clos point count as unreadable for everyone: the
+    synthesis is a document, and documents never carry them.
     """
     numbers = numbers_of(programme)
     entries = [e for e in load_entries(programme.id) if e.published]
@@ -306,7 +309,11 @@ def published_synthesis(
     for kind in FindingKind:
         by_theme: dict[str, list[PublishedEntry]] = {}
         for entry in (e for e in entries if e.kind == kind):
-            sources = [Source(f, numbers.get(f.meeting_id)) for f in entry.sources if readable(f.meeting)]
+            sources = [
+                Source(f, numbers.get(f.meeting_id))
+                for f in entry.sources
+                if readable(f.meeting) and not f.is_confidential
+            ]
             if entry.sources and not sources:
                 continue
             by_theme.setdefault(entry.theme, []).append(PublishedEntry(entry, sources))
@@ -322,7 +329,7 @@ def _load_source_meetings(entries: Iterable[SynthesisEntry]) -> None:
         db.session.scalars(
             sa.select(Meeting)
             .where(Meeting.id.in_(ids))
-            .options(joinedload(Meeting.minutes), joinedload(Meeting.group))
+            .options(joinedload(Meeting.minutes), joinedload(Meeting.group), selectinload(Meeting.agenda_items))
         ).all()
 
 

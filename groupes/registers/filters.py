@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from groupes.auth.permissions import readable_minutes_clause
+from groupes.auth.permissions import disclosed_clause, readable_minutes_clause
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person, WorkingGroup
 from groupes.meetings.models import Meeting
@@ -101,12 +101,12 @@ def read_filters(args, *, sorts: dict[str, str], groups: list[WorkingGroup]) -> 
     return f
 
 
-def _common(query: sa.Select, f: Filters, model) -> sa.Select:
+def _common(query: sa.Select, f: Filters, model, document: bool) -> sa.Select:
     query = (
         query.join(model.meeting)
         .join(Meeting.minutes)
         .join(Meeting.group)
-        .where(readable_minutes_clause())
+        .where(readable_minutes_clause(), disclosed_clause(model, document=document))
         .options(
             contains_eager(model.meeting).options(
                 contains_eager(Meeting.group).joinedload(WorkingGroup.programme), contains_eager(Meeting.minutes)
@@ -124,15 +124,16 @@ def _common(query: sa.Select, f: Filters, model) -> sa.Select:
     return query
 
 
-def decisions_query(f: Filters) -> sa.Select:
-    query = _common(sa.select(Decision), f, Decision)
+def decisions_query(f: Filters, *, document: bool = False) -> sa.Select:
+    """The decisions the filters select; a ``document`` (a download) leaves huis clos ones out."""
+    query = _common(sa.select(Decision), f, Decision, document)
     newest_first = f.sort != "anciennes"
     order = Meeting.starts_at.desc() if newest_first else Meeting.starts_at
     return query.order_by(order, Decision.number)
 
 
-def actions_query(f: Filters, today: date) -> sa.Select:
-    query = _common(sa.select(Action), f, Action).options(
+def actions_query(f: Filters, today: date, *, document: bool = False) -> sa.Select:
+    query = _common(sa.select(Action), f, Action, document).options(
         joinedload(Action.owner_person).joinedload(Person.organisation),
         joinedload(Action.owner_organisation),
     )

@@ -88,7 +88,7 @@ def decisions():
 @blueprint.route("/decisions.<any(csv, xlsx):extension>")
 def decisions_file(extension: str):
     filters = read_filters(request.args, sorts=DECISION_SORTS, groups=visible_groups())
-    decisions = db.session.scalars(decisions_query(filters).limit(MAX_DOWNLOAD)).unique().all()
+    decisions = db.session.scalars(decisions_query(filters, document=True).limit(MAX_DOWNLOAD)).unique().all()
     headers = ["Démarche", "Groupe", "Réunion", "N°", "Décision", "Compte-rendu"]
     rows = [
         [
@@ -122,7 +122,7 @@ def actions():
 @blueprint.route("/actions.<any(csv, xlsx):extension>")
 def actions_file(extension: str):
     filters = read_filters(request.args, sorts=ACTION_SORTS, groups=visible_groups())
-    actions = db.session.scalars(actions_query(filters, today()).limit(MAX_DOWNLOAD)).unique().all()
+    actions = db.session.scalars(actions_query(filters, today(), document=True).limit(MAX_DOWNLOAD)).unique().all()
     headers = ["Démarche", "Groupe", "Réunion", "Action", "Responsable", "Échéance", "État", "En retard"]
     now = today()
     rows = [

@@ -13,6 +13,7 @@ from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesSection
 from groupes.outcomes.models import Action, Decision, Finding
+from groupes.privacy.confidential import confidential_item_ids, confidential_section_ids, not_confidential
 from groupes.site.text import plain_words
 
 TABLE = "search_index"
@@ -30,7 +31,8 @@ insert = sa.text(
 
 
 def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
-    """Every searchable text of these meetings."""
+    """Every searchable text of these meetings, huis clos passages left out: search results are
+    shown out of their page, as snippets, so they never carry them (not even to the group)."""
     rows: list[dict] = []
 
     def add(kind, ref_id, meeting_id, title, body):
@@ -43,31 +45,42 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
         sa.select(MinutesSection.id, Minutes.meeting_id, MinutesSection.heading, AgendaItem.title, MinutesSection.body)
         .join(Minutes, MinutesSection.minutes_id == Minutes.id)
         .outerjoin(AgendaItem, MinutesSection.agenda_item_id == AgendaItem.id)
-        .where(Minutes.meeting_id.in_(meeting_ids))
+        .where(Minutes.meeting_id.in_(meeting_ids), MinutesSection.id.not_in(confidential_section_ids()))
     )
     for ident, meeting_id, heading, item_title, body in sections:
         if body.strip():
             add("minutes", ident, meeting_id, heading or item_title or "", plain_words(body))
     for item in s.execute(
         sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.presenter).where(
-            AgendaItem.meeting_id.in_(meeting_ids)
+            AgendaItem.meeting_id.in_(meeting_ids), AgendaItem.id.not_in(confidential_item_ids())
         )
     ):
         add("agenda", item.id, item.meeting_id, item.title, item.presenter or "")
     for d in s.execute(
-        sa.select(Decision.id, Decision.meeting_id, Decision.text).where(Decision.meeting_id.in_(meeting_ids))
+        sa.select(Decision.id, Decision.meeting_id, Decision.text).where(
+            Decision.meeting_id.in_(meeting_ids), not_confidential(Decision)
+        )
     ):
         add("decision", d.id, d.meeting_id, "", d.text)
-    for a in s.execute(sa.select(Action.id, Action.meeting_id, Action.title).where(Action.meeting_id.in_(meeting_ids))):
+    for a in s.execute(
+        sa.select(Action.id, Action.meeting_id, Action.title).where(
+            Action.meeting_id.in_(meeting_ids), not_confidential(Action)
+        )
+    ):
         add("action", a.id, a.meeting_id, "", a.title)
     for f in s.execute(
-        sa.select(Finding.id, Finding.meeting_id, Finding.text).where(Finding.meeting_id.in_(meeting_ids))
+        sa.select(Finding.id, Finding.meeting_id, Finding.text).where(
+            Finding.meeting_id.in_(meeting_ids), not_confidential(Finding)
+        )
     ):
         add("finding", f.id, f.meeting_id, "", f.text)
     comments = s.execute(
         sa.select(Comment.id, Minutes.meeting_id, Comment.quote, Comment.body)
         .join(Minutes, Comment.minutes_id == Minutes.id)
-        .where(Minutes.meeting_id.in_(meeting_ids))
+        .where(
+            Minutes.meeting_id.in_(meeting_ids),
+            sa.or_(Comment.section_id.is_(None), Comment.section_id.not_in(confidential_section_ids())),
+        )
     )
     for ident, meeting_id, quote, body in comments:
         add("comment", ident, meeting_id, quote, plain_words(body))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import may, viewer
+from groupes.auth.permissions import disclosed_clause, may, viewer
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
@@ -46,9 +46,11 @@ def dashboard():
     if v.signed_in:
         actions = db.session.scalars(
             sa.select(Action)
+            .join(Action.meeting)
             .where(
                 Action.owner_person_id == v.person_id,
                 Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+                disclosed_clause(Action),
             )
             .options(
                 joinedload(Action.meeting).joinedload(Meeting.group).joinedload(WorkingGroup.programme),
@@ -90,7 +92,7 @@ def recent_decisions(v, limit: int = 8) -> list[Decision]:
         sa.select(Decision)
         .join(Decision.meeting)
         .join(Meeting.minutes)
-        .where(Meeting.group_id.in_(v.roles), Minutes.status != MinutesStatus.DRAFT)
+        .where(Meeting.group_id.in_(v.roles), Minutes.status != MinutesStatus.DRAFT, disclosed_clause(Decision))
         .options(joinedload(Decision.meeting).options(joinedload(Meeting.group), joinedload(Meeting.minutes)))
         .order_by(Meeting.starts_at.desc(), Decision.number.desc())
         .limit(limit * 2)

@@ -19,8 +19,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confidential', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('minutes_sections', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('confidential', sa.Boolean(), server_default=sa.false(), nullable=False))
+    for table in ('minutes_sections', 'decisions', 'actions', 'findings'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('confidential', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('programmes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('retention_months', sa.Integer(), nullable=True))
@@ -63,7 +64,6 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('ck_programmes_retention_positive'), type_='check')
         batch_op.drop_column('retention_months')
         batch_op.drop_column('closed_on')
-    with op.batch_alter_table('minutes_sections', schema=None) as batch_op:
-        batch_op.drop_column('confidential')
-    with op.batch_alter_table('agenda_items', schema=None) as batch_op:
-        batch_op.drop_column('confidential')
+    for table in ('findings', 'actions', 'decisions', 'minutes_sections', 'agenda_items'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('confidential')

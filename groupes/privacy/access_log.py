@@ -1,0 +1,101 @@
+"""Recording who read, downloaded or exported which minutes and documents, and who changed rights.
+
+Views and commands call ``record`` (added to the session, written with the
+change it goes with) or ``record_now`` (for reads: written at once).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+
+from groupes.dbtypes import utcnow
+from groupes.extensions import db
+from groupes.meetings.models import Meeting
+from groupes.meetings.planning import PARIS
+from groupes.privacy.models import AccessKind, AccessLogEntry
+
+ANONYMOUS = "Visiteur non connecté"
+OPERATOR = "Exploitation (ligne de commande)"
+ERASED = "Personne anonymisée"
+
+
+def _actor() -> tuple[int | None, str]:
+    if not has_request_context():
+        return None, OPERATOR
+    if current_user and current_user.is_authenticated:
+        return current_user.id, current_user.person.name
+    return None, ANONYMOUS
+
+
+def record(
+    kind: AccessKind,
+    target: str,
+    *,
+    programme_id: int | None,
+    meeting: Meeting | None = None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Add an entry to the session: it is written with the change it records."""
+    user_id, actor = _actor()
+    entry = AccessLogEntry(
+        kind=kind,
+        user_id=user_id,
+        actor=actor[:200],
+        programme_id=programme_id,
+        meeting_id=meeting.id if meeting else None,
+        target=target[:500],
+        detail=detail[:500],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_now(kind: AccessKind, target: str, **where) -> None:
+    """A read or a download: written at once, in its own commit."""
+    record(kind, target, **where)
+    db.session.commit()
+
+
+def meeting_target(meeting: Meeting, what: str) -> str:
+    """« Compte-rendu – groupe 2, réunion du 24/03/2014 » and the like."""
+    day = meeting.starts_at.astimezone(PARIS).strftime("%d/%m/%Y")
+    return f"{what} – groupe {meeting.group.number}, réunion du {day}"
+
+
+def record_meeting(kind: AccessKind, meeting: Meeting, what: str, detail: str = "") -> None:
+    record_now(
+        kind, meeting_target(meeting, what), programme_id=meeting.group.programme_id, meeting=meeting, detail=detail
+    )
+
+
+def entries_query(
+    *,
+    programme_id: int | None = None,
+    kind: AccessKind | None = None,
+    actor: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> sa.Select:
+    """The log as filtered, newest first; ``programme_id`` None means the whole log (admins)."""
+    query = sa.select(AccessLogEntry).order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+    if programme_id is not None:
+        query = query.where(AccessLogEntry.programme_id == programme_id)
+    if kind is not None:
+        query = query.where(AccessLogEntry.kind == kind)
+    if actor:
+        query = query.where(sa.func.lower(AccessLogEntry.actor).like(f"%{actor.lower()}%"))
+    if start is not None:
+        query = query.where(AccessLogEntry.at >= _paris_midnight(start))
+    if end is not None:
+        query = query.where(AccessLogEntry.at < _paris_midnight(end + timedelta(days=1)))
+    return query
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=PARIS)
+
+
+def expired_before(days: int) -> datetime:
+    return utcnow() - timedelta(days=days)

@@ -1,0 +1,51 @@
+"""Marking a passage huis clos, or lifting the mark: a change of who may read it, logged as such."""
+
+from groupes.meetings.models import Meeting
+from groupes.privacy.access_log import meeting_target, record
+from groupes.privacy.models import AccessKind
+
+KINDS = {"p": "le point", "s": "la section", "d": "la décision", "a": "l'action", "f": "l'élément de synthèse"}
+
+
+class UnknownPart(LookupError):
+    """No such part in this meeting."""
+
+
+def find_part(meeting: Meeting, key: str):
+    """The agenda item (p…), free section (s…), decision (d…), action (a…) or finding (f…) named by ``key``."""
+    prefix, number = key[:1], key[1:]
+    if prefix not in KINDS or not number.isdigit():
+        raise UnknownPart(key)
+    candidates = {
+        "p": meeting.agenda_items,
+        "s": meeting.minutes.free_sections,
+        "d": meeting.decisions,
+        "a": meeting.actions,
+        "f": meeting.findings,
+    }[prefix]
+    part = next((c for c in candidates if c.id == int(number)), None)
+    if part is None:
+        raise UnknownPart(key)
+    return part
+
+
+def describe(key: str, part) -> str:
+    text = getattr(part, "title", None) or getattr(part, "heading", None) or getattr(part, "text", "") or "sans titre"
+    text = text if len(text) <= 80 else text[:79] + "…"
+    return f"{KINDS[key[:1]]} « {text} »"
+
+
+def mark(meeting: Meeting, key: str, confidential: bool) -> str:
+    """Set or lift the mark; returns what was changed, in words. The caller commits."""
+    part = find_part(meeting, key)
+    what = describe(key, part)
+    if part.confidential != confidential:
+        part.confidential = confidential
+        record(
+            AccessKind.RIGHTS,
+            meeting_target(meeting, "Huis clos"),
+            programme_id=meeting.group.programme_id,
+            meeting=meeting,
+            detail=f"{'posé sur' if confidential else 'levé sur'} {what}",
+        )
+    return what
