@@ -121,9 +121,9 @@ def _group(group: WorkingGroup, confidential: bool) -> dict[str, Any]:
     }
 
 
-def _marked(record: dict[str, Any], obj, confidential: bool) -> dict[str, Any]:
+def _marked(record: dict[str, Any], marked: bool, confidential: bool) -> dict[str, Any]:
     """The record with its huis clos mark, written only when asked for and set."""
-    if confidential and obj.confidential:
+    if confidential and marked:
         record[CONFIDENTIAL] = True
     return record
 
@@ -151,12 +151,12 @@ def _meeting(meeting: Meeting, confidential: bool) -> dict[str, Any]:
             "notes": notes.get(item.id, ""),
             "children": agenda(children_of.get(item.id, [])),
         }
-        return _marked(record, item, confidential)
+        return _marked(record, item.confidential, confidential)
 
     def section(s: MinutesSection) -> dict[str, Any]:
         if s.is_confidential and not confidential:
             return {"heading": "", "body": WITHHELD_PASSAGE}
-        return _marked({"heading": s.heading, "body": s.body}, s, confidential)
+        return _marked({"heading": s.heading, "body": s.body}, s.confidential, confidential)
 
     def shown(outcomes: list) -> list:
         return outcomes if confidential else [o for o in outcomes if not o.is_confidential]
@@ -185,8 +185,8 @@ def _meeting(meeting: Meeting, confidential: bool) -> dict[str, Any]:
             "status": minutes.status.value,
             "sections": [section(s) for s in minutes.sections if s.agenda_item_id is None],
         },
-        "findings": [_marked({"kind": f.kind.value, "text": f.text}, f, confidential) for f in shown(meeting.findings)],
-        "decisions": [_marked({"text": d.text}, d, confidential) for d in shown(meeting.decisions)],
+        "findings": [_marked({"kind": f.kind.value, "text": f.text}, f.is_confidential, confidential) for f in shown(meeting.findings)],
+        "decisions": [_marked({"text": d.text}, d.is_confidential, confidential) for d in shown(meeting.decisions)],
         "actions": [
             _marked(
                 {
@@ -195,7 +195,7 @@ def _meeting(meeting: Meeting, confidential: bool) -> dict[str, Any]:
                     "due": a.due.isoformat() if a.due else None,
                     "status": a.status.value,
                 },
-                a,
+                a.is_confidential,
                 confidential,
             )
             for a in shown(meeting.actions)
