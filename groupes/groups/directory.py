@@ -38,7 +38,7 @@ def organisation(organisation_id: int | None = None):
                 item = Organisation()
                 db.session.add(item)
             form.populate_obj(item)
-            for key in ("acronym", "kind", "territory", "missions"):
+            for key in ("acronym", "kind", "territory", "missions", "email", "phone", "website", "address"):
                 setattr(item, key, getattr(item, key) or "")
             db.session.commit()
             flash("Structure enregistrée.", "success")
