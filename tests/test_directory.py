@@ -5,10 +5,13 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, post_form, signed_in
+from world import build_world, future_meeting, post_form, read_page, signed_in
 
 from groupes.extensions import db
-from groupes.groups.models import Organisation
+from groupes.groups.merging import MergeRefused, foreign_keys, merge, plan_merge, unhandled
+from groupes.groups.models import Membership, Organisation, Person, Role
+from groupes.meetings.models import Attendance, AttendanceStatus
+from groupes.programmes.models import ProgrammeOrganiser
 
 
 @pytest.fixture
@@ -65,3 +68,176 @@ def test_bad_contact_details_reshow_the_form_with_the_text_kept(app, world, fiel
     assert message in html and f'value="{value}"' in html
     db.session.expire_all()
     assert getattr(caf(), field) == ""
+
+
+# -- merging ------------------------------------------------------------------
+
+
+def links_to(model, ident: int) -> dict[str, int]:
+    """Rows of every table that point at this record, by foreign key."""
+    counts = {}
+    for fk in foreign_keys(model):
+        column = fk.parent
+        counts[f"{column.table.name}.{column.name}"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(column.table).where(column == ident)
+        )
+    return counts
+
+
+def test_every_foreign_key_to_organisations_and_people_is_handled(app):
+    assert unhandled(Organisation) == [] and unhandled(Person) == []
+    assert {f"{fk.parent.table.name}.{fk.parent.name}" for fk in foreign_keys(Person)} >= {
+        "memberships.person_id",
+        "attendances.person_id",
+        "users.person_id",
+    }
+
+
+def test_a_new_table_pointing_at_people_is_noticed(app):
+    """A table added later without a rule for merging makes the test above fail."""
+    table = sa.Table(
+        "badges",
+        db.metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("holder_id", sa.ForeignKey("persons.id")),
+        sa.Column("event", sa.Integer),
+        sa.UniqueConstraint("holder_id", "event"),
+    )
+    try:
+        assert unhandled(Person) == ["badges.holder_id"]
+        with pytest.raises(RuntimeError):
+            plan_merge(Person, 1, 2)
+    finally:
+        db.metadata.remove(table)
+
+
+def test_merging_organisations_keeps_every_link(app, world):
+    survivor = caf()
+    survivor.phone = "02 48 55 69 00"
+    duplicate = Organisation(
+        name="Caisse d'allocations familiales du Cher",
+        acronym="CAF 18",
+        kind="organisme de sécurité sociale",
+        phone="01 00 00 00 00",
+        website="https://www.caf.fr",
+    )
+    guest = Person(name="Invitée de la Caisse", organisation=duplicate)
+    world.programme.organisations = [survivor, duplicate]
+    world.other_programme.organisations = [duplicate]
+    world.public_validated.actions[0].owner_organisation = duplicate
+    db.session.add(guest)
+    db.session.commit()
+    ids = survivor.id, duplicate.id
+    before = links_to(Organisation, duplicate.id)
+    assert all(before.values()), before  # the world exercises every link
+
+    plan = plan_merge(Organisation, duplicate.id, str(survivor.id))
+    assert {m.label: (m.rows, m.shared) for m in plan.moves} == {
+        "personnes de la structure": (1, 0),
+        "démarches dont elle est partenaire": (2, 1),
+        "actions dont elle est responsable": (1, 0),
+    }
+    assert plan.filled == ["type", "site internet"]
+    merge(plan)
+    db.session.commit()
+
+    assert db.session.get(Organisation, ids[1]) is None
+    assert set(links_to(Organisation, ids[1]).values()) == {0}
+    kept = db.session.get(Organisation, ids[0])
+    assert (kept.acronym, kept.kind, kept.phone, kept.website) == (
+        "CAF",
+        "organisme de sécurité sociale",
+        "02 48 55 69 00",
+        "https://www.caf.fr",
+    )
+    assert db.session.get(Person, guest.id).organisation_id == ids[0]
+    assert [o.id for o in world.programme.organisations] == [ids[0]]
+    assert [o.id for o in world.other_programme.organisations] == [ids[0]]
+    assert world.public_validated.actions[0].owner_organisation_id == ids[0]
+
+
+def attendance(meeting, person):
+    return db.session.scalar(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.person_id == person.id)
+    )
+
+
+def test_merging_people_keeps_every_link_and_the_stronger_of_two(app, world):
+    member = world.membership.person
+    duplicate = Person(name="M. Membre", function="Assistante sociale")
+    # Both in the private group: the duplicate's role is the stronger one.
+    db.session.add(Membership(group=world.private, person=duplicate, role=Role.FACILITATOR))
+    db.session.add(Membership(group=world.public, person=duplicate, role=Role.OBSERVER))
+    # Both at the same meetings: the more informative attendance stays, whoever's it is.
+    attendance(world.public_draft, member).status = AttendanceStatus.INVITED
+    db.session.add(Attendance(meeting=world.public_draft, person=duplicate, status="present", signed=True))
+    db.session.add(Attendance(meeting=world.validated, person=duplicate, status="excused"))
+    later = future_meeting(world.private)
+    db.session.add(Attendance(meeting=later, person=duplicate, status="invited"))
+    world.public_validated.actions[0].owner_person = duplicate
+    db.session.add(ProgrammeOrganiser(programme=world.other_programme, person=duplicate))
+    db.session.add(ProgrammeOrganiser(programme=world.programme, person=duplicate))
+    db.session.add(ProgrammeOrganiser(programme=world.programme, person=member))
+    db.session.commit()
+    ids = member.id, duplicate.id
+
+    plan = plan_merge(Person, duplicate.id, member.id)
+    assert {m.label: (m.rows, m.shared) for m in plan.moves} == {
+        "participations à des groupes de travail": (2, 1),
+        "présences aux réunions": (3, 2),
+        "démarches qu'elle organise": (2, 1),
+        "actions dont elle est responsable": (1, 0),
+    }
+    assert plan.filled == ["fonction"]
+    merge(plan)
+    db.session.commit()
+
+    assert db.session.get(Person, ids[1]) is None
+    assert set(links_to(Person, ids[1]).values()) == {0}
+    kept = db.session.get(Person, ids[0])
+    assert kept.function == "Assistante sociale" and kept.email == "member@test.example"
+    roles = {m.group_id: m.role for m in kept.memberships}
+    assert roles == {world.private.id: Role.FACILITATOR, world.public.id: Role.OBSERVER}
+    assert (attendance(world.public_draft, kept).status, attendance(world.public_draft, kept).signed) == (
+        AttendanceStatus.PRESENT,
+        True,
+    )
+    assert attendance(world.validated, kept).status == AttendanceStatus.PRESENT
+    assert attendance(later, kept).status == AttendanceStatus.INVITED
+    assert world.public_validated.actions[0].owner_person_id == ids[0]
+    organised = db.session.scalars(
+        sa.select(ProgrammeOrganiser.programme_id).where(ProgrammeOrganiser.person_id == ids[0])
+    )
+    assert sorted(organised) == sorted([world.programme.id, world.other_programme.id])
+    assert kept.user.id == world.users["member"].id
+
+
+def test_an_account_moves_to_a_survivor_without_one(app, world):
+    """The duplicate's address and account go to the survivor: the same login still works."""
+    observer = world.users["observer"].person
+    survivor = Person(name="Observateur Test (doublon sans compte)")
+    db.session.add(survivor)
+    db.session.commit()
+    plan = plan_merge(Person, observer.id, survivor.id)
+    assert {m.label: m.rows for m in plan.moves}["compte de connexion"] == 1
+    assert plan.filled == ["adresse e-mail", "structure"]
+    merge(plan)
+    db.session.commit()
+    kept = db.session.get(Person, survivor.id)
+    assert kept.email == "observer@test.example" and kept.user.id == world.users["observer"].id
+    assert kept.memberships[0].group_id == world.private.id
+    client = signed_in(app, "observer")
+    assert "Groupe réservé" in read_page(client, f"/groupes/{world.private.id}")
+
+
+def test_two_accounts_are_not_merged(app, world):
+    member, secretary = world.users["member"].person, world.users["secretary"].person
+    with pytest.raises(MergeRefused, match="chacune un compte de connexion"):
+        plan_merge(Person, secretary.id, member.id)
+
+
+@pytest.mark.parametrize("target", ["", "abc", "-3", "999999", "99999999999", "self"])
+def test_merging_into_itself_or_into_nothing_is_refused(app, world, target):
+    ident = caf().id
+    with pytest.raises(MergeRefused):
+        plan_merge(Organisation, ident, str(ident) if target == "self" else target)
