@@ -241,3 +241,185 @@ def test_merging_into_itself_or_into_nothing_is_refused(app, world, target):
     ident = caf().id
     with pytest.raises(MergeRefused):
         plan_merge(Organisation, ident, str(ident) if target == "self" else target)
+
+
+# -- the public directory -----------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere_organisation(world):
+    """An organisation whose only person is in the other programme's members-only group."""
+    uriopss = Organisation(name="URIOPSS Centre", acronym="URIOPSS", kind="union d'associations", territory="Centre")
+    paul = Person(name="Paul Ailleurs", function="Délégué", organisation=uriopss)
+    db.session.add(Membership(group=world.elsewhere, person=paul, role=Role.MEMBER))
+    hidden = future_meeting(world.elsewhere)
+    db.session.add(Attendance(meeting=hidden, person=paul, status="present"))
+    db.session.commit()
+    return uriopss
+
+
+def test_filters_by_territory_kind_and_name(app, world, elsewhere_organisation):
+    client = app.test_client()
+    caf().territory, caf().kind = "Cher", "organisme de sécurité sociale"
+    db.session.commit()
+    assert "URIOPSS Centre" not in read_page(client, "/annuaire?territoire=Cher")
+    html = read_page(client, "/annuaire?type=union+d'associations")
+    assert "URIOPSS Centre" in html and "CAF du Cher" not in html
+    html = read_page(client, "/annuaire?q=uriop")
+    assert "URIOPSS Centre" in html and "CAF du Cher" not in html
+    assert "Aucune structure ne répond à ces critères." in read_page(client, "/annuaire?q=100%")
+
+
+def test_unknown_filters_fall_back_to_everything_with_a_message(app, world, elsewhere_organisation):
+    html = read_page(app.test_client(), "/annuaire?territoire=Atlantide&type=%3Cb%3Ebizarre")
+    assert "Territoire « Atlantide » inconnu : tous les territoires sont montrés." in html
+    assert "Type « <b>bizarre » inconnu : tous les types de structure sont montrés." in html
+    assert "URIOPSS Centre" in html and "CAF du Cher" in html
+    assert "<b>bizarre" not in html.replace("« <b>bizarre »", "")  # escaped, shown only in the message
+
+
+def test_anonymous_visitors_see_organisations_and_public_groups_but_nobody(app, world, elsewhere_organisation):
+    client = app.test_client()
+    listing = read_page(client, "/annuaire")
+    assert f'href="/groupes/{world.public.id}"' in listing
+    assert (
+        f'href="/groupes/{world.private.id}"' not in listing and f'href="/groupes/{world.elsewhere.id}"' not in listing
+    )
+    html = read_page(client, f"/annuaire/structures/{caf().id}")
+    assert "Groupe public" in html and "Groupe réservé" not in html
+    assert "Test" not in html.split("<main", 1)[1]  # no person's name
+    assert "Connectez-vous" in html
+    # Attendance shows only where the visitor may read it: the public group's validated minutes.
+    assert "mardi 4 mars 2014" in html and "mardi 11 mars 2014" not in html and "lundi 3 mars 2014" not in html
+    html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
+    assert "URIOPSS Centre" in html and "Groupe d'ailleurs" not in html and "Paul Ailleurs" not in html
+    assert "Aucun groupe de travail visible." in html and "Aucune réunion visible." in html
+
+
+def test_a_member_sees_their_groups_people_and_nothing_of_other_private_groups(app, world, elsewhere_organisation):
+    client = signed_in(app, "member")
+    html = read_page(client, f"/annuaire/structures/{caf().id}")
+    assert "Groupe réservé" in html and "Groupe public" in html
+    assert "Member Test" in html and "Facilitator Test (animation)" in html and "Outsider Test" in html
+    assert "member@test.example" not in html  # addresses are for those who keep the directory
+    assert "lundi 3 mars 2014" in html  # the private group's meeting the member attended
+    listing = read_page(client, "/annuaire")
+    assert f'href="/groupes/{world.elsewhere.id}"' not in listing
+    html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
+    assert "Groupe d'ailleurs" not in html and "Paul Ailleurs" not in html and "Délégué" not in html
+    assert "Aucune personne visible." in html
+
+
+def test_an_outsider_sees_only_the_people_of_groups_they_may_see(app, world):
+    html = read_page(signed_in(app, "outsider"), f"/annuaire/structures/{caf().id}")
+    assert "Outsider Test" in html and "Groupe public" in html
+    assert "Groupe réservé" not in html and "Secretary Test" not in html
+    # The member attended the public group's meeting: named there, as on the meeting's page.
+    assert "Member Test (présent·e)" in html
+
+
+def test_organisers_see_everyone_and_their_addresses(app, world, elsewhere_organisation):
+    client = signed_in(app, "organiser")
+    html = read_page(client, f"/annuaire/structures/{caf().id}")
+    assert "member@test.example" in html and "Modifier la structure" in html
+    html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
+    assert "Paul Ailleurs" in html and "Groupe d'ailleurs" not in html  # the person, not the other programme's group
+
+
+def test_contact_and_missions_are_shown_and_missions_sanitised(app, world):
+    organisation = caf()
+    organisation.missions = "**Accès aux droits** <script>alert('x')</script>"
+    organisation.website, organisation.phone = "https://www.caf.fr", "02 48 55 69 00"
+    organisation.address = "14 rue Louis Mallet\n18000 Bourges"
+    db.session.commit()
+    response = app.test_client().get(f"/annuaire/structures/{organisation.id}")
+    html = response.get_data(as_text=True)
+    assert "<strong>Accès aux droits</strong>" in html and "<script>alert" not in html
+    assert '<a href="https://www.caf.fr" rel="noopener noreferrer">' in html and 'href="tel:0248556900"' in html
+    assert "14 rue Louis Mallet<br>18000 Bourges" in html
+
+
+def test_a_missing_organisation_is_not_found(app, world):
+    assert app.test_client().get("/annuaire/structures/999999").status_code == 404
+
+
+# -- the merge pages ----------------------------------------------------------
+
+
+def test_the_merge_is_shown_before_it_is_done(app, world):
+    duplicate = Organisation(name="CAF 18", website="https://www.caf.fr")
+    db.session.add(Person(name="Agent de la CAF 18", organisation=duplicate))
+    db.session.commit()
+    ident, survivor = duplicate.id, caf().id
+    client = signed_in(app, "organiser")
+    html = read_page(client, f"/structures/{ident}/fusionner?dans={survivor}")
+    assert "Personnes de la structure" in html and "site internet" in html
+    assert db.session.get(Organisation, ident) is not None  # looking changes nothing
+    response = post_form(client, f"/structures/{ident}/fusionner", {"dans": str(survivor)})
+    assert response.status_code == 302 and response.headers["Location"] == f"/annuaire/structures/{survivor}"
+    html = read_page(client, response.headers["Location"])
+    assert "« CAF 18 » a été fusionnée dans « CAF du Cher »" in html and "Agent de la CAF 18" in html
+    db.session.expire_all()
+    assert db.session.get(Organisation, ident) is None and caf().website == "https://www.caf.fr"
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("self", "Une structure ne peut pas être fusionnée avec elle-même."),
+        ("999999", "Cette structure n'existe pas (ou plus) : rien n'a été fusionné."),
+        ("n'importe quoi", "Choisissez la structure à garder."),
+    ],
+)
+def test_a_bad_merge_is_refused_and_changes_nothing(app, world, count, target, message):
+    duplicate = Organisation(name="CAF 18")
+    db.session.add(duplicate)
+    db.session.commit()
+    ident = duplicate.id
+    target = str(ident) if target == "self" else target
+    client = signed_in(app, "organiser")
+    assert message in read_page(client, f"/structures/{ident}/fusionner?dans={target}")
+    response = post_form(client, f"/structures/{ident}/fusionner", {"dans": target})
+    assert response.status_code == 200 and message in unescape(response.get_data(as_text=True))
+    assert count(Organisation) == 2
+
+
+def test_two_accounts_are_refused_with_what_to_do(app, world, count):
+    member, secretary = world.users["member"].person, world.users["secretary"].person
+    client = signed_in(app, "admin")
+    response = post_form(client, f"/personnes/{secretary.id}/fusionner", {"dans": str(member.id)})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and "désactivez dans « Comptes » le compte qui ne sert plus" in html
+    assert "Fusionner et supprimer" not in html
+    db.session.expire_all()
+    assert db.session.get(Person, secretary.id) is not None
+
+
+def test_merging_people_through_the_page(app, world):
+    duplicate = Person(name="M. Membre", function="Conseillère")
+    db.session.add(Membership(group=world.public, person=duplicate, role=Role.OBSERVER))
+    db.session.commit()
+    member = world.membership.person
+    client = signed_in(app, "admin")
+    html = read_page(client, f"/personnes/{duplicate.id}/fusionner?dans={member.id}")
+    assert "Participations à des groupes de travail" in html and "fonction" in html
+    response = post_form(client, f"/personnes/{duplicate.id}/fusionner", {"dans": str(member.id)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {m.group_id for m in db.session.get(Person, member.id).memberships} == {world.private.id, world.public.id}
+
+
+def test_merging_needs_the_forms_token(app, world, count):
+    duplicate = Organisation(name="CAF 18")
+    db.session.add(duplicate)
+    db.session.commit()
+    client = signed_in(app, "admin")
+    assert client.post(f"/structures/{duplicate.id}/fusionner", data={"dans": str(caf().id)}).status_code == 400
+    assert count(Organisation) == 2
+
+
+def test_directory_pages_have_no_inline_script_or_style(app, world):
+    client = signed_in(app, "admin")
+    for url in ["/annuaire", f"/annuaire/structures/{caf().id}", f"/personnes/{world.membership.person_id}/fusionner"]:
+        html = read_page(client, url)
+        assert "<script" not in html and "style=" not in html and html.count("<h1") == 1
