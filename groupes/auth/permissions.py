@@ -113,7 +113,9 @@ def may(action: str, obj=None) -> bool:
     (meeting: its minutes under review), "resolve_comment" (comment),
     "read_revision" (revision: by the state it was saved in), "follow_action"
     (action: its editors and its owner), "create_programme",
-    "manage_directory" (people and organisations), "manage_accounts", "manage_mail".
+    "manage_directory" (people and organisations: their forms, merging duplicates,
+    everyone of an organisation and their addresses in the directory),
+    "manage_accounts", "manage_mail".
     """
     v = viewer()
     match action, obj:
