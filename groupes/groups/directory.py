@@ -131,4 +131,7 @@ def merge_page(model, duplicate_id: int):
         form=form,
         what="structure" if model is Organisation else "personne",
         endpoint=request.endpoint,
+        cancel=url_for("lookup.organisation", organisation_id=duplicate_id)
+        if model is Organisation
+        else url_for("directory.people"),
     )
