@@ -5,9 +5,11 @@ without a row makes the suite fail.
 """
 
 import pytest
+import sqlalchemy as sa
 from world import ROLES, build_world, csrf_token, sign_in
 
 from groupes.extensions import db, limiter
+from groupes.groups.models import Organisation
 from groupes.outcomes.models import FindingKind
 from groupes.programmes.models import SynthesisEntry
 
@@ -661,7 +663,54 @@ ROWS = [
         {"name": "Nouvelle Personne", "organisation": "0"},
         done(DIRECTORY),
     ),
+    (
+        "directory.merge_organisation",
+        "GET",
+        lambda w: f"/structures/{duplicate_organisation(w)}/fusionner",
+        None,
+        DIRECTORY,
+    ),
+    (
+        "directory.merge_organisation",
+        "POST",
+        lambda w: f"/structures/{duplicate_organisation(w)}/fusionner",
+        lambda w: {"dans": str(w.users["member"].person.organisation_id)},
+        done(DIRECTORY),
+    ),
+    (
+        "directory.merge_person",
+        "GET",
+        lambda w: f"/personnes/{w.second_organiser.person_id}/fusionner",
+        None,
+        DIRECTORY,
+    ),
+    (
+        "directory.merge_person",
+        "POST",
+        lambda w: f"/personnes/{w.second_organiser.person_id}/fusionner",
+        lambda w: {"dans": str(w.users["member"].person_id)},
+        done(DIRECTORY),
+    ),
+    ("lookup.organisations", "GET", lambda w: "/annuaire?territoire=Cher&type=inconnu", None, EVERYONE),
+    (
+        "lookup.organisation",
+        "GET",
+        lambda w: f"/annuaire/structures/{w.users['member'].person.organisation_id}",
+        None,
+        EVERYONE,
+    ),
+    ("lookup.organisation", "GET", lambda w: "/annuaire/structures/999999", None, expect(NF)),
 ]
+
+
+def duplicate_organisation(world) -> int:
+    """An organisation to merge into the world's CAF, made on first use."""
+    duplicate = db.session.scalar(sa.select(Organisation).where(Organisation.name == "CAF 18"))
+    if duplicate is None:
+        duplicate = Organisation(name="CAF 18")
+        db.session.add(duplicate)
+        db.session.commit()
+    return duplicate.id
 
 
 def test_every_route_has_a_row(app):

@@ -93,6 +93,8 @@ PAGES = {
     "decisions": lambda w: "/decisions",
     "actions": lambda w: "/actions?etat=toutes",
     "attendance statistics": lambda w: f"/groupes/{w.private.id}/assiduite",
+    "directory": lambda w: "/annuaire",
+    "organisation": lambda w: f"/annuaire/structures/{w.users['secretary'].person.organisation_id}",
 }
 
 

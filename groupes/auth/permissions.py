@@ -120,7 +120,9 @@ def may(action: str, obj=None) -> bool:
     (meeting: its huis clos passages, on pages; exports never carry them),
     "mark_confidential" (meeting: mark or unmark a passage huis clos), "follow_action"
     (action: its editors and its owner), "create_programme",
-    "manage_directory" (people and organisations), "manage_accounts", "manage_mail".
+    "manage_directory" (people and organisations: their forms, merging duplicates,
+    everyone of an organisation and their addresses in the directory),
+    "manage_accounts", "manage_mail".
     """
     v = viewer()
     match action, obj:

@@ -1,13 +1,16 @@
-"""The forms of organisations and people, kept by administrators and organisers."""
+"""The forms of organisations and people, kept by administrators and organisers,
+and the merging of duplicates."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from groupes.auth.permissions import require
 from groupes.extensions import db
 from groupes.groups.forms import OrganisationForm, PersonForm, organisation_choices
+from groupes.groups.merging import MergeRefused, merge, plan_merge
 from groupes.groups.models import Organisation, Person
+from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("directory", __name__)
 
@@ -38,7 +41,7 @@ def organisation(organisation_id: int | None = None):
                 item = Organisation()
                 db.session.add(item)
             form.populate_obj(item)
-            for key in ("acronym", "kind", "territory", "missions"):
+            for key in ("acronym", "kind", "territory", "missions", "email", "phone", "website", "address"):
                 setattr(item, key, getattr(item, key) or "")
             db.session.commit()
             flash("Structure enregistrée.", "success")
@@ -83,3 +86,52 @@ def person(person_id: int | None = None):
             return redirect(url_for("directory.people"))
     title = "Nouvelle personne" if item is None else f"Modifier « {item.name} »"
     return render_template("form.html", form=form, title=title, cancel=url_for("directory.people"))
+
+
+@blueprint.route("/structures/<int:organisation_id>/fusionner", methods=["GET", "POST"])
+def merge_organisation(organisation_id: int):
+    """Merge this organisation (the duplicate) into the one chosen (``dans``)."""
+    require("manage_directory")
+    return merge_page(Organisation, organisation_id)
+
+
+@blueprint.route("/personnes/<int:person_id>/fusionner", methods=["GET", "POST"])
+def merge_person(person_id: int):
+    """Merge this person (the duplicate) into the one chosen (``dans``)."""
+    require("manage_directory")
+    return merge_page(Person, person_id)
+
+
+def merge_page(model, duplicate_id: int):
+    """Choose the survivor, see what will move, then confirm (POST)."""
+    duplicate = db.get_or_404(model, duplicate_id)
+    form = ConfirmForm()
+    chosen = (request.form if request.method == "POST" else request.args).get("dans")
+    plan = refusal = None
+    if chosen is not None:
+        try:
+            plan = plan_merge(model, duplicate_id, chosen)
+        except MergeRefused as error:
+            refusal = str(error)
+    if plan is not None and form.validate_on_submit():
+        names = plan.duplicate.name, plan.survivor.name
+        merge(plan)
+        db.session.commit()
+        flash(f"« {names[0]} » a été fusionnée dans « {names[1]} » : tous ses liens la suivent.", "success")
+        if model is Organisation:
+            return redirect(url_for("lookup.organisation", organisation_id=int(chosen)))
+        return redirect(url_for("directory.person", person_id=int(chosen)))
+    candidates = db.session.scalars(sa.select(model).where(model.id != duplicate_id).order_by(model.name)).all()
+    return render_template(
+        "directory/merge.html",
+        duplicate=duplicate,
+        candidates=candidates,
+        plan=plan,
+        refusal=refusal,
+        form=form,
+        what="structure" if model is Organisation else "personne",
+        endpoint=request.endpoint,
+        cancel=url_for("lookup.organisation", organisation_id=duplicate_id)
+        if model is Organisation
+        else url_for("directory.people"),
+    )

@@ -1,6 +1,9 @@
+import re
+from urllib.parse import urlsplit
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms import EmailField, IntegerField, SelectField, StringField, URLField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from groupes.auth.forms import valid_email
 from groupes.groups.models import Role, Visibility
@@ -43,12 +46,66 @@ class RoleForm(FlaskForm):
     role = SelectField("Rôle", choices=choices((r.value, r.label) for r in Role))
 
 
+PHONE = re.compile(r"^\+?[0-9(][0-9 .()\-]{5,29}$")
+BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def with_scheme(value):
+    """« www.caf.fr » is how people write a site: read it as https://www.caf.fr."""
+    if isinstance(value, str) and BARE_HOST.match(value):
+        return f"https://{value}"
+    return value
+
+
+def web_address(form, field) -> None:
+    """Only http(s) addresses with a host name: the page turns this field into a link."""
+    try:
+        parts = urlsplit(field.data)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or "." not in host
+        or any(c.isspace() for c in field.data)
+    ):
+        raise ValidationError("Adresse de site invalide : par exemple https://www.caf.fr.")
+
+
 class OrganisationForm(FlaskForm):
     name = line("Nom", 200, required=True)
     acronym = line("Sigle", 50)
     kind = line("Type", 100, description="Par exemple : association, collectivité, organisme de sécurité sociale.")
     territory = line("Territoire", 200)
     missions = text("Missions", description="Qui fait quoi, où. Texte libre, en Markdown.")
+    email = EmailField(
+        "Adresse e-mail de contact",
+        filters=[strip, lower],
+        validators=[Optional(), too_long(254), valid_email],
+        description="L'adresse générale de la structure (accueil, secrétariat), pas celle d'une personne.",
+    )
+    phone = StringField(
+        "Téléphone",
+        filters=[strip],
+        validators=[
+            Optional(),
+            too_long(30),
+            Regexp(PHONE, message="Numéro invalide : chiffres, espaces, points, tirets, parenthèses et « + »."),
+        ],
+        description="Par exemple : 02 48 55 69 00.",
+    )
+    website = URLField(
+        "Site internet",
+        filters=[strip, with_scheme],
+        validators=[Optional(), too_long(500), web_address],
+        description="Par exemple : https://www.caf.fr.",
+    )
+    address = text("Adresse postale", 500, description="Sur plusieurs lignes si besoin.")
 
 
 class PersonForm(FlaskForm):

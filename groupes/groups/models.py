@@ -52,6 +52,11 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(100), default="")
     territory: Mapped[str] = mapped_column(sa.String(200), default="")
     missions: Mapped[str] = mapped_column(sa.Text, default="")
+    # How to reach the structure itself (a person's own address stays on the person).
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="", server_default="")
+    website: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    address: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     people: Mapped[list["Person"]] = relationship(back_populates="organisation", order_by="Person.id")
 
