@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import abort, g, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
@@ -113,7 +114,13 @@ def may(action: str, obj=None) -> bool:
     (meeting: its minutes under review), "resolve_comment" (comment),
     "read_revision" (revision: by the state it was saved in), "follow_action"
     (action: its editors and its owner), "create_programme",
-    "manage_directory" (people and organisations), "manage_accounts", "manage_mail".
+    "manage_directory" (people and organisations), "manage_accounts", "manage_mail",
+    "download" (attachment: a meeting's document).
+
+    A meeting's documents are part of its record and may name people: they are
+    downloaded by those who may read its minutes in their current state (so a
+    draft's documents stay with the editors, and a public group's reach the
+    public once validated). Adding and removing them is "edit" on the meeting.
     """
     v = viewer()
     match action, obj:
@@ -125,6 +132,8 @@ def may(action: str, obj=None) -> bool:
             return v.sees_group(obj.group)
         case "read_minutes", Meeting():
             return obj.minutes.status in v.minutes_states(obj.group)
+        case "download", Attachment():
+            return may("read_minutes", obj.meeting)
         case "see_attendance", Meeting():
             return obj.group.id in v.roles or v.organises(obj.group.programme_id) or may("read_minutes", obj)
         case "edit", WorkingGroup():

@@ -1,9 +1,11 @@
 """What the PDF documents show of a meeting, gathered once for the templates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.interchange.writer import programmes_query
@@ -25,9 +27,14 @@ class MeetingDocument:
     sections: list[MinutesSection]
     findings: list[tuple[FindingKind, list[Finding]]]
     milestones: list[Milestone] = field(default_factory=list)
+    attachments: list[tuple[Attachment, str]] = field(default_factory=list)  # each with its link
 
 
-def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> MeetingDocument:
+def meeting_document(
+    meeting: Meeting, *, with_milestones: bool = False, attachment_link: Callable[[Attachment], str] | None = None
+) -> MeetingDocument:
+    """``attachment_link`` lists the meeting's documents, linked to that address (the
+    compiled documents leave them out)."""
     minutes = meeting.minutes
     notes = {item_id: s for item_id, s in minutes.item_notes.items() if s.body.strip()}
     schedule = agenda_schedule(meeting)
@@ -51,6 +58,7 @@ def meeting_document(meeting: Meeting, *, with_milestones: bool = False) -> Meet
         sections=[s for s in minutes.free_sections if s.heading.strip() or s.body.strip()],
         findings=[(kind, items) for kind, items in findings if items],
         milestones=sorted(meeting.group.programme.milestones, key=lambda m: m.date) if with_milestones else [],
+        attachments=[(a, attachment_link(a)) for a in meeting.attachments] if attachment_link else [],
     )
 
 
