@@ -185,7 +185,7 @@ def read_page(client, url: str) -> str:
     return unescape(response.get_data(as_text=True))
 
 
-def attach(meeting: Meeting, filename: str = "note.pdf", content: bytes | None = None, agenda_item=None):
+def attach(meeting: Meeting, filename: str = "note.pdf", content: bytes | None = None, agenda_item=None, user=None):
     """A document of ``meeting``, stored as an upload stores it (a small real PDF by default)."""
     content = pdf() if content is None else content
     checked = check_file(filename, content, max_size=len(content))
@@ -198,6 +198,7 @@ def attach(meeting: Meeting, filename: str = "note.pdf", content: bytes | None =
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         stored_name=storage.write(content),
+        uploaded_by=user,
     )
     db.session.add(attachment)
     db.session.commit()
