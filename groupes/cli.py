@@ -207,8 +207,11 @@ def export_pdf_command(
 @with_appcontext
 def backup_command(file: Path) -> None:
     """Écrit une copie cohérente de toute la base dans FILE."""
-    counts = write_backup(file)
-    click.echo(f"Sauvegarde écrite dans {file} : {sum(counts.values())} lignes, {len(counts)} tables.")
+    counts, files = write_backup(file)
+    click.echo(
+        f"Sauvegarde écrite dans {file} : {sum(counts.values())} lignes, {len(counts)} tables, "
+        f"{files} document(s) joint(s)."
+    )
 
 
 @click.command("restore")
@@ -222,11 +225,13 @@ def restore_command(file: Path, yes: bool) -> None:
             fail("La restauration remplace toutes les données : confirmez avec --yes.")
         click.confirm("Toutes les données actuelles seront remplacées. Continuer ?", abort=True)
     try:
-        counts = restore_backup(file)
+        counts, files = restore_backup(file)
     except BackupError as exc:
         fail(str(exc))
     rebuild_index()
-    click.echo(f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables.")
+    click.echo(
+        f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables, {files} document(s) joint(s)."
+    )
 
 
 @click.command("send-mail")

@@ -423,3 +423,24 @@ def test_anonymous_visitors_are_sent_to_sign_in_before_uploading(app):
     sign_in(client, "anonymous")
     response = client.get(f"/reunions/{world.draft.id}/documents")
     assert response.status_code == 302 and response.headers["Location"].startswith("/connexion")
+
+
+# Backup
+
+
+def test_backup_and_restore_bring_back_the_files(app, runner, tmp_path):
+    world = build_world()
+    content = samples.docx("Relevé")
+    kept = attach(world.validated, "Relevé.docx", content).stored_name
+    backup = tmp_path / "sauvegarde.gz"
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0 and ", 1 document(s) joint(s)." in result.output
+    storage.remove(kept)
+    later = attach(world.draft, "après.pdf").stored_name  # not in the backup: its row goes, and its file
+    result = runner.invoke(args=["restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert storage.path_of(kept).read_bytes() == content
+    assert not storage.path_of(later).exists()
+    restored = db.session.scalar(sa.select(Attachment).where(Attachment.stored_name == kept))
+    response = signed_in(app, "member").get(f"/reunions/{world.validated.id}/documents/{restored.id}/x")
+    assert response.data == content

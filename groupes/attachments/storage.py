@@ -35,13 +35,14 @@ def path_of(stored_name: str) -> Path:
     return root() / stored_name[:2] / stored_name
 
 
-def write(content: bytes) -> str:
-    """Store ``content`` under a new random name (readable by the server only), and return the name."""
-    stored_name = secrets.token_hex(16)
+def write(content: bytes, stored_name: str | None = None) -> str:
+    """Store ``content`` under a new random name (readable by the server only), and return
+    the name; a restore gives the name the file had."""
+    stored_name = stored_name or secrets.token_hex(16)
     path = path_of(stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{stored_name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as out:
             out.write(content)
