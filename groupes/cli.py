@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from groupes.attachments.attaching import remove_orphan_files
 from groupes.auth.accounts import AccountError, create_admin, set_password
 from groupes.backup import BackupError, restore_backup, write_backup
 from groupes.config import ensure_secret_key
@@ -260,6 +261,19 @@ def remind_command(day) -> None:
     )
 
 
+@click.command("clean-files")
+@with_appcontext
+def clean_files_command() -> None:
+    """Remove the documents' files no row names any more (for cron).
+
+    Rows deleted by the database itself (a group deleted with its meetings) leave
+    their files behind; files younger than an hour are kept, an upload may be
+    about to commit its row.
+    """
+    removed = remove_orphan_files()
+    click.echo(f"Fichiers de documents effacés : {len(removed)}.")
+
+
 commands = [
     init_db_command,
     create_admin_command,
@@ -273,4 +287,5 @@ commands = [
     send_mail_command,
     remind_command,
     reindex_command,
+    clean_files_command,
 ]

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from world import attach, build_world, csrf_token, post_form, read_page, sign_in, signed_in
 
 from groupes.attachments import storage
-from groupes.attachments.attaching import remove_orphan_files
 from groupes.attachments.checks import AttachmentRefused, check_file, clean_filename, detect
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
@@ -267,7 +266,7 @@ def test_a_meeting_deleted_takes_its_files_with_it(app):
     assert not any(p.exists() for p in paths)
 
 
-def test_files_left_by_rows_the_database_deleted_are_cleared(app):
+def test_files_left_by_rows_the_database_deleted_are_cleared(app, runner):
     world = build_world()
     kept = attach(world.validated).stored_name
     gone = attach(world.draft).stored_name
@@ -276,7 +275,8 @@ def test_files_left_by_rows_the_database_deleted_are_cleared(app):
     orphan, fresh = storage.path_of(gone), storage.path_of(storage.write(b"%PDF-"))
     old = time.time() - 2 * storage.ORPHAN_GRACE_SECONDS
     os.utime(orphan, (old, old))
-    assert gone in remove_orphan_files()
+    result = runner.invoke(args=["clean-files"])
+    assert result.exit_code == 0 and "Fichiers de documents effacés : " in result.output
     assert not orphan.exists()
     assert storage.path_of(kept).exists()
     assert fresh.exists()  # perhaps an upload whose row is about to be committed
