@@ -111,6 +111,7 @@ def test_accepted_files_keep_their_name_or_get_the_right_extension():
     assert check_file("Notes de séance.ODT", samples.odt(), max_size=MB).filename == "Notes de séance.ODT"
     assert check_file("photo.jpeg", b"\xff\xd8\xff\xe0rest", max_size=MB).kind == "jpeg"
     assert check_file("sans extension", samples.pdf(), max_size=MB).filename == "sans extension.pdf"
+    assert check_file("CR du 27.03.2014", samples.pdf(), max_size=MB).filename == "CR du 27.03.2014.pdf"
     assert check_file("", samples.png(), max_size=MB).filename == "document.png"
 
 

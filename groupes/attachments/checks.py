@@ -10,7 +10,6 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from groupes.site.formatting import file_size
 
@@ -98,6 +97,13 @@ def _detect_zip(content: bytes) -> str | None:
 
 
 UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# What counts as an extension: « .pdf », « .docx », not the « .2014 » of « CR 27.03.2014 ».
+EXTENSION = re.compile(r"\.[a-z][a-z0-9]{0,4}$", re.IGNORECASE)
+
+
+def extension_of(name: str) -> str:
+    match = EXTENSION.search(name)
+    return match.group(0).lower() if match and match.start() > 0 else ""
 
 
 def clean_filename(name: str) -> str:
@@ -105,9 +111,7 @@ def clean_filename(name: str) -> str:
     control or reserved characters, at most 200 characters (the extension kept)."""
     name = unicodedata.normalize("NFC", re.split(r"[/\\]", name or "")[-1])
     name = UNSAFE.sub("_", name).strip().lstrip(".").strip()
-    stem, suffix = PurePath(name).stem, PurePath(name).suffix
-    if len(suffix) > 10:
-        stem, suffix = name, ""
+    stem, suffix = name[: len(name) - len(extension_of(name))], name[len(name) - len(extension_of(name)) :]
     return stem[: 200 - len(suffix)].strip() + suffix if stem else ""
 
 
@@ -133,7 +137,7 @@ def check_file(filename: str, content: bytes, *, max_size: int) -> CheckedFile:
             f"la limite est de {file_size(max_size)} par fichier."
         )
     kind = detect(content)
-    extension = PurePath(name).suffix.lower()
+    extension = extension_of(name)
     claimed = next((key for key, k in KINDS.items() if extension in k.extensions), None)
     if kind is None:
         if claimed:
