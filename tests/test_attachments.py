@@ -16,7 +16,7 @@ from groupes.attachments import storage
 from groupes.attachments.checks import AttachmentRefused, check_file, clean_filename, detect
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
-from groupes.meetings.models import Meeting
+from groupes.meetings.models import AgendaItem, Meeting
 from groupes.minutes.models import MinutesStatus
 from groupes.site.formatting import file_size
 
@@ -207,6 +207,18 @@ def test_the_documents_of_a_meeting_have_a_total_limit(app):
     finally:
         app.config["ATTACHMENTS_MAX_PER_MEETING"] = 50 * MB
     assert "dépasseraient 97,7\u00a0ko au total" in response.get_data(as_text=True)
+
+
+def test_a_document_outlives_the_agenda_item_it_belonged_to(app):
+    world = build_world()
+    item_id = world.draft.agenda_items[1].id
+    attachment = attach(world.draft, agenda_item=world.draft.agenda_items[1])
+    client = signed_in(app, "facilitator")
+    post_form(client, f"/reunions/{world.draft.id}/ordre-du-jour/{item_id}/supprimer")
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item_id) is None
+    assert db.session.get(Attachment, attachment.id).agenda_item_id is None
+    assert storage.path_of(attachment.stored_name).exists()
 
 
 def test_an_agenda_item_of_another_meeting_is_refused(app):
