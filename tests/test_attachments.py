@@ -302,6 +302,8 @@ def test_validated_minutes_freeze_their_documents(app):
     page = read_page(client, f"/reunions/{world.validated.id}")
     assert "ses documents sont figés" in page
     assert "Confirmer le retrait" not in page and "Ajouter le document" not in page
+    form_page = read_page(client, f"/reunions/{world.validated.id}/documents")
+    assert "ses documents sont figés" in form_page and "Ajouter le document" not in form_page
     response = upload(client, world.validated, samples.pdf(), "tardif.pdf")
     assert "ses documents sont figés (rouvrez-le pour en ajouter ou en retirer)" in response.get_data(as_text=True)
     post_form(client, f"/reunions/{world.validated.id}/documents/{attachment.id}/supprimer")
