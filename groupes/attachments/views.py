@@ -35,7 +35,7 @@ def upload(meeting_id: int):
                 filename=form.file.data.filename or "",
                 content=form.file.data.read(),
                 agenda_item_id=form.agenda_item.data,
-                user=current_user,
+                user=current_user._get_current_object(),
             )
         except AttachmentRefused as refusal:
             form.file.errors.append(str(refusal))
