@@ -38,6 +38,7 @@ def create_app(config=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from groupes import models  # noqa: F401  (every mapper, before the first query)
+    from groupes.attachments.storage import remove_files_after_commit
     from groupes.search.index import keep_up_to_date
 
     db.init_app(app)
@@ -59,12 +60,14 @@ def register_extensions(app: Flask) -> None:
         return user
 
     keep_up_to_date()
+    remove_files_after_commit()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 
 
 def register_web(app: Flask) -> None:
+    from groupes.attachments.views import blueprint as attachments
     from groupes.auth.views import blueprint as auth
     from groupes.exports.views import blueprint as documents
     from groupes.groups.directory import blueprint as directory
@@ -100,6 +103,7 @@ def register_web(app: Flask) -> None:
         attendance,
         minutes,
         review,
+        attachments,
         documents,
         directory,
         lookup,

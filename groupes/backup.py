@@ -1,13 +1,16 @@
 """A consistent copy of the whole database in a portable file, and back.
 
 The file is gzip-compressed JSON lines: a header (format, schema revision),
-then for each table a line naming its columns followed by one line per row.
-It is read in one transaction (a snapshot), works the same on SQLite and
-PostgreSQL, and can move data from one to the other.
+then for each table a line naming its columns followed by one line per row,
+then a line ``{"files": "attachments"}`` followed by one line per document's
+file (its stored name and its content in base64). It is read in one
+transaction (a snapshot), works the same on SQLite and PostgreSQL, and can
+move data from one to the other.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -23,11 +26,14 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import upgrade
 
+from groupes.attachments import storage
+from groupes.attachments.models import Attachment
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 
 FORMAT = "groupes-backup/1"
 BATCH = 1000
+FILES = {"files": "attachments"}
 
 
 class BackupError(Exception):
@@ -78,8 +84,9 @@ def snapshot(connection: sa.Connection) -> Iterator[sa.Connection]:
             yield connection
 
 
-def write_backup(path: Path) -> dict[str, int]:
-    """Write every table to ``path``; returns the number of rows per table.
+def write_backup(path: Path) -> tuple[dict[str, int], int]:
+    """Write every table and the documents' files to ``path``; returns the number
+    of rows per table and the number of files.
 
     The file holds password hashes and addresses: it is readable by its owner
     only, and replaces an earlier backup only once it is complete.
@@ -97,7 +104,7 @@ def write_backup(path: Path) -> dict[str, int]:
     return counts
 
 
-def _write_tables(raw) -> dict[str, int]:
+def _write_tables(raw) -> tuple[dict[str, int], int]:
     counts: dict[str, int] = {}
     with (
         db.engine.connect() as connection,
@@ -116,7 +123,20 @@ def _write_tables(raw) -> dict[str, int]:
             for row in result:
                 out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
                 counts[table.name] += 1
-    return counts
+        files = _write_files(conn, out)
+    return counts, files
+
+
+def _write_files(conn: sa.Connection, out) -> int:
+    """The files the snapshot's rows name (one deleted since is left out: its row is gone too)."""
+    out.write(json.dumps(FILES) + "\n")
+    written = 0
+    for stored_name in conn.scalars(sa.select(Attachment.stored_name).order_by(Attachment.id)):
+        path = storage.path_of(stored_name)
+        if path.is_file():
+            out.write(json.dumps([stored_name, base64.b64encode(path.read_bytes()).decode("ascii")]) + "\n")
+            written += 1
+    return written
 
 
 def _read(path: Path) -> Iterator[Any]:
@@ -128,8 +148,9 @@ def _read(path: Path) -> Iterator[Any]:
         raise BackupError(f"{path} n'est pas une sauvegarde lisible de groupes ({exc}).") from exc
 
 
-def restore_backup(path: Path) -> dict[str, int]:
-    """Replace every row of the database by those of the backup, in one transaction.
+def restore_backup(path: Path) -> tuple[dict[str, int], int]:
+    """Replace every row of the database by those of the backup, in one transaction,
+    and the documents' files by those of the backup.
 
     The backup must come from the same schema revision as this code; an empty
     database is given the schema first.
@@ -153,7 +174,7 @@ def restore_backup(path: Path) -> dict[str, int]:
     return _load_rows(lines)
 
 
-def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
+def _load_rows(lines: Iterator[Any]) -> tuple[dict[str, int], int]:
     tables = {t.name: t for t in db.metadata.sorted_tables}
     counts: dict[str, int] = {}
     with db.engine.begin() as conn:
@@ -169,6 +190,8 @@ def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
                 batch.clear()
 
         for line in lines:
+            if line == FILES:
+                break
             if isinstance(line, dict):
                 flush()
                 table = tables.get(line.get("table"))
@@ -193,6 +216,7 @@ def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
             if len(batch) >= BATCH:
                 flush()
         flush()
+        files = _restore_files(lines)
         for target, links in deferred:
             key = links.pop("id")
             conn.execute(target.update().where(target.c.id == key).values(**links))
@@ -205,4 +229,19 @@ def _load_rows(lines: Iterator[Any]) -> dict[str, int]:
                             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                         )
                     )
-    return counts
+    # The files no restored row names belong to the replaced data.
+    with db.engine.connect() as conn:
+        storage.remove_orphans(set(conn.scalars(sa.select(Attachment.stored_name))), grace=0)
+    return counts, files
+
+
+def _restore_files(lines: Iterator[Any]) -> int:
+    restored = 0
+    for line in lines:
+        try:
+            stored_name, content = line
+            storage.write(base64.b64decode(content, validate=True), stored_name)
+        except (TypeError, ValueError) as exc:
+            raise BackupError(f"Un fichier de la sauvegarde est illisible ({exc}).") from exc
+        restored += 1
+    return restored

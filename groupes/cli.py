@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from groupes.attachments.attaching import remove_orphan_files
 from groupes.auth.accounts import AccountError, create_admin, set_password
 from groupes.backup import BackupError, restore_backup, write_backup
 from groupes.config import ensure_secret_key
@@ -217,8 +218,11 @@ def export_pdf_command(
 @with_appcontext
 def backup_command(file: Path) -> None:
     """Écrit une copie cohérente de toute la base dans FILE."""
-    counts = write_backup(file)
-    click.echo(f"Sauvegarde écrite dans {file} : {sum(counts.values())} lignes, {len(counts)} tables.")
+    counts, files = write_backup(file)
+    click.echo(
+        f"Sauvegarde écrite dans {file} : {sum(counts.values())} lignes, {len(counts)} tables, "
+        f"{files} document(s) joint(s)."
+    )
 
 
 @click.command("restore")
@@ -232,11 +236,13 @@ def restore_command(file: Path, yes: bool) -> None:
             fail("La restauration remplace toutes les données : confirmez avec --yes.")
         click.confirm("Toutes les données actuelles seront remplacées. Continuer ?", abort=True)
     try:
-        counts = restore_backup(file)
+        counts, files = restore_backup(file)
     except BackupError as exc:
         fail(str(exc))
     rebuild_index()
-    click.echo(f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables.")
+    click.echo(
+        f"Sauvegarde restaurée : {sum(counts.values())} lignes, {len(counts)} tables, {files} document(s) joint(s)."
+    )
 
 
 @click.command("send-mail")
@@ -265,6 +271,19 @@ def remind_command(day) -> None:
     )
 
 
+@click.command("clean-files")
+@with_appcontext
+def clean_files_command() -> None:
+    """Remove the documents' files no row names any more (for cron).
+
+    Rows deleted by the database itself (a group deleted with its meetings) leave
+    their files behind; files younger than an hour are kept, an upload may be
+    about to commit its row.
+    """
+    removed = remove_orphan_files()
+    click.echo(f"Fichiers de documents effacés : {len(removed)}.")
+
+
 commands = [
     init_db_command,
     create_admin_command,
@@ -278,4 +297,5 @@ commands = [
     send_mail_command,
     remind_command,
     reindex_command,
+    clean_files_command,
 ]

@@ -24,7 +24,13 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "fr_FR"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     WTF_CSRF_TIME_LIMIT = None
+    # A request body beyond this is refused before it is read (413), whatever the page.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Documents attached to meetings: where their files go (default: instance/attachments),
+    # the largest file accepted, and the most all the documents of one meeting may weigh.
+    ATTACHMENTS_DIR = None
+    ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+    ATTACHMENTS_MAX_PER_MEETING = 50 * 1024 * 1024
     # Login limits are counted here; with several workers or machines point it to a
     # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,5 +1,6 @@
 """Every model of every domain, imported once so that mappers and migrations see them all."""
 
+from groupes.attachments.models import Attachment
 from groupes.auth.models import Invitation, User
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.mail.models import OutgoingMail
@@ -20,6 +21,7 @@ __all__ = [
     "Action",
     "ActionStatus",
     "AgendaItem",
+    "Attachment",
     "Attendance",
     "AttendanceStatus",
     "Comment",

@@ -4,9 +4,12 @@ The table below is checked against the application's URL map: a new route
 without a row makes the suite fail.
 """
 
+import io
+
 import pytest
+import samples
 import sqlalchemy as sa
-from world import ROLES, build_world, csrf_token, sign_in
+from world import ROLES, attach, build_world, csrf_token, sign_in
 
 from groupes.extensions import db, limiter
 from groupes.groups.models import Organisation
@@ -39,6 +42,8 @@ VALIDATE_PRIVATE = expect(NF, anonymous=LOGIN, facilitator=OK, organiser=OK, adm
 FOLLOW_MEMBERS_ACTION = expect(
     NF, anonymous=LOGIN, member=DONE, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE
 )
+# A public group's draft: its editors only (the programme's organisers, admins).
+PUBLIC_DRAFT = expect(NF, anonymous=LOGIN, organiser=OK, admin=OK)
 SLOT = {"day": "2014-06-12", "start": "10:00", "end": "12:30", "title": "Sous-titre", "place": "Salle"}
 SERIES = {**SLOT, "rhythm": "monthly", "nth": "2", "weekday": "3", "count": "3", "interval": "1"}
 
@@ -651,6 +656,79 @@ ROWS = [
     ),
     ("documents.minutes_pdf", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu.pdf", None, EDIT_PRIVATE),
     ("documents.minutes_pdf", "GET", lambda w: f"/reunions/{w.public_validated.id}/compte-rendu.pdf", None, EVERYONE),
+    # Documents: uploaded and removed by the editors; downloaded by who may read the minutes.
+    ("attachments.upload", "GET", lambda w: f"/reunions/{w.draft.id}/documents", None, EDIT_PRIVATE),
+    (
+        "attachments.upload",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/documents",
+        lambda w: {"file": (io.BytesIO(samples.pdf()), "support.pdf"), "agenda_item": ""},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "attachments.upload",
+        "POST",
+        lambda w: f"/reunions/{w.public_draft.id}/documents",
+        lambda w: {"file": (io.BytesIO(samples.png()), "plan.png"), "agenda_item": ""},
+        done(PUBLIC_DRAFT),
+    ),
+    (
+        "attachments.delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/documents/{attach(w.draft).id}/supprimer",
+        {},
+        done(EDIT_PRIVATE),
+    ),
+    # Tampered ids: another meeting's document through this meeting's address.
+    (
+        "attachments.delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/documents/{attach(w.validated).id}/supprimer",
+        {},
+        expect(NF, anonymous=LOGIN),
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.validated.id}/documents/{attach(w.validated).id}/note.pdf",
+        None,
+        PRIVATE_GROUP,
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.in_review.id}/documents/{attach(w.in_review).id}/note.pdf",
+        None,
+        REVIEW_PRIVATE,
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.draft.id}/documents/{attach(w.draft).id}/note.pdf",
+        None,
+        EDIT_PRIVATE,
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.public_validated.id}/documents/{attach(w.public_validated).id}/note.pdf",
+        None,
+        EVERYONE,
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.public_draft.id}/documents/{attach(w.public_draft).id}/note.pdf",
+        None,
+        PUBLIC_DRAFT,
+    ),
+    (
+        "attachments.download",
+        "GET",
+        lambda w: f"/reunions/{w.public_validated.id}/documents/{attach(w.validated).id}/note.pdf",
+        None,
+        expect(NF, anonymous=LOGIN),
+    ),
     ("directory.organisations", "GET", lambda w: "/structures", None, DIRECTORY),
     ("directory.organisation", "GET", lambda w: "/structures/nouvelle", None, DIRECTORY),
     ("directory.organisation", "POST", lambda w: "/structures/nouvelle", {"name": "ARS Centre"}, done(DIRECTORY)),

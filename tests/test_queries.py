@@ -5,7 +5,7 @@ from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, sign_in
+from world import attach, build_world, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role
@@ -34,7 +34,7 @@ def counting(app):
 
 
 def grow(world, size: int) -> None:
-    """Add members, meetings, agenda items, attendance and outcomes to the private group."""
+    """Add members, meetings, agenda items, attendance, outcomes and documents to the private group."""
     group = world.private
     for n in range(size):
         organisation = Organisation(name=f"Structure {world.private.id}-{n}")
@@ -59,6 +59,10 @@ def grow(world, size: int) -> None:
             user=world.users["secretary"],
         )
         add_finding(meeting, kind="piste", text=f"Piste {n}")
+    for n in range(size):
+        item = world.draft.agenda_items[n % len(world.draft.agenda_items)]
+        uploader = list(world.users.values())[n % len(world.users)]  # each one loaded with the page
+        attach(world.draft, f"Document {n}.pdf", agenda_item=item, user=uploader)
     minutes = world.draft.minutes
     for n in range(size):
         first = add_comment(

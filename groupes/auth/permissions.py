@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import abort, g, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
@@ -122,7 +123,13 @@ def may(action: str, obj=None) -> bool:
     (action: its editors and its owner), "create_programme",
     "manage_directory" (people and organisations: their forms, merging duplicates,
     everyone of an organisation and their addresses in the directory),
-    "manage_accounts", "manage_mail".
+    "manage_accounts", "manage_mail", "download" (attachment: a meeting's document).
+
+    A meeting's documents are part of its record and may name people: they are
+    downloaded by those who may read its minutes in their current state (so a
+    draft's documents stay with the editors, and a public group's reach the
+    public once validated). Adding and removing them is "edit" on the meeting.
+    A document attached to a huis clos point stays with the group, as the point does.
     """
     v = viewer()
     match action, obj:
@@ -138,6 +145,8 @@ def may(action: str, obj=None) -> bool:
             return v.discloses(obj.group)
         case "mark_confidential", Meeting():
             return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
+        case "download", Attachment():
+            return may("read_minutes", obj.meeting) and (not obj.is_confidential or v.discloses(obj.meeting.group))
         case "see_attendance", Meeting():
             return obj.group.id in v.roles or v.organises(obj.group.programme_id) or may("read_minutes", obj)
         case "edit", WorkingGroup():

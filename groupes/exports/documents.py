@@ -1,9 +1,11 @@
 """What the PDF documents show of a meeting, gathered once for the templates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.interchange.writer import programmes_query
@@ -12,6 +14,7 @@ from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.schedule import ScheduledItem, agenda_schedule
 from groupes.minutes.models import MinutesSection, MinutesStatus
 from groupes.outcomes.models import Finding, FindingKind
+from groupes.privacy.confidential import disclosed
 from groupes.programmes.models import Milestone, Programme
 
 
@@ -27,9 +30,19 @@ class MeetingDocument:
     milestones: list[Milestone] = field(default_factory=list)
     # Huis clos passages shown (a page for the group) or withheld (every document).
     disclose: bool = False
+    attachments: list[tuple[Attachment, str]] = field(default_factory=list)  # each with its link
 
 
-def meeting_document(meeting: Meeting, *, with_milestones: bool = False, disclose: bool = False) -> MeetingDocument:
+def meeting_document(
+    meeting: Meeting,
+    *,
+    with_milestones: bool = False,
+    disclose: bool = False,
+    attachment_link: Callable[[Attachment], str] | None = None,
+) -> MeetingDocument:
+    """``attachment_link`` lists the meeting's documents, linked to that address (the
+    compiled documents leave them out); ``disclose`` shows huis clos passages (pages of the
+    group only: documents never carry them)."""
     minutes = meeting.minutes
     notes = {item_id: s for item_id, s in minutes.item_notes.items() if s.body.strip()}
     schedule = agenda_schedule(meeting)
@@ -54,6 +67,9 @@ def meeting_document(meeting: Meeting, *, with_milestones: bool = False, disclos
         findings=[(kind, items) for kind, items in findings if items],
         milestones=sorted(meeting.group.programme.milestones, key=lambda m: m.date) if with_milestones else [],
         disclose=disclose,
+        attachments=[(a, attachment_link(a)) for a in disclosed(meeting.attachments, disclose)]
+        if attachment_link
+        else [],
     )
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from groupes.attachments.links import download_path, download_url
 from groupes.auth.models import User
 from groupes.auth.permissions import act_as, load_or_refuse, may, require
 from groupes.dbtypes import utcnow
@@ -30,7 +31,7 @@ def minutes_title(meeting: Meeting) -> str:
 
 
 def meeting_pdf(meeting: Meeting, *, archive: bool, with_milestones: bool) -> bytes:
-    document = meeting_document(meeting, with_milestones=with_milestones)
+    document = meeting_document(meeting, with_milestones=with_milestones, attachment_link=download_url)
     html = render_template("documents/compte_rendu.html", document=document, title=minutes_title(meeting))
     return render_pdf(html, archive=archive)
 
@@ -54,6 +55,7 @@ def minutes_page(meeting_id: int):
                 meeting,
                 with_milestones=request.args.get("calendrier") == "1",
                 disclose=may("read_confidential", meeting),
+                attachment_link=download_path,
             ),
             title=minutes_title(meeting),
             screen=True,

@@ -185,7 +185,10 @@ def _meeting(meeting: Meeting, confidential: bool) -> dict[str, Any]:
             "status": minutes.status.value,
             "sections": [section(s) for s in minutes.sections if s.agenda_item_id is None],
         },
-        "findings": [_marked({"kind": f.kind.value, "text": f.text}, f.is_confidential, confidential) for f in shown(meeting.findings)],
+        "findings": [
+            _marked({"kind": f.kind.value, "text": f.text}, f.is_confidential, confidential)
+            for f in shown(meeting.findings)
+        ],
         "decisions": [_marked({"text": d.text}, d.is_confidential, confidential) for d in shown(meeting.decisions)],
         "actions": [
             _marked(

@@ -12,6 +12,7 @@ from groupes.extensions import db
 from groupes.groups.models import Person, WorkingGroup
 
 if TYPE_CHECKING:
+    from groupes.attachments.models import Attachment
     from groupes.minutes.models import Minutes
     from groupes.outcomes.models import Action, Decision, Finding
 
@@ -111,6 +112,10 @@ class Meeting(db.Model):
     )
     findings: Mapped[list["Finding"]] = relationship(
         back_populates="meeting", order_by="Finding.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    # Loaded when the meeting is deleted, so that their files are removed with them (attachments/storage.py).
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="meeting", order_by="(Attachment.created_at, Attachment.id)", cascade="all, delete-orphan"
     )
 
     __table_args__ = (

@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from groupes.attachments.forms import attachment_form
+from groupes.attachments.models import Attachment
 from groupes.auth.models import User
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.extensions import db
@@ -57,6 +59,7 @@ def meeting_query(meeting_id: int) -> sa.Select:
             joinedload(Meeting.minutes).selectinload(Minutes.sections),
             selectinload(Meeting.decisions),
             selectinload(Meeting.findings),
+            selectinload(Meeting.attachments).joinedload(Attachment.uploaded_by).joinedload(User.person),
         )
     )
 
@@ -103,6 +106,7 @@ def show(meeting_id: int):
     schedule = agenda_schedule(meeting)
     minutes = meeting.minutes
     by_status, by_organisation = counts(meeting)
+    can_edit = may("edit", meeting)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -118,9 +122,10 @@ def show(meeting_id: int):
         organisations=by_organisation,
         notes=minutes.item_notes,
         findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
-        can_edit=may("edit", meeting),
+        can_edit=can_edit,
         follow_form=FollowUpForm(),
         disclose=may("read_confidential", meeting),
+        attachment_form=attachment_form(meeting) if can_edit else None,
     )
 
 

@@ -69,6 +69,16 @@ def number(value) -> str:
     return format_decimal(value)
 
 
+def file_size(size: int) -> str:
+    """« 512 octets », « 850 ko », « 1,5 Mo » (1 ko = 1 024 octets)."""
+    if size < 1024:
+        return f"{size}{NBSP}octet{'s' if size > 1 else ''}"
+    for unit in ("ko", "Mo", "Go"):
+        size /= 1024
+        if size < 1024 or unit == "Go":
+            return f"{format_decimal(round(size, 1), '#,##0.#')}{NBSP}{unit}"
+
+
 FILTERS = {
     "long_date": long_date,
     "short_date": short_date,
@@ -77,5 +87,6 @@ FILTERS = {
     "ordinal": ordinal,
     "duration": duration,
     "number": number,
+    "file_size": file_size,
     "with_links": with_links,
 }

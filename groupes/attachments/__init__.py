@@ -1,0 +1,1 @@
+"""Documents (pièces jointes) attached to a meeting or one of its agenda items."""

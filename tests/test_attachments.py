@@ -1,0 +1,461 @@
+"""A meeting's documents: the checks of an upload, the files on disk, who downloads, where they are listed."""
+
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+import samples
+import sqlalchemy as sa
+from pypdf import PdfReader
+from world import attach, build_world, csrf_token, post_form, read_page, sign_in, signed_in
+
+from groupes.attachments import storage
+from groupes.attachments.checks import AttachmentRefused, check_file, clean_filename, detect
+from groupes.attachments.models import Attachment
+from groupes.extensions import db
+from groupes.meetings.models import AgendaItem, Meeting
+from groupes.minutes.models import MinutesStatus
+from groupes.site.formatting import file_size
+
+MB = 1024 * 1024
+
+
+def upload(client, meeting, content, filename, agenda_item=""):
+    url = f"/reunions/{meeting.id}/documents"
+    return post_form(client, url, {"file": (io.BytesIO(content), filename), "agenda_item": str(agenda_item)})
+
+
+def stored_files() -> set[str]:
+    return {p.name for p in storage.stored_files()}
+
+
+# What a file is, from its content
+
+
+@pytest.mark.parametrize(
+    "content, kind",
+    [
+        (samples.pdf(), "pdf"),
+        (samples.png(), "png"),
+        (samples.docx(), "docx"),
+        (samples.xlsx(), "xlsx"),
+        (samples.odt(), "odt"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "jpeg"),
+        (b"GIF89a\x01\x00\x01\x00", "gif"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "webp"),
+        (samples.EXE, None),
+        (samples.HTML, None),
+        (samples.SHELL, None),
+        (samples.docm(), None),
+        (b"PK\x03\x04 not really a zip", None),
+    ],
+)
+def test_the_type_comes_from_the_content(content, kind):
+    assert detect(content) == kind
+
+
+@pytest.mark.parametrize(
+    "name, cleaned",
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\Users\\Léa\\Ordre du jour.docx", "Ordre du jour.docx"),
+        ("compte\x00rendu<script>.pdf", "compte_rendu_script_.pdf"),
+        ("..pdf", "pdf"),
+        ("Présentation de l'équipe – CAF.pdf", "Présentation de l'équipe – CAF.pdf"),
+        ("e\u0301te\u0301.pdf", "\u00e9t\u00e9.pdf"),  # NFC
+        ("a" * 300 + ".pdf", "a" * 196 + ".pdf"),
+    ],
+)
+def test_file_names_are_cleaned(name, cleaned):
+    assert clean_filename(name) == cleaned
+
+
+def test_the_size_limit_is_said_in_french():
+    with pytest.raises(AttachmentRefused) as refusal:
+        check_file("gros.pdf", samples.pdf() + b"\x00" * (2 * MB), max_size=MB)
+    assert str(refusal.value) == "Le fichier « gros.pdf » pèse 2\u00a0Mo : la limite est de 1\u00a0Mo par fichier."
+    assert file_size(int(1.5 * MB)) == "1,5\u00a0Mo"
+    assert file_size(850 * 1024) == "850\u00a0ko"
+    assert file_size(1) == "1\u00a0octet"
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(AttachmentRefused, match="« vide.pdf » est vide"):
+        check_file("vide.pdf", b"", max_size=MB)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("programme.exe", samples.EXE, "n'est pas d'un type accepté (PDF, ODT"),
+        ("page.html", samples.HTML, "n'est pas d'un type accepté"),
+        ("script.sh", samples.SHELL, "n'est pas d'un type accepté"),
+        ("macros.docx", samples.docm(), "porte l'extension .docx mais son contenu n'est pas un document Word"),
+        # A lying extension, both ways.
+        ("facture.pdf", samples.EXE, "porte l'extension .pdf mais son contenu n'est pas un document PDF"),
+        ("rapport.docx", samples.pdf(), "porte l'extension .docx mais son contenu est un document PDF (.pdf)"),
+        ("tableau.pdf", samples.xlsx(), "son contenu est un classeur Excel (.xlsx)"),
+        ("photo.png", samples.pdf(), "son contenu est un document PDF"),
+        ("document.pdf.exe", samples.pdf(), "porte l'extension .exe mais son contenu est un document PDF"),
+    ],
+)
+def test_forbidden_types_and_lying_extensions_are_refused(name, content, message):
+    with pytest.raises(AttachmentRefused, match=re.escape(message)):
+        check_file(name, content, max_size=10 * MB)
+
+
+def test_accepted_files_keep_their_name_or_get_the_right_extension():
+    assert check_file("Notes de séance.ODT", samples.odt(), max_size=MB).filename == "Notes de séance.ODT"
+    assert check_file("photo.jpeg", b"\xff\xd8\xff\xe0rest", max_size=MB).kind == "jpeg"
+    assert check_file("sans extension", samples.pdf(), max_size=MB).filename == "sans extension.pdf"
+    assert check_file("CR du 27.03.2014", samples.pdf(), max_size=MB).filename == "CR du 27.03.2014.pdf"
+    assert check_file("", samples.png(), max_size=MB).filename == "document.png"
+
+
+# Uploading
+
+
+def test_an_editor_uploads_a_document_for_an_agenda_item(app):
+    world = build_world()
+    client = signed_in(app, "secretary")
+    item = world.draft.agenda_items[0]
+    content = samples.docx()
+    response = upload(client, world.draft, content, "Support d'intervention – été.docx", agenda_item=item.id)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/reunions/{world.draft.id}#documents")
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert (attachment.filename, attachment.kind, attachment.size) == (
+        "Support d'intervention – été.docx",
+        "docx",
+        len(content),
+    )
+    assert attachment.agenda_item_id == item.id
+    assert attachment.uploaded_by.person.name == "Secretary Test"
+    assert attachment.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    # On disk under instance/, by a random name which has nothing of the client's.
+    path = storage.path_of(attachment.stored_name)
+    assert path.is_relative_to(Path(app.instance_path) / "attachments")
+    assert path.read_bytes() == content
+    assert "Support" not in str(path) and len(attachment.stored_name) == 32
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    page = read_page(client, f"/reunions/{world.draft.id}")
+    assert "Document « Support d'intervention – été.docx » ajouté." in page
+    assert "Point « Ordre du jour de brouillon »" in page
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("vide.pdf", b"", "Le fichier « vide.pdf » est vide."),
+        ("virus.pdf", samples.EXE, "porte l&#39;extension .pdf mais son contenu n&#39;est pas un document PDF"),
+        ("page.html", samples.HTML, "n&#39;est pas d&#39;un type accepté"),
+        ("../../etc/passwd.docx", samples.pdf(), "« passwd.docx » porte l&#39;extension .docx"),
+    ],
+)
+def test_a_refused_upload_shows_the_form_again_with_why(app, name, content, message):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    before = stored_files()
+    response = upload(client, world.draft, content, name)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1>Ajouter un document</h1>" in html
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+    assert stored_files() == before
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_in_french(app):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    app.config["ATTACHMENT_MAX_SIZE"] = 100_000
+    try:
+        response = upload(client, world.draft, samples.pdf() + b"\x00" * 200_000, "gros.pdf")
+    finally:
+        app.config["ATTACHMENT_MAX_SIZE"] = 10 * MB
+    assert "la limite est de 97,7\u00a0ko par fichier" in response.get_data(as_text=True)
+
+
+def test_a_body_beyond_the_request_limit_is_cut_and_explained(app):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    token = csrf_token(client, "/deconnexion")
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    try:
+        response = client.post(
+            f"/reunions/{world.draft.id}/documents",
+            data={"file": (io.BytesIO(b"%PDF-" + b"\x00" * 100_000), "gros.pdf"), "csrf_token": token},
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 32 * MB
+    assert response.status_code == 303
+    page = read_page(client, response.headers["Location"])
+    assert "Le fichier envoyé est trop volumineux : la limite est de 10\u00a0Mo par fichier." in page
+
+
+def test_the_documents_of_a_meeting_have_a_total_limit(app):
+    world = build_world()
+    attach(world.draft, "premier.pdf", samples.pdf() + b"\x00" * 60_000)
+    client = signed_in(app, "facilitator")
+    app.config["ATTACHMENTS_MAX_PER_MEETING"] = 100_000
+    try:
+        response = upload(client, world.draft, samples.pdf() + b"\x00" * 60_000, "second.pdf")
+    finally:
+        app.config["ATTACHMENTS_MAX_PER_MEETING"] = 50 * MB
+    assert "dépasseraient 97,7\u00a0ko au total" in response.get_data(as_text=True)
+
+
+def test_a_document_outlives_the_agenda_item_it_belonged_to(app):
+    world = build_world()
+    item_id = world.draft.agenda_items[1].id
+    attachment = attach(world.draft, agenda_item=world.draft.agenda_items[1])
+    client = signed_in(app, "facilitator")
+    post_form(client, f"/reunions/{world.draft.id}/ordre-du-jour/{item_id}/supprimer")
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item_id) is None
+    assert db.session.get(Attachment, attachment.id).agenda_item_id is None
+    assert storage.path_of(attachment.stored_name).exists()
+
+
+def test_an_agenda_item_of_another_meeting_is_refused(app):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    response = upload(client, world.draft, samples.pdf(), "a.pdf", agenda_item=world.validated.agenda_items[0].id)
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+
+
+def test_no_file_is_left_when_the_database_refuses_the_row(app, monkeypatch):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    before = stored_files()
+
+    def refuse_commit(*args, **kwargs):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk full"))
+
+    monkeypatch.setattr(db.session, "commit", refuse_commit)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = upload(client, world.draft, samples.pdf(), "a.pdf")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    assert response.status_code == 500
+    assert stored_files() == before
+
+
+# Removing
+
+
+def test_an_editor_removes_a_document_and_its_file(app):
+    world = build_world()
+    attachment = attach(world.draft, "ancien.pdf")
+    path = storage.path_of(attachment.stored_name)
+    client = signed_in(app, "secretary")
+    response = post_form(client, f"/reunions/{world.draft.id}/documents/{attachment.id}/supprimer")
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+    assert not path.exists()
+    assert "Document « ancien.pdf » retiré." in read_page(client, f"/reunions/{world.draft.id}")
+
+
+def test_a_deletion_rolled_back_keeps_the_file(app):
+    world = build_world()
+    attachment = attach(world.draft)
+    db.session.delete(attachment)
+    db.session.flush()
+    db.session.rollback()
+    assert storage.path_of(attachment.stored_name).exists()
+
+
+def test_a_meeting_deleted_takes_its_files_with_it(app):
+    world = build_world()
+    paths = [storage.path_of(attach(world.draft, f"{n}.pdf").stored_name) for n in range(2)]
+    db.session.delete(db.session.get(Meeting, world.draft.id))
+    db.session.commit()
+    assert not any(p.exists() for p in paths)
+
+
+def test_files_left_by_rows_the_database_deleted_are_cleared(app, runner):
+    world = build_world()
+    kept = attach(world.validated).stored_name
+    gone = attach(world.draft).stored_name
+    db.session.execute(sa.delete(Meeting).where(Meeting.id == world.draft.id))  # the database cascades
+    db.session.commit()
+    orphan, fresh = storage.path_of(gone), storage.path_of(storage.write(b"%PDF-"))
+    old = time.time() - 2 * storage.ORPHAN_GRACE_SECONDS
+    os.utime(orphan, (old, old))
+    result = runner.invoke(args=["clean-files"])
+    assert result.exit_code == 0 and "Fichiers de documents effacés : " in result.output
+    assert not orphan.exists()
+    assert storage.path_of(kept).exists()
+    assert fresh.exists()  # perhaps an upload whose row is about to be committed
+
+
+def test_validated_minutes_freeze_their_documents(app):
+    world = build_world()
+    attachment = attach(world.validated)
+    client = signed_in(app, "facilitator")
+    page = read_page(client, f"/reunions/{world.validated.id}")
+    assert "ses documents sont figés" in page
+    assert "Confirmer le retrait" not in page and "Ajouter le document" not in page
+    form_page = read_page(client, f"/reunions/{world.validated.id}/documents")
+    assert "ses documents sont figés" in form_page and "Ajouter le document" not in form_page
+    response = upload(client, world.validated, samples.pdf(), "tardif.pdf")
+    assert "ses documents sont figés (rouvrez-le pour en ajouter ou en retirer)" in response.get_data(as_text=True)
+    post_form(client, f"/reunions/{world.validated.id}/documents/{attachment.id}/supprimer")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
+    assert storage.path_of(attachment.stored_name).exists()
+
+
+# Downloading
+
+
+def test_the_download_answers_with_the_detected_type_and_the_name(app):
+    world = build_world()
+    content = samples.xlsx()
+    attachment = attach(world.validated, "Bilan 2014 – équipe.xlsx", content)
+    client = signed_in(app, "member")
+    response = client.get(f"/reunions/{world.validated.id}/documents/{attachment.id}/nimporte-quoi")
+    assert response.status_code == 200
+    assert response.data == content
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Bilan%202014%20%E2%80%93%20%C3%A9quipe.xlsx" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"].startswith("private")
+
+
+def test_pdfs_and_images_open_in_the_browser(app):
+    world = build_world()
+    attachment = attach(world.public_validated, "schéma.png", samples.png())
+    response = app.test_client().get(f"/reunions/{world.public_validated.id}/documents/{attachment.id}/schema.png")
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_member_of_another_group_never_downloads_a_private_document(app):
+    world = build_world()
+    attachment = attach(world.validated, "confidentiel.pdf")
+    url = f"/reunions/{world.validated.id}/documents/{attachment.id}/confidentiel.pdf"
+    outsider = signed_in(app, "outsider")  # a member of the public group only
+    assert outsider.get(url).status_code == 404
+    # The same document named through a meeting the outsider may read is not found either.
+    assert outsider.get(f"/reunions/{world.public_validated.id}/documents/{attachment.id}/x.pdf").status_code == 404
+    anonymous = app.test_client().get(url)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/connexion")
+
+
+def test_a_drafts_documents_stay_with_the_editors(app):
+    world = build_world()
+    attachment = attach(world.draft)
+    url = f"/reunions/{world.draft.id}/documents/{attachment.id}/note.pdf"
+    assert signed_in(app, "member").get(url).status_code == 404
+    assert signed_in(app, "secretary").get(url).status_code == 200
+    page = read_page(signed_in(app, "member"), f"/reunions/{world.draft.id}")
+    assert "note.pdf" not in page
+
+
+def test_a_missing_file_is_not_found(app):
+    world = build_world()
+    attachment = attach(world.validated)
+    storage.remove(attachment.stored_name)
+    client = signed_in(app, "facilitator")
+    assert client.get(f"/reunions/{world.validated.id}/documents/{attachment.id}/note.pdf").status_code == 404
+
+
+# Where they are listed
+
+
+def test_the_meeting_page_lists_the_documents_with_a_confirmed_removal(app):
+    world = build_world()
+    attachment = attach(world.draft, "Diaporama.pdf", agenda_item=world.draft.agenda_items[0])
+    html = read_page(signed_in(app, "facilitator"), f"/reunions/{world.draft.id}")
+    assert f'href="/reunions/{world.draft.id}/documents/{attachment.id}/Diaporama.pdf"' in html
+    assert "(PDF, " in html and "Point « Ordre du jour de brouillon »" in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "<summary>Retirer" in html and "Confirmer le retrait" in html
+    assert '<label for="file">Fichier' in html and '<label for="agenda_item">' in html
+
+
+def test_readers_see_the_list_without_the_buttons(app):
+    world = build_world()
+    attach(world.validated, "Diaporama.pdf")
+    html = read_page(signed_in(app, "observer"), f"/reunions/{world.validated.id}")
+    assert "Diaporama.pdf" in html
+    assert "Confirmer le retrait" not in html and "Ajouter le document" not in html
+
+
+def test_the_compte_rendu_lists_the_documents_on_screen_and_in_the_pdf(app):
+    world = build_world()
+    attach(world.validated, "Présentation CAF.pdf", agenda_item=world.validated.agenda_items[0])
+    attach(world.validated, "Chiffres.xlsx", samples.xlsx())
+    client = signed_in(app, "member")
+    page = read_page(client, f"/reunions/{world.validated.id}/compte-rendu").replace("\u00a0", " ")
+    assert "Documents joints" in page
+    assert f'<a href="/reunions/{world.validated.id}/documents/' in page
+    assert "Présentation CAF.pdf</a> (PDF, " in page and "– point « Ordre du jour de validé »" in page
+    response = client.get(f"/reunions/{world.validated.id}/compte-rendu.pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Documents joints" in text and "Présentation CAF.pdf" in text and "Chiffres.xlsx" in text
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    base = app.config["BASE_URL"]
+    assert any(link.startswith(f"{base}/reunions/{world.validated.id}/documents/") for link in links)
+
+
+def test_the_compiled_dossier_leaves_the_documents_out(app):
+    world = build_world()
+    attach(world.validated, "Présentation CAF.pdf")
+    client = signed_in(app, "member")
+    response = client.get(f"/groupes/{world.private.id}/dossier.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Présentation CAF.pdf" not in text
+
+
+def test_reopened_minutes_take_documents_again(app):
+    world = build_world()
+    world.validated.minutes.status = MinutesStatus.REVIEW
+    db.session.commit()
+    client = signed_in(app, "facilitator")
+    assert upload(client, world.validated, samples.png(), "plan.png").status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_before_uploading(app):
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, "anonymous")
+    response = client.get(f"/reunions/{world.draft.id}/documents")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/connexion")
+
+
+# Backup
+
+
+def test_backup_and_restore_bring_back_the_files(app, runner, tmp_path):
+    world = build_world()
+    content = samples.docx("Relevé")
+    kept = attach(world.validated, "Relevé.docx", content).stored_name
+    backup = tmp_path / "sauvegarde.gz"
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0 and ", 1 document(s) joint(s)." in result.output
+    storage.remove(kept)
+    later = attach(world.draft, "après.pdf").stored_name  # not in the backup: its row goes, and its file
+    result = runner.invoke(args=["restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert storage.path_of(kept).read_bytes() == content
+    assert not storage.path_of(later).exists()
+    restored = db.session.scalar(sa.select(Attachment).where(Attachment.stored_name == kept))
+    response = signed_in(app, "member").get(f"/reunions/{world.validated.id}/documents/{restored.id}/x")
+    assert response.data == content
