@@ -39,6 +39,7 @@ def create_app(config=None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from groupes import models  # noqa: F401  (every mapper, before the first query)
     from groupes.attachments.storage import remove_files_after_commit
+    from groupes.privacy.rights_log import log_rights
     from groupes.search.index import keep_up_to_date
 
     db.init_app(app)
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
         return user
 
     keep_up_to_date()
+    log_rights()
     remove_files_after_commit()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -24,6 +24,9 @@ from groupes.interchange.writer import dumps, export_document
 from groupes.mail.outbox import deliver
 from groupes.mail.reminders import send_reminders
 from groupes.meetings.planning import PARIS
+from groupes.privacy.access_log import record_now
+from groupes.privacy.models import AccessKind
+from groupes.privacy.retention import PurgeRefused, apply_purge, plan_purge, purge_report
 from groupes.programmes.models import Programme
 from groupes.search.index import rebuild as rebuild_index
 
@@ -144,7 +147,7 @@ def import_command(file: Path) -> None:
 )
 @click.option("--programme", "programme_id", type=int, help="N'exporter que cette démarche (son identifiant).")
 @click.option(
-    "--huis-clos",
+    "--confidential",
     "confidential",
     is_flag=True,
     help="Inclure les passages à huis clos, marqués comme tels (réservé à l'administration).",
@@ -154,11 +157,16 @@ def export_json_command(output: Path | None, programme_id: int | None, confident
     """Exporte tout au format d'échange (JSON).
 
     Les passages à huis clos y sont remplacés par une mention, et leurs décisions, actions
-    et éléments de synthèse omis, sauf avec --huis-clos.
+    et éléments de synthèse omis, sauf avec --confidential.
     """
     if programme_id is not None and db.session.get(Programme, programme_id) is None:
         fail(f"Aucune démarche n'a l'identifiant {programme_id}.")
     text = dumps(export_document(programme_id, confidential=confidential))
+    record_now(
+        AccessKind.EXPORT,
+        "Export JSON" + (" avec les passages à huis clos" if confidential else ""),
+        programme_id=programme_id,
+    )
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -195,6 +203,7 @@ def export_pdf_command(
         if meeting is None:
             fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
         content = meeting_pdf(meeting, archive=archive, with_milestones=False)
+        programme_id = meeting.group.programme_id
     else:
         if group_id is not None:
             programme_id = db.session.scalar(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
@@ -210,6 +219,7 @@ def export_pdf_command(
             title = f"{programme.title} – comptes-rendus des groupes de travail"
             content = dossier_pdf(programme.groups, title=title, programme=programme, archive=archive)
     output.write_bytes(content)
+    record_now(AccessKind.EXPORT, f"Export PDF ({output.name})", programme_id=programme_id)
     click.echo(f"PDF écrit dans {output}.")
 
 
@@ -284,6 +294,28 @@ def clean_files_command() -> None:
     click.echo(f"Fichiers de documents effacés : {len(removed)}.")
 
 
+@click.command("purge")
+@click.option("--apply", "apply_", is_flag=True, help="Effacer vraiment (sans cette option : simulation).")
+@click.option("--programmes", is_flag=True, help="Inclure les démarches closes dont la conservation a expiré.")
+@click.option(
+    "--include-validated", is_flag=True, help="Confirmer l'effacement de démarches qui ont des comptes-rendus validés."
+)
+@with_appcontext
+def purge_command(apply_: bool, programmes: bool, include_validated: bool) -> None:
+    """Efface ce dont la durée de conservation est passée ; sans --apply, dit seulement ce qui partirait."""
+    plan = plan_purge(programmes=programmes)
+    click.echo(purge_report(plan, applied=False))
+    if not apply_ or plan.empty:
+        if not plan.empty:
+            click.echo("Simulation : rien n'a été effacé. Relancez avec --apply pour effacer.")
+        return
+    try:
+        apply_purge(plan, include_validated=include_validated)
+    except PurgeRefused as refusal:
+        fail(str(refusal))
+    click.echo("Purge faite.")
+
+
 commands = [
     init_db_command,
     create_admin_command,
@@ -298,4 +330,5 @@ commands = [
     remind_command,
     reindex_command,
     clean_files_command,
+    purge_command,
 ]

@@ -51,6 +51,18 @@ class Defaults:
     # How long an invitation link and a password-reset link stay good.
     INVITATION_MAX_AGE = 14 * 24 * 3600
     RESET_MAX_AGE = 2 * 3600
+    # Retention (days, months): the access log; abandoned drafts (minutes never validated,
+    # untouched since); sent mail and the outbox; the PDF cache; a closed programme by default.
+    ACCESS_LOG_RETENTION_DAYS = 365
+    DRAFT_RETENTION_DAYS = 2 * 365
+    MAIL_RETENTION_DAYS = 90
+    PDF_CACHE_DAYS = 30
+    PROGRAMME_RETENTION_MONTHS = 60
+    # The privacy page (/confidentialite): who is responsible for the data and whom to ask.
+    PRIVACY_CONTROLLER = "l'organisme qui anime la démarche (à renseigner : GROUPES_PRIVACY_CONTROLLER)"
+    PRIVACY_CONTACT = None  # an e-mail address; falls back to the sender of the site's mail
+    PRIVACY_DPO = None  # the data protection officer (délégué à la protection des données), if any
+    PRIVACY_HOST = None  # who hosts the service
     # Production turns this on (GROUPES_PRODUCTION=true): secure cookies, no debug.
     PRODUCTION = False
 

@@ -123,7 +123,9 @@ def may(action: str, obj=None) -> bool:
     (action: its editors and its owner), "create_programme",
     "manage_directory" (people and organisations: their forms, merging duplicates,
     everyone of an organisation and their addresses in the directory),
-    "manage_accounts", "manage_mail", "download" (attachment: a meeting's document).
+    "manage_accounts", "manage_mail", "download" (attachment: a meeting's document),
+    "read_access_log" (programme: its organisers; None: the whole log, administrators),
+    "manage_personal_data" (a person's data: export and erasure, administrators).
 
     A meeting's documents are part of its record and may name people: they are
     downloaded by those who may read its minutes in their current state (so a
@@ -185,6 +187,12 @@ def may(action: str, obj=None) -> bool:
         case "manage_accounts", None:
             return v.is_admin
         case "manage_mail", None:
+            return v.is_admin
+        case "read_access_log", Programme():
+            return v.organises(obj.id)
+        case "read_access_log", None:
+            return v.is_admin
+        case "manage_personal_data", None:
             return v.is_admin
     raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}")
 

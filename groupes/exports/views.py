@@ -14,12 +14,15 @@ from groupes.dbtypes import utcnow
 from groupes.exports.documents import group_document, load_programme, meeting_document
 from groupes.exports.ics import calendar
 from groupes.exports.pdf import french_spacing, render_pdf
+from groupes.exports.tabular import csv_bytes, xlsx_bytes
 from groupes.extensions import db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
 from groupes.minutes.review_views import reading_links
 from groupes.outcomes.models import ActionStatus, FindingKind
+from groupes.privacy.access_log import record_meeting, record_now
+from groupes.privacy.models import AccessKind
 from groupes.programmes.models import Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
 
@@ -42,12 +45,23 @@ def file_response(content: bytes, filename: str, mimetype: str = "application/pd
     return response
 
 
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def tabular_response(name: str, extension: str, sheet: str, headers: list[str], rows: list[list]) -> Response:
+    """A list to download, as CSV or as a spreadsheet (.xlsx)."""
+    if extension == "csv":
+        return file_response(csv_bytes(headers, rows), f"{name}.csv", "text/csv", inline=False)
+    return file_response(xlsx_bytes(sheet, headers, rows), f"{name}.xlsx", SPREADSHEET, inline=False)
+
+
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
 def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
     require("read_minutes", meeting)
     links, notice = reading_links(meeting)
+    record_meeting(AccessKind.READ, meeting, "Compte-rendu")
     return french_spacing(
         render_template(
             "documents/compte_rendu.html",
@@ -76,6 +90,7 @@ def minutes_pdf(meeting_id: int):
         meeting, archive=request.args.get("archive") == "1", with_milestones=request.args.get("calendrier") == "1"
     )
     local = meeting.starts_at.date().isoformat()
+    record_meeting(AccessKind.DOWNLOAD, meeting, "Compte-rendu (PDF)")
     return file_response(content, f"compte-rendu-groupe-{meeting.group.number}-{local}.pdf")
 
 
@@ -102,6 +117,7 @@ def group_pdf(group_id: int):
     content = dossier_pdf(
         [group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=request.args.get("archive") == "1"
     )
+    record_now(AccessKind.EXPORT, f"Dossier du groupe {group.number} (PDF)", programme_id=programme.id)
     return file_response(content, f"dossier-groupe-{group.number}.pdf")
 
 
@@ -119,6 +135,7 @@ def annex_pdf(programme_id: int):
         programme=programme,
         archive=request.args.get("archive") == "1",
     )
+    record_now(AccessKind.EXPORT, "Annexe : comptes-rendus des groupes (PDF)", programme_id=programme.id)
     return file_response(content, f"annexe-demarche-{programme.id}.pdf")
 
 
@@ -215,6 +232,7 @@ def synthesis(programme_id: int):
         archive=request.args.get("archive") == "1",
         readable=lambda meeting: may("read_minutes", meeting),
     )
+    record_now(AccessKind.EXPORT, "Synthèse (PDF)", programme_id=programme.id)
     return file_response(content, f"synthese-demarche-{programme.id}.pdf")
 
 

@@ -32,6 +32,8 @@ from groupes.meetings.schedule import agenda_schedule, planned_minutes
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, FindingKind
+from groupes.privacy.access_log import record_meeting
+from groupes.privacy.models import AccessKind
 from groupes.programmes.models import Programme
 from groupes.site.forms import ConfirmForm
 
@@ -106,6 +108,8 @@ def show(meeting_id: int):
     schedule = agenda_schedule(meeting)
     minutes = meeting.minutes
     by_status, by_organisation = counts(meeting)
+    if may("read_minutes", meeting) and minutes.sections:
+        record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")
     can_edit = may("edit", meeting)
     return render_template(
         "meetings/show.html",

@@ -23,7 +23,9 @@ from groupes.minutes.review import (
     threads,
 )
 from groupes.minutes.writing import MinutesError, part_key
+from groupes.privacy.access_log import record_meeting
 from groupes.privacy.confidential import withhold_snapshot
+from groupes.privacy.models import AccessKind
 from groupes.site.forms import ConfirmForm
 
 blueprint = Blueprint("review", __name__)
@@ -113,7 +115,9 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/relecture")
 def show(meeting_id: int):
-    return render_review(load_readable(meeting_id))
+    meeting = load_readable(meeting_id)
+    record_meeting(AccessKind.READ, meeting, "Compte-rendu (relecture)")
+    return render_review(meeting)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires", methods=["POST"])

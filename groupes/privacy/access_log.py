@@ -7,7 +7,7 @@ change it goes with) or ``record_now`` (for reads: written at once).
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import after_this_request, has_request_context
 from flask_login import current_user
 
 from groupes.dbtypes import utcnow
@@ -53,9 +53,20 @@ def record(
 
 
 def record_now(kind: AccessKind, target: str, **where) -> None:
-    """A read or a download: written at once, in its own commit."""
-    record(kind, target, **where)
-    db.session.commit()
+    """A read, a download or an export: written in its own commit once the response is
+    made (and only if it is a success), so that the page's objects are not expired while
+    it is being made; at once outside a request (commands)."""
+    if not has_request_context():
+        record(kind, target, **where)
+        db.session.commit()
+        return
+
+    @after_this_request
+    def write(response):
+        if response.status_code == 200:
+            record(kind, target, **where)
+            db.session.commit()
+        return response
 
 
 def meeting_target(meeting: Meeting, what: str) -> str:

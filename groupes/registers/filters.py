@@ -61,7 +61,7 @@ def _number(args, name: str, label: str, ignored: list[str]) -> int | None:
     return None
 
 
-def _date(args, name: str, label: str, ignored: list[str]) -> date | None:
+def date_arg(args, name: str, label: str, ignored: list[str]) -> date | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
@@ -87,7 +87,7 @@ def read_filters(args, *, sorts: dict[str, str], groups: list[WorkingGroup]) -> 
         ignored.append(f"État « {status[:40]} » inconnu : actions en cours montrées.")
     f.owner = args.get("responsable", "").strip()[:200]
     f.overdue = args.get("en_retard") == "1"
-    f.start, f.end = _date(args, "du", "de début", ignored), _date(args, "au", "de fin", ignored)
+    f.start, f.end = date_arg(args, "du", "de début", ignored), date_arg(args, "au", "de fin", ignored)
     if f.start and f.end and f.start > f.end:
         ignored.append("La date de début vient après la date de fin : dates ignorées.")
         f.start = f.end = None

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from groupes.auth.permissions import load_or_refuse, may, require
-from groupes.exports.tabular import csv_bytes, xlsx_bytes
-from groupes.exports.views import file_response
+from groupes.exports.views import tabular_response
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AttendanceStatus
 from groupes.meetings.planning import PARIS
 from groupes.outcomes.models import ActionStatus
+from groupes.privacy.access_log import record
+from groupes.privacy.models import AccessKind
 from groupes.registers.assiduity import assiduity
 from groupes.registers.filters import (
     ACTION_SORTS,
@@ -32,7 +33,6 @@ blueprint = Blueprint("registers", __name__)
 
 # Downloads hold the whole filtered list, up to this many rows.
 MAX_DOWNLOAD = 20_000
-SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def visible_groups() -> list[WorkingGroup]:
@@ -46,11 +46,14 @@ def today():
     return datetime.now(PARIS).date()
 
 
-def download(kind: str, extension: str, headers: list[str], rows: list[list]) -> Response:
-    if extension == "csv":
-        return file_response(csv_bytes(headers, rows), f"{kind}.csv", "text/csv", inline=False)
-    title = kind.split("-")[0].capitalize()
-    return file_response(xlsx_bytes(title, headers, rows), f"{kind}.xlsx", SPREADSHEET, inline=False)
+def download(
+    kind: str, extension: str, headers: list[str], rows: list[list], *, what: str, programme_ids: set[int]
+) -> Response:
+    """The file, once the export is in the access log of every programme it draws from."""
+    for programme_id in sorted(programme_ids) or [None]:
+        record(AccessKind.EXPORT, f"{what} ({extension.upper()}, {len(rows)} lignes)", programme_id=programme_id)
+    db.session.commit()
+    return tabular_response(kind, extension, kind.split("-")[0].capitalize(), headers, rows)
 
 
 def render_register(template: str, endpoint: str, filters, query, groups, **context):
@@ -101,7 +104,8 @@ def decisions_file(extension: str):
         ]
         for d in decisions
     ]
-    return download("decisions", extension, headers, rows)
+    programmes = {d.meeting.group.programme_id for d in decisions}
+    return download("decisions", extension, headers, rows, what="Relevé des décisions", programme_ids=programmes)
 
 
 @blueprint.route("/actions")
@@ -138,7 +142,8 @@ def actions_file(extension: str):
         ]
         for a in actions
     ]
-    return download("actions", extension, headers, rows)
+    programmes = {a.meeting.group.programme_id for a in actions}
+    return download("actions", extension, headers, rows, what="Registre des actions", programme_ids=programmes)
 
 
 def load_assiduity(group_id: int):
@@ -169,4 +174,11 @@ def attendance_file(group_id: int, extension: str):
         ]
         for line in stats.people
     ]
-    return download(f"assiduite-groupe-{group.number}", extension, headers, rows)
+    return download(
+        f"assiduite-groupe-{group.number}",
+        extension,
+        headers,
+        rows,
+        what=f"Assiduité du groupe {group.number}",
+        programme_ids={group.programme_id},
+    )

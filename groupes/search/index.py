@@ -101,6 +101,11 @@ def reindex(session: Session, meeting_ids: list[int]) -> None:
             session.execute(insert, rows)
 
 
+def forget_deleted_meetings(session: Session) -> None:
+    """Rows of meetings the database deleted on its own (with their programme or group)."""
+    session.execute(sa.text(f"DELETE FROM {TABLE} WHERE meeting_id NOT IN (SELECT id FROM meetings)"))
+
+
 def rebuild() -> int:
     """The whole index again (after a restore, an import, or to repair it); returns its rows."""
     db.session.execute(sa.text(f"DELETE FROM {TABLE}"))
