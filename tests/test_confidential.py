@@ -229,8 +229,8 @@ def test_sub_points_of_a_huis_clos_point_are_huis_clos_too(app, world):
 
 def test_the_editors_see_the_marking_buttons(app, world):
     room = read_page(signed_in(app, "facilitator"), f"/reunions/{world.draft.id}/compte-rendu/rediger")
-    assert "Huis clos<span" in room
+    assert "Passer à huis clos<span" in room
     agenda = read_page(signed_in(app, "facilitator"), f"/reunions/{world.draft.id}/ordre-du-jour")
-    assert "Huis clos<span" in agenda
+    assert "Passer à huis clos<span" in agenda
     secretary = read_page(signed_in(app, "secretary"), f"/reunions/{world.draft.id}/compte-rendu/rediger")
-    assert "Huis clos<span" not in secretary
+    assert "Passer à huis clos<span" not in secretary

@@ -373,3 +373,21 @@ def test_the_privacy_page_says_what_why_how_long_and_whom_to_ask(app, world):
     assert 'href="mailto:dpo@cher.example"' in page and "Mme Délégué" in page
     assert "Journal des accès : 365 jours." in page and "60 mois après sa clôture" in page
     assert 'href="/confidentialite"' in read_page(app.test_client(), "/")
+
+
+def test_organisers_close_a_programme_and_set_its_retention(app, world):
+    organiser = signed_in(app, "organiser")
+    url = f"/programmes/{world.programme.id}/modifier"
+    fields = {"title": "Assises de test", "closed_on": "2026-06-30", "retention_months": "24"}
+    assert post_form(organiser, url, fields).status_code == 302
+    db.session.expire_all()
+    programme = db.session.get(Programme, world.programme.id)
+    assert (programme.closed_on, programme.retention_months) == (date(2026, 6, 30), 24)
+    bad = post_form(organiser, url, {**fields, "retention_months": "abc"})
+    assert bad.status_code == 200 and "Not a valid" not in bad.get_data(as_text=True)
+    page = bad.get_data(as_text=True)
+    assert 'value="abc"' in page and "mois" in page
+    zero = post_form(organiser, url, {**fields, "retention_months": "0"})
+    assert "Entre 1 et 1 200 mois." in zero.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Programme, world.programme.id).retention_months == 24

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from groupes.outcomes.models import FindingKind
@@ -15,6 +15,16 @@ class ProgrammeForm(FlaskForm):
         description="Une ligne par ligne imprimée en tête des comptes-rendus (ministère, direction…).",
     )
     description = text("Présentation", description="Texte libre, en Markdown.")
+    closed_on = DateField(
+        "Close le",
+        validators=[Optional()],
+        description="Une fois la démarche close, sa durée de conservation court à partir de cette date.",
+    )
+    retention_months = IntegerField(
+        "Durée de conservation après la clôture (mois)",
+        validators=[Optional(), NumberRange(1, 1200, "Entre 1 et 1 200 mois.")],
+        description="Vide : la durée fixée pour le site. Ensuite, la purge peut effacer la démarche, sur demande.",
+    )
 
 
 class MilestoneForm(FlaskForm):

@@ -60,6 +60,7 @@ def edit(programme_id: int):
         programme.title = form.title.data
         programme.description = form.description.data or ""
         programme.header_lines = [line.strip() for line in (form.header.data or "").splitlines() if line.strip()]
+        programme.closed_on, programme.retention_months = form.closed_on.data, form.retention_months.data
         db.session.commit()
         flash("Démarche enregistrée.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
