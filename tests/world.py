@@ -1,6 +1,5 @@
 """A small world with one person of each role, for the tests of pages and permissions."""
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -9,9 +8,8 @@ from html import unescape
 from samples import pdf
 from werkzeug.security import generate_password_hash
 
-from groupes.attachments import storage
+from groupes.attachments.attaching import stored_attachment
 from groupes.attachments.checks import check_file
-from groupes.attachments.models import Attachment
 from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
@@ -189,17 +187,6 @@ def attach(meeting: Meeting, filename: str = "note.pdf", content: bytes | None =
     """A document of ``meeting``, stored as an upload stores it (a small real PDF by default)."""
     content = pdf() if content is None else content
     checked = check_file(filename, content, max_size=len(content))
-    attachment = Attachment(
-        meeting=meeting,
-        agenda_item=agenda_item,
-        filename=checked.filename,
-        kind=checked.kind,
-        mimetype=checked.mimetype,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        stored_name=storage.write(content),
-        uploaded_by=user,
-    )
-    db.session.add(attachment)
+    attachment = stored_attachment(meeting, checked, content, agenda_item, user)
     db.session.commit()
     return attachment

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from groupes.attachments import storage
-from groupes.attachments.checks import AttachmentRefused, check_file
+from groupes.attachments.checks import AttachmentRefused, CheckedFile, check_file
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
@@ -39,25 +39,30 @@ def add_attachment(meeting: Meeting, *, filename: str, content: bytes, agenda_it
         item = next((i for i in meeting.agenda_items if i.id == agenda_item_id), None)
         if item is None:
             raise AttachmentRefused("Ce point ne fait pas partie de l'ordre du jour de cette réunion.")
-    stored_name = storage.write(content)
+    attachment = stored_attachment(meeting, checked, content, item, user)
     try:
-        attachment = Attachment(
-            meeting=meeting,
-            agenda_item=item,
-            filename=checked.filename,
-            kind=checked.kind,
-            mimetype=checked.mimetype,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            stored_name=stored_name,
-            uploaded_by=user,
-        )
-        db.session.add(attachment)
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage.remove(stored_name)
+        storage.remove(attachment.stored_name)
         raise
+    return attachment
+
+
+def stored_attachment(meeting: Meeting, checked: CheckedFile, content: bytes, item, user) -> Attachment:
+    """The file written under its random name, and its row added to the session (not committed)."""
+    attachment = Attachment(
+        meeting=meeting,
+        agenda_item=item,
+        filename=checked.filename,
+        kind=checked.kind,
+        mimetype=checked.mimetype,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        stored_name=storage.write(content),
+        uploaded_by=user,
+    )
+    db.session.add(attachment)
     return attachment
 
 
