@@ -27,7 +27,9 @@ from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Person
 from groupes.interchange.reader import import_bytes
+from groupes.meetings.models import Meeting
 from groupes.programmes.models import Programme, ProgrammeOrganiser
+from groupes.search.index import reindex
 
 SUBJECTS = ["Le groupe", "Les participants", "La CAF du Cher", "Le Conseil départemental", "L'URIOPSS", "Le SIAO"]
 VERBS = ["constate", "souligne", "propose", "regrette", "observe", "demande", "recommande"]
@@ -144,6 +146,24 @@ def main() -> None:
                     client, ["/actions?etat=toutes", "/decisions", "/actions?en_retard=1"], args.rounds
                 )
                 print(f"registers as {who}: median {median:.0f} ms, 95th percentile {p95:.0f} ms (first page)")
+            print(reindex_timing())
+
+
+def reindex_timing(samples: int = 50) -> str:
+    """What a save adds to keep the index up to date: one meeting's rows rewritten."""
+    ids = db.session.scalars(db.select(Meeting.id)).all()
+    chosen = random.Random(7).sample(ids, min(samples, len(ids)))
+    times = []
+    for meeting_id in chosen:
+        started = time.perf_counter()
+        reindex(db.session, [meeting_id])
+        db.session.commit()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return (
+        f"index rewrite of one meeting (what a save adds): median {statistics.median(times):.1f} ms, "
+        f"95th percentile {times[int(len(times) * 0.95) - 1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,15 @@ def is_search_table(name: str) -> bool:
 insert = sa.text(
     f"INSERT INTO {TABLE} (kind, ref_id, meeting_id, title, body) VALUES (:kind, :ref_id, :meeting_id, :title, :body)"
 )
+# On SQLite, a meeting's rows of the FTS5 table get the rowids meeting_id × 2²⁴ + n: rewriting a
+# meeting's rows is then a rowid range (a lookup), where a condition on the UNINDEXED meeting_id
+# column would read the whole index (90 ms a save with 200,000 texts).
+ROWS_PER_MEETING = 1 << 24
+insert_sqlite = sa.text(
+    f"INSERT INTO {TABLE} (rowid, kind, ref_id, meeting_id, title, body) "
+    "VALUES (:rowid, :kind, :ref_id, :meeting_id, :title, :body)"
+)
+delete_sqlite = sa.text(f"DELETE FROM {TABLE} WHERE rowid >= :low AND rowid < :high")
 
 
 def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
@@ -90,15 +99,26 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
 def reindex(session: Session, meeting_ids: list[int]) -> None:
     """Replace the index rows of these meetings by what they hold now, in that session's transaction."""
     ids = sorted(set(meeting_ids))
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        session.execute(
-            sa.text(f"DELETE FROM {TABLE} WHERE meeting_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
-            {"ids": chunk},
-        )
         rows = documents(session, chunk)
+        if sqlite:
+            ranges = [{"low": i * ROWS_PER_MEETING, "high": (i + 1) * ROWS_PER_MEETING} for i in chunk]
+            session.execute(delete_sqlite, ranges)
+            numbered: dict[int, int] = {}
+            for row in rows:
+                n = numbered[row["meeting_id"]] = numbered.get(row["meeting_id"], -1) + 1
+                row["rowid"] = row["meeting_id"] * ROWS_PER_MEETING + n
+        else:
+            session.execute(
+                sa.text(f"DELETE FROM {TABLE} WHERE meeting_id IN :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)
+                ),
+                {"ids": chunk},
+            )
         if rows:
-            session.execute(insert, rows)
+            session.execute(insert_sqlite if sqlite else insert, rows)
 
 
 def forget_deleted_meetings(session: Session) -> None:
