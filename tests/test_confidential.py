@@ -234,3 +234,24 @@ def test_the_editors_see_the_marking_buttons(app, world):
     assert "Passer à huis clos<span" in agenda
     secretary = read_page(signed_in(app, "secretary"), f"/reunions/{world.draft.id}/compte-rendu/rediger")
     assert "Passer à huis clos<span" not in secretary
+
+
+def test_documents_of_a_huis_clos_point_stay_with_the_group(app, world):
+    from world import attach
+
+    item = next(i for i in world.validated.agenda_items if i.confidential)
+    document = attach(world.validated, "situation-durand.pdf", agenda_item=item)
+    url = f"/reunions/{world.validated.id}/documents/{document.id}/situation-durand.pdf"
+    assert signed_in(app, "observer").get(url).status_code == 404
+    assert signed_in(app, "member").get(url).status_code == 200
+    observer_page = read_page(signed_in(app, "observer"), f"/reunions/{world.validated.id}")
+    assert "situation-durand.pdf" not in observer_page and "1 document à huis clos, non reproduit ici." in observer_page
+    assert "situation-durand.pdf" in read_page(signed_in(app, "member"), f"/reunions/{world.validated.id}")
+    pdf = pdf_text(signed_in(app, "member").get(f"/reunions/{world.validated.id}/compte-rendu.pdf"))
+    assert "situation-durand.pdf" not in pdf
+
+
+def test_the_dashboard_shows_huis_clos_decisions_to_the_group_only(app, world):
+    observer = read_page(signed_in(app, "observer"), "/")
+    member = read_page(signed_in(app, "member"), "/")
+    assert SECRET_DECISION in member and SECRET_DECISION not in observer
