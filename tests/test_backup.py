@@ -2,10 +2,14 @@
 
 import gzip
 import json
+import os
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from world import attach, build_world
 
@@ -168,3 +172,90 @@ def check_integrity(counts: dict[str, int]) -> None:
     from groupes.search.index import TABLE
 
     assert db.session.scalar(sa.text(f"SELECT count(*) FROM {TABLE}")) > 0
+
+
+def pg_tool(name: str) -> str | None:
+    """A PostgreSQL client program, from the server's own folder when pg_config knows it."""
+    try:
+        bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        if (Path(bindir) / name).is_file():
+            return str(Path(bindir) / name)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return shutil.which(name)
+
+
+def libpq_url(url: sa.URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres") or not pg_tool("pg_dump"),
+    reason="the PostgreSQL way needs TEST_DATABASE_URL on PostgreSQL and pg_dump",
+)
+def test_pg_dump_and_pg_restore_bring_back_a_database_the_application_reads(app, tmp_path):
+    """README, Production: pg_dump -Fc, then pg_restore into an empty database (with the files' folder)."""
+    from world import sign_in
+
+    world = build_world()
+    rebuild()
+    db.session.commit()
+    meeting_id = world.validated.id
+    counts = {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+    source = db.engine.url
+    dump = tmp_path / "groupes.dump"
+    subprocess.run(
+        [pg_tool("pg_dump"), "-Fc", "--no-owner", "--no-acl", "-f", str(dump), "-d", libpq_url(source)], check=True
+    )
+    copy = f"{source.database}_restauree"
+    admin = sa.create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{copy}"'))
+    try:
+        subprocess.run(
+            [
+                pg_tool("pg_restore"),
+                "--no-owner",
+                "--no-acl",
+                "--exit-on-error",
+                "-d",
+                libpq_url(source.set(database=copy)),
+                str(dump),
+            ],
+            check=True,
+        )
+        restored_app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret-key",
+                "SQLALCHEMY_DATABASE_URI": source.set(database=copy).render_as_string(hide_password=False),
+                "INSTANCE_PATH": app.instance_path,  # the attachments' folder, copied alongside in real life
+            }
+        )
+        restored_app.test_client_class = app.test_client_class
+        with restored_app.app_context():
+            for table in db.metadata.sorted_tables:
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(table)) == counts[table.name]
+            # The accent-blind French search survives: its configuration and the generated column.
+            assert db.session.scalar(sa.text("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'fr_unaccent'")) == 1
+            found = db.session.scalar(
+                sa.text("SELECT count(*) FROM search_index WHERE document @@ to_tsquery('fr_unaccent', 'decision')")
+            )
+            assert found > 0
+            db.session.remove()
+            client = restored_app.test_client()
+            sign_in(client, "admin")
+            page = client.get(f"/reunions/{meeting_id}").get_data(as_text=True)
+            assert "Décision validé" in page
+            results = client.get("/recherche?q=decision").get_data(as_text=True)
+            assert "<mark>Décision</mark> validé" in results, results[results.find("<main") :][:2000]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        admin.dispose()
