@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app groupes
 RUN_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
-.PHONY: run test lint install clean-venv
+.PHONY: run test lint audit install clean-venv
 
 $(BIN)/python:
 	scripts/system-deps $(RUN_DEBS)
@@ -36,6 +36,15 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check groupes tests benchmarks migrations
 	$(BIN)/ruff format --check groupes tests benchmarks migrations/env.py
+
+# Known vulnerabilities of the installed dependencies (pip-audit). It needs the network:
+# the vulnerability data of PyPI's JSON API (AUDIT_SERVICE=pypi) or of OSV (osv). With
+# --strict a package that could not be checked fails the audit instead of passing silently.
+# Not part of `make test`, which must not depend on the network beyond installing packages.
+AUDIT_SERVICE ?= pypi
+audit: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off --vulnerability-service $(AUDIT_SERVICE)
 
 clean-venv:
 	rm -rf $(VENV)

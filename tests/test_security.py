@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import TOKEN, build_world, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
@@ -203,3 +203,88 @@ def test_csrf_token_is_required_by_every_form(app):
     ]:
         assert client.post(url, data={"title": "x", "name": "x"}).status_code == 400, url
         assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code in (200, 302), url
+
+
+def production_app(app, monkeypatch):
+    """The application as production configures it, on the test database."""
+    from groupes import create_app
+
+    monkeypatch.setenv("GROUPES_PRODUCTION", "true")
+    production = create_app(
+        {
+            "SECRET_KEY": "cle-de-production-de-test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INSTANCE_PATH": app.instance_path,
+        }
+    )
+    production.test_client_class = app.test_client_class
+    return production
+
+
+def test_production_cookies_are_secure_http_only_and_same_site(app, monkeypatch):
+    build_world()
+    production = production_app(app, monkeypatch)
+    client = production.test_client()
+    https = "https://groupes.test"
+    form = client.get("/connexion", base_url=https).get_data(as_text=True)
+    token = TOKEN.search(form).group(1) or TOKEN.search(form).group(2)
+    response = client.post(
+        "/connexion",
+        base_url=https,
+        data={"email": "member@test.example", "password": "mot de passe de test", "csrf_token": token},
+        headers={"Referer": "https://groupes.test/connexion"},
+    )
+    assert response.status_code == 302
+    # (a cookie being deleted, empty and expired, carries nothing to protect)
+    cookies = [value for key, value in response.headers.items() if key == "Set-Cookie" and "Max-Age=0" not in value]
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies), cookies
+    page = client.get("/", base_url=https)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "private, no-store"
+
+
+def test_development_sends_no_strict_transport_security(app):
+    assert "Strict-Transport-Security" not in app.test_client().get("/connexion").headers
+
+
+def test_the_eleventh_failed_login_in_a_minute_is_refused_then_the_limit_resets(app, monkeypatch):
+    """Ten failures a minute from one address (whatever the accounts tried), then a French refusal."""
+    import time
+
+    import limits.storage.memory
+    import limits.strategies
+
+    from groupes.extensions import limiter
+
+    limiter.reset()
+    build_world()
+    client = app.test_client()
+
+    def fail(n):
+        token = csrf_token(client)
+        return client.post(
+            "/connexion", data={"email": f"inconnu{n}@test.example", "password": "x", "csrf_token": token}
+        )
+
+    for n in range(10):
+        assert fail(n).status_code == 200
+    refused = fail(10)
+    assert refused.status_code == 429
+    assert "Trop de tentatives" in refused.get_data(as_text=True)
+    assert refused.headers["Content-Security-Policy"]
+
+    class Later:
+        """The clock, a minute on."""
+
+        @staticmethod
+        def time():
+            return time.time() + 61
+
+        def __getattr__(self, name):
+            return getattr(time, name)
+
+    monkeypatch.setattr(limits.storage.memory, "time", Later())
+    monkeypatch.setattr(limits.strategies, "time", Later())
+    assert fail(11).status_code == 200  # a minute later, one may try again
+    limiter.reset()

@@ -9,6 +9,16 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 Cell = str | int | date | None
+# A cell opening with one of these is a formula to a spreadsheet: text people wrote
+# (a name, a title) must never run as one (CSV injection, OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: Cell) -> Cell:
+    """A text a spreadsheet would compute, with the apostrophe that keeps it text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def csv_bytes(headers: list[str], rows: list[list[Cell]]) -> bytes:
@@ -16,7 +26,9 @@ def csv_bytes(headers: list[str], rows: list[list[Cell]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows([["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row] for row in rows])
+    writer.writerows(
+        [["" if v is None else v.isoformat() if isinstance(v, date) else as_text(v) for v in row] for row in rows]
+    )
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -31,6 +43,9 @@ def xlsx_bytes(title: str, headers: list[str], rows: list[list[Cell]]) -> bytes:
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl takes any text opening with "=" for a formula
+                cell.data_type = "s"
     for index, header in enumerate(headers, 1):
         values = [len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500]]
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(values) + 2)

@@ -33,6 +33,16 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2**attempts), timedelta(days=1))
 
 
+SUBJECT_LENGTH = 500  # the column's
+
+
+def one_line(text: str, length: int) -> str:
+    """A header's value: the line breaks of a title pasted with them would open headers of their own
+    (and the message would never leave), and a long title would overflow the column."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def queue(
     recipient: str,
     subject: str,
@@ -53,7 +63,7 @@ def queue(
         kind=kind,
         key=key,
         recipient=recipient,
-        subject=subject,
+        subject=one_line(subject, SUBJECT_LENGTH),
         text_body=text,
         html_body=html,
         attachments=attachments or [],

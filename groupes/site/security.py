@@ -1,6 +1,6 @@
 """Security defaults of every response."""
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -27,6 +27,9 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["PRODUCTION"]:
+        # Production is served over https only: browsers must not try plain http again.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if current_user and current_user.is_authenticated:
         # What a signed-in person reads must not stay in shared caches or the back button.
         headers["Cache-Control"] = "private, no-store"
