@@ -6,8 +6,13 @@ FLASK := $(BIN)/flask --app groupes
 # Debian packages the application needs at run time, and those the tests add.
 RUN_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+# The Nu HTML Checker (vnu, from package.json) runs on Java and is installed by npm.
+# Debian's nodejs carries npm in its own package; NodeSource's nodejs includes it:
+# so the packages are asked for only when the commands are missing.
+JAVA_DEB := default-jre-headless
+NPM_DEBS := nodejs npm
 
-.PHONY: run test lint audit install clean-venv
+.PHONY: run test e2e lint audit install clean-venv
 
 $(BIN)/python:
 	scripts/system-deps $(RUN_DEBS)
@@ -23,6 +28,13 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# The test tools from npm, into node_modules/ (the lock file pins them; no install script runs).
+node_modules/.installed: package.json package-lock.json
+	command -v java >/dev/null || scripts/system-deps $(JAVA_DEB)
+	command -v npm >/dev/null || scripts/system-deps $(NPM_DEBS)
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -30,8 +42,12 @@ run: $(VENV)/.installed-run
 	$(FLASK) demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser journeys and the accessibility checks alone (also part of `make test`).
+e2e: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check groupes tests benchmarks migrations

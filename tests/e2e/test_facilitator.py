@@ -1,8 +1,11 @@
 """The facilitator's journey in a real browser: plan a series, build an agenda, take attendance on a phone."""
 
+import io
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 from world import PASSWORD, build_world
 
 from tests.e2e.conftest import screenshot
@@ -86,3 +89,72 @@ def test_plan_a_series_build_the_agenda_and_take_attendance(live_server, new_pag
     expect(
         phone.locator(".attendance-row", has_text="Facilitator Test").get_by_role("button", name="Excusé·e")
     ).to_have_attribute("aria-pressed", "true")
+
+
+def test_one_meeting_from_its_planning_to_the_validated_pdf(live_server, new_page):
+    world = build_world()
+    page = new_page()
+    sign_in(page, live_server, "facilitator@test.example")
+
+    # Planned, with its agenda.
+    page.goto(f"{live_server}/groupes/{world.private.id}")
+    page.get_by_role("link", name="Nouvelle réunion").click()
+    page.get_by_label("Date").fill("2014-10-02")
+    page.get_by_label("Début").fill("14:00")
+    page.get_by_label("Fin", exact=True).fill("17:00")
+    page.get_by_label("Sous-titre").fill("Poser la thématique")
+    page.get_by_label("Lieu ou lien de visioconférence").fill("CAF du Cher, Bourges")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("jeudi 2 octobre 2014")
+    meeting_url = page.url.split("#")[0]
+    page.get_by_role("link", name="Préparer l'ordre du jour").click()
+    page.get_by_label("Intitulé").fill("L'accès aux droits")
+    page.get_by_label("Durée (minutes)").fill("60")
+    page.get_by_role("button", name="Ajouter le point").click()
+    expect(page.get_by_text("Point ajouté.")).to_be_visible()
+
+    # Attendance at the door.
+    page.goto(f"{meeting_url}/presences")
+    page.get_by_role("button", name="Inviter les membres du groupe qui manquent").click()
+    page.locator(".attendance-row", has_text="Member Test").get_by_role("button", name="Présent·e").click()
+    expect(page.locator("#attendance-counts")).to_contain_text("Présent·e : 1")
+
+    # The minutes written live: notes, a decision and an action on the point.
+    page.goto(meeting_url)
+    page.get_by_role("link", name="Rédiger le compte-rendu").click()
+    part = page.locator(".room-item", has=page.get_by_role("heading", name=re.compile("L'accès aux droits")))
+    part.get_by_label("Notes sur ce point").fill("La CAF présente son accueil sur rendez-vous.")
+    expect(part.locator(".save-state")).to_contain_text("Enregistré à", timeout=10_000)
+    part.locator("summary", has_text="Saisir une décision").click()
+    part.get_by_label("Décision").fill("Organiser une matinée d'information commune")
+    part.get_by_role("button", name="Ajouter la décision").click()
+    expect(page.get_by_text("Décision ajoutée au relevé.")).to_be_visible()
+    part = page.locator(".room-item", has=page.get_by_role("heading", name=re.compile("L'accès aux droits")))
+    part.locator("summary", has_text="Saisir une décision").click()
+    part.get_by_label("Action", exact=True).fill("Envoyer le calendrier des permanences")
+    part.get_by_label("Qui (personne ou structure)").fill("CAF du Cher")
+    part.get_by_label("Pour quand").fill("2014-11-01")
+    part.get_by_role("button", name="Ajouter l’action").click()
+    expect(page.locator("#releve")).to_contain_text("Envoyer le calendrier des permanences — CAF du Cher")
+
+    # Submitted for review, validated, and the PDF.
+    page.get_by_role("button", name="Soumettre à la relecture des membres").click()
+    expect(page.get_by_text("Compte-rendu soumis à la relecture des membres")).to_be_visible()
+    page.get_by_role("button", name="Valider le compte-rendu").click()
+    expect(page.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
+    page.goto(meeting_url)
+    href = page.get_by_role("link", name="Compte-rendu (PDF)").get_attribute("href")
+    response = page.request.get(urljoin(page.url, href))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    text = re.sub(r"\s+", " ", text)
+    for expected in [
+        "2 octobre 2014",
+        "L'accès aux droits",
+        "La CAF présente son accueil sur rendez-vous.",
+        "Organiser une matinée d'information commune",
+        "Envoyer le calendrier des permanences",
+        "Member Test",
+    ]:
+        assert expected in text, expected
+    screenshot(page, "facilitator-validated-meeting")
