@@ -55,9 +55,9 @@ def _role_label(role) -> str:
     return Role(role).label.lower()
 
 
-def _membership(session: Session, membership: Membership, state: str) -> None:
+def _membership(session: Session, membership: Membership, state: str, new=()) -> None:
     group, person = _group(session, membership), _person(session, membership)
-    if group is None or person is None or group in session.new:
+    if group is None or person is None or group in new:
         return
     if state == "new":
         detail = f"membre ajouté·e : {_who(person)}, {_role_label(membership.role)}"
@@ -78,10 +78,10 @@ def _visibility(group: WorkingGroup) -> None:
         record(AccessKind.RIGHTS, _group_target(group), programme_id=group.programme_id, detail=detail)
 
 
-def _organiser(session: Session, organiser: ProgrammeOrganiser, state: str) -> None:
+def _organiser(session: Session, organiser: ProgrammeOrganiser, state: str, new=()) -> None:
     programme = organiser.programme or session.get(Programme, organiser.programme_id)
     person = _person(session, organiser)
-    if programme is None or person is None or programme in session.new:
+    if programme is None or person is None or programme in new:
         return
     detail = f"{'organisateur·rice ajouté·e' if state == 'new' else 'organisateur·rice retiré·e'} : {_who(person)}"
     record(AccessKind.RIGHTS, f"Démarche « {programme.title} »", programme_id=programme.id, detail=detail)
@@ -123,11 +123,12 @@ def log_granted_rights(session: Session, flush_context) -> None:
     """After the flush, once new people have their number: additions. The entries are added to
     the session; the commit writes them with the change."""
     with session.no_autoflush:
-        for obj in list(session.new):
+        new = session.new  # built anew at each access: once here, not once per row
+        for obj in list(new):
             if isinstance(obj, Membership):
-                _membership(session, obj, "new")
+                _membership(session, obj, "new", new)
             elif isinstance(obj, ProgrammeOrganiser):
-                _organiser(session, obj, "new")
+                _organiser(session, obj, "new", new)
             elif isinstance(obj, User) and obj.is_admin:
                 record(
                     AccessKind.RIGHTS,
