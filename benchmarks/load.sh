@@ -7,15 +7,18 @@
 #   two   two gunicorn instances (WORKERS/2 workers each, same PostgreSQL, same secret key)
 #         behind haproxy on one port: sessions must hold across them
 #
-# For each: the trivial route /sante alone (the ceiling), then signed-in readers on
-# the meeting page /reunions/<id> and on the dashboard / while writers save parts of
-# draft minutes through the autosave endpoint; then checks in the database that no
-# acknowledged save was lost. Prints route, connections, req/s, p50, p99, errors
-# (answers other than 200, and socket errors) and the ratio to the trivial route.
+# For each: the trivial route /sante (the ceiling), the meeting page /reunions/<id> and
+# the dashboard / as signed-in readers, each alone; then both again while writers save
+# parts of draft minutes through the autosave endpoint, and a check in the database
+# that no acknowledged save was lost. Prints route, connections, req/s, p50, p99,
+# errors (answers other than 200, and socket errors), the server CPU per request, and
+# the ratios to the trivial route (of the rates, and of the CPU costs).
 #
 # Settings (environment): VENV (.venv), DURATION (seconds per wrk run, 20),
 # CONNECTIONS (50), WORKERS (4), READERS (20), WRITERS (10: two parts each),
-# WRITER_PAUSE (seconds between a writer's saves, 0.1), WRK_THREADS (2).
+# WRITER_PAUSE (seconds between a writer's saves, 0.5; the page autosaves 1.5 s after
+# typing stops), WRK_THREADS (2). Accounts sign in for real (POST /connexion): successful
+# sign-ins do not count towards the login limits, so they stay on.
 # Installs what it lacks: wrk and haproxy (Debian packages, as root) and gunicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +34,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 WORKERS=${WORKERS:-4}
 READERS=${READERS:-20}
 WRITERS=${WRITERS:-10}
-WRITER_PAUSE=${WRITER_PAUSE:-0.1}
+WRITER_PAUSE=${WRITER_PAUSE:-0.5}
 WRK_THREADS=${WRK_THREADS:-2}
 case $WHICH in one | two | both) ;; *) echo "usage: $0 [one|two|both]" >&2; exit 2 ;; esac
 
@@ -92,17 +95,20 @@ stop_pidfile() { # NAME
     fi
 }
 
-start_haproxy() { # PORT BACKEND_PORT...
-    local port=$1 n=0
-    shift
+start_haproxy() { # PORT WORKERS_PER_INSTANCE BACKEND_PORT...
+    local port=$1 per=$2 n=0
+    shift 2
+    # Sync workers take one request at a time: haproxy gives each instance no more than it has
+    # workers and queues the rest itself, for the least busy instance; checks wait for a busy one.
     {
         printf 'global\n    maxconn 4096\n'
         printf 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n'
+        printf '    timeout queue 60s\n    timeout check 10s\n'
         printf 'frontend groupes\n    bind 127.0.0.1:%s\n    default_backend instances\n' "$port"
-        printf 'backend instances\n    balance roundrobin\n    option httpchk GET /sante\n'
+        printf 'backend instances\n    balance leastconn\n    option httpchk GET /sante\n'
         for backend in "$@"; do
             n=$((n + 1))
-            printf '    server instance%s 127.0.0.1:%s check inter 2s\n' "$n" "$backend"
+            printf '    server instance%s 127.0.0.1:%s maxconn %s check inter 2s fall 5 rise 1\n' "$n" "$backend" "$per"
         done
     } >"$WORK/haproxy.cfg"
     haproxy -db -f "$WORK/haproxy.cfg" -p "$WORK/haproxy.pid" >"$WORK/haproxy.log" 2>&1 &
@@ -112,31 +118,45 @@ start_haproxy() { # PORT BACKEND_PORT...
 
 RESULTS=$WORK/results
 : >"$RESULTS"
+server_cpu() { # CPU milliseconds used so far by gunicorn, haproxy and PostgreSQL (all their processes)
+    local pids=() pidfile
+    for pidfile in "$WORK"/*.pid; do [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")"); done
+    pids+=("$(head -n 1 "$WORK/pg/data/postmaster.pid")")
+    "$BIN/python" benchmarks/load_client.py cpu "${pids[@]}"
+}
+
 run_wrk() { # LABEL BASE MODE NAME
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s benchmarks/load.lua "$2" \
-        -- "$3" "$WORK/readers.lua" "$4" | grep '^RESULT' | sed "s/^RESULT/$1/" | tee -a "$RESULTS"
+    local before after line
+    before=$(server_cpu)
+    line=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s benchmarks/load.lua "$2" \
+        -- "$3" "$WORK/readers.lua" "$4" | grep '^RESULT')
+    after=$(server_cpu)
+    echo "$line cpu=$((after - before))" | sed "s|^RESULT|$1|" | tee -a "$RESULTS"
 }
 
 run_set() { # LABEL BASE_URL
-    local label=$1 base=$2
+    local label=$1 base=$2 writers
     echo "== $label: $base, $CONNECTIONS connections, ${DURATION} s per run"
     "$BIN/python" benchmarks/load_client.py signin "$WORK/plan.json" "$base" "$WORK/readers.lua"
+    # Each route alone: its rate, and the server CPU one request costs.
     run_wrk "$label" "$base" trivial /sante
-    # The writers save for as long as both reading runs last.
-    "$BIN/python" benchmarks/load_client.py write "$WORK/plan.json" "$base" $((2 * DURATION + 2)) \
-        "$WORK/writes-$label.json" --pause "$WRITER_PAUSE" &
-    local writers=$!
-    sleep 2 # they sign in and open their room
     run_wrk "$label" "$base" meeting /reunions/ID
     run_wrk "$label" "$base" dashboard /
+    # The readers again while the writers save, for as long as both reading runs last.
+    "$BIN/python" benchmarks/load_client.py write "$WORK/plan.json" "$base" $((2 * DURATION + 2)) \
+        "$WORK/writes-$label.json" --pause "$WRITER_PAUSE" &
+    writers=$!
+    sleep 2 # they sign in and open their room
+    run_wrk "$label" "$base" meeting /reunions/ID+writers
+    run_wrk "$label" "$base" dashboard /+writers
     wait "$writers"
     "$BIN/python" benchmarks/load_client.py verify "$WORK/plan.json" "$WORK/writes-$label.json" |
         tee "$WORK/verify-$label.txt"
-    "$BIN/python" - "$WORK/writes-$label.json" "$label" "$CONNECTIONS" >>"$RESULTS" <<'EOF'
+    "$BIN/python" - "$WORK/writes-$label.json" "$label" >>"$RESULTS" <<'EOF'
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
 print(f"{sys.argv[2]} autosave(POST) {s['saves']} {s['saves'] / s['per_second']:.3f} {s['p50']:.2f} {s['p99']:.2f} "
-      f"{s['errors'] + s['conflicts']} 0 writers={s['loops']}")
+      f"{s['errors'] + s['conflicts']} 0 conn={s['loops']}")
 EOF
 }
 
@@ -151,7 +171,7 @@ if [ "$WHICH" != one ]; then
     P1=$(free_port) P2=$(free_port) PORT=$(free_port)
     start_gunicorn a "$P1" "$HALF"
     start_gunicorn b "$P2" "$HALF"
-    start_haproxy "$PORT" "$P1" "$P2"
+    start_haproxy "$PORT" "$HALF" "$P1" "$P2"
     run_set "two(2x$HALF)" "http://127.0.0.1:$PORT"
 fi
 
@@ -159,17 +179,27 @@ echo
 "$BIN/python" - "$RESULTS" "$CONNECTIONS" "$WORK" <<'EOF'
 import glob, sys
 rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
-print(f"{'setup':<10} {'route':<16} {'conn':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/trivial':>9}")
+print(f"{'setup':<9} {'route':<22} {'conn':>4} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+      f"{'cpu ms/req':>10} {'rate/trivial':>12} {'cpu trivial/page':>16}")
 trivial = {}
-for label, name, requests, seconds, p50, p99, bad, sock, *rest in rows:
+for label, name, requests, seconds, p50, p99, bad, sock, *extra in rows:
+    extra = dict(e.split("=") for e in extra)
     rate = int(requests) / float(seconds)
+    cost = int(extra["cpu"]) / int(requests) if "cpu" in extra and int(requests) else None
     if name == "/sante":
-        trivial[label] = rate
-    conn = rest[0].split("=")[1] if rest else sys.argv[2]
-    ratio = f"{rate / trivial[label]:.0%}" if name != "/sante" and label in trivial else ""
-    print(f"{label:<10} {name:<16} {conn:>5} {rate:>8.0f} {float(p50):>8.1f} {float(p99):>8.1f} "
-          f"{int(bad) + int(sock):>7} {ratio:>9}")
-print("(errors: answers other than 200 and socket errors; for autosave, refused saves and conflicts)")
+        trivial[label] = (rate, cost)
+    ratio = cpu_ratio = ""
+    if name != "/sante" and label in trivial:
+        ratio = f"{rate / trivial[label][0]:.1%}"
+        if cost and "+" not in name:
+            cpu_ratio = f"{trivial[label][1] / cost:.1%}"
+    cost_text = f"{cost:.2f}" if cost and "+" not in name else ""
+    print(f"{label:<9} {name:<22} {extra.get('conn', sys.argv[2]):>4} {rate:>7.0f} {float(p50):>7.1f} "
+          f"{float(p99):>7.1f} {int(bad) + int(sock):>6} {cost_text:>10} {ratio:>12} {cpu_ratio:>16}")
+print("errors: answers other than 200, and socket errors (autosave: refused saves and conflicts);")
+print("+writers: read while the writers save. cpu ms/req: CPU of gunicorn, haproxy and PostgreSQL")
+print("over the run divided by its requests; cpu trivial/page: the rate the page would reach, relative")
+print("to the trivial route, on a machine given to the servers (a shared machine blurs req/s, not this).")
 for path in sorted(glob.glob(f"{sys.argv[3]}/verify-*.txt")):
     print(open(path).read().strip().splitlines()[-1], f"[{path.rsplit('verify-', 1)[1][:-4]}]")
 EOF

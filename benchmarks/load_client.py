@@ -3,6 +3,8 @@
     load_client.py signin PLAN.json BASE_URL LUA_OUT     sign the readers in, write wrk's table
     load_client.py write PLAN.json BASE_URL SECONDS OUT  writers saving minutes, their account in OUT
     load_client.py verify PLAN.json OUT                  no lost write: the database against OUT
+    load_client.py cpu PID...                            CPU milliseconds used so far by these
+                                                         processes and their children (the servers)
 
 Signing in is what a browser does: GET /connexion for the CSRF token and the
 session cookie, POST /connexion with e-mail and password, keep the new
@@ -12,7 +14,7 @@ to the address and the browser (Flask-Login's strong session protection).
 A writer is one loop per part, as the autosave of minutes.js does: POST
 /reunions/<id>/compte-rendu/parties with key, base_version (the version last
 acknowledged), body and the CSRF token, asking for JSON; a pause between
-saves (--pause, 0.1 s by default). Every acknowledged save is remembered;
+saves (--pause, 0.5 s by default). Every acknowledged save is remembered;
 verify then checks, in the database, that each part holds the text of its
 last acknowledged save and that its version is its first version plus the
 number of acknowledged saves (none lost, none counted twice).
@@ -21,6 +23,7 @@ number of acknowledged saves (none lost, none counted twice).
 import argparse
 import http.client
 import json
+import os
 import re
 import statistics
 import threading
@@ -207,6 +210,31 @@ def verify(args) -> None:
     raise SystemExit(1 if lost else 0)
 
 
+def cpu(args) -> None:
+    """User and system CPU time of the server processes: the cost of a request whatever else
+    the machine runs at the same time (a shared machine makes the rates noisy, not this)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    ticks, todo, seen = 0, [int(p) for p in args.pids], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in stats:
+            continue
+        seen.add(pid)
+        ticks += int(stats[pid][11]) + int(stats[pid][12])  # utime, stime
+        todo += children.get(pid, [])
+    print(round(ticks * 1000 / os.sysconf("SC_CLK_TCK")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
@@ -219,12 +247,14 @@ def main() -> None:
     p.add_argument("base_url")
     p.add_argument("seconds", type=float)
     p.add_argument("out")
-    p.add_argument("--pause", type=float, default=0.1)
+    p.add_argument("--pause", type=float, default=0.5)
     p = commands.add_parser("verify")
     p.add_argument("plan")
     p.add_argument("out")
+    p = commands.add_parser("cpu")
+    p.add_argument("pids", nargs="+")
     args = parser.parse_args()
-    {"signin": signin, "write": write, "verify": verify}[args.command](args)
+    {"signin": signin, "write": write, "verify": verify, "cpu": cpu}[args.command](args)
 
 
 if __name__ == "__main__":
