@@ -79,7 +79,7 @@ with engine.begin() as c:
 EOF
 
 start_gunicorn() { # NAME PORT WORKERS
-    "$BIN/gunicorn" --chdir "$ROOT" --workers "$3" --bind "127.0.0.1:$2" --pid "$WORK/$1.pid" \
+    "$BIN/gunicorn" -c "$ROOT/gunicorn.conf.py" --chdir "$ROOT" --workers "$3" --bind "127.0.0.1:$2" --pid "$WORK/$1.pid" \
         --error-logfile "$WORK/$1.log" --backlog 2048 'groupes:create_app()' &
     PIDS+=($!)
     wait_for "http://127.0.0.1:$2/sante"
