@@ -118,6 +118,7 @@ start_haproxy() { # PORT WORKERS_PER_INSTANCE BACKEND_PORT...
 
 RESULTS=$WORK/results
 : >"$RESULTS"
+LOST=0
 server_cpu() { # CPU milliseconds used so far by gunicorn, haproxy and PostgreSQL (all their processes)
     local pids=() pidfile
     for pidfile in "$WORK"/*.pid; do [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")"); done
@@ -150,8 +151,9 @@ run_set() { # LABEL BASE_URL
     run_wrk "$label" "$base" meeting /reunions/ID+writers
     run_wrk "$label" "$base" dashboard /+writers
     wait "$writers"
-    "$BIN/python" benchmarks/load_client.py verify "$WORK/plan.json" "$WORK/writes-$label.json" |
-        tee "$WORK/verify-$label.txt"
+    "$BIN/python" benchmarks/load_client.py verify "$WORK/plan.json" "$WORK/writes-$label.json" \
+        >"$WORK/verify-$label.txt" || LOST=1
+    cat "$WORK/verify-$label.txt"
     "$BIN/python" - "$WORK/writes-$label.json" "$label" >>"$RESULTS" <<'EOF'
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
@@ -203,3 +205,4 @@ print("to the trivial route, on a machine given to the servers (a shared machine
 for path in sorted(glob.glob(f"{sys.argv[3]}/verify-*.txt")):
     print(open(path).read().strip().splitlines()[-1], f"[{path.rsplit('verify-', 1)[1][:-4]}]")
 EOF
+[ "$LOST" -eq 0 ] || { echo "LOST WRITES: see above" >&2; exit 1; }
