@@ -3,8 +3,10 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 from world import build_world, future_meeting, sign_in
 
+from groupes.extensions import db
 from groupes.site.formatting import duration, long_date, ordinal, short_date
 
 
@@ -117,3 +119,21 @@ def test_the_first_of_the_month_is_written_1er(app):
     assert long_date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
     assert [short_date(date(2014, 5, d)) for d in (11, 21, 31)] == ["11 mai 2014", "21 mai 2014", "31 mai 2014"]
     assert long_date(date(2014, 3, 27)) == "jeudi 27 mars 2014"
+
+
+def test_the_health_check_answers_without_the_database(app):
+    """/sante is for the load balancer: it answers « ok » even when the database does not."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = app.test_client().get("/sante")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert statements == []

@@ -73,6 +73,7 @@ def done(table):
 ROWS = [
     # endpoint, method, url(world), form data (or a function of the world), expected answer per role
     ("site.dashboard", "GET", lambda w: "/", None, EVERYONE),
+    ("site.health", "GET", lambda w: "/sante", None, EVERYONE),
     ("auth.login", "GET", lambda w: "/connexion", None, expect(DONE, anonymous=OK)),
     (
         "auth.login",

@@ -5,7 +5,7 @@ from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from world import attach, build_world, sign_in
+from world import attach, build_world, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role
@@ -139,3 +139,33 @@ def test_the_synthesis_workspace_runs_a_fixed_number_of_queries(app):
     db.session.commit()
     large = queries_for(app, world, url, "organiser")
     assert large <= small <= 30, (small, large)
+
+
+def saving_queries(app, world, body: str) -> int:
+    """The queries of one autosave of the notes of the draft's first point, as its secretary."""
+    client = app.test_client()
+    sign_in(client, "secretary")
+    db.session.expire_all()
+    item = min(world.draft.agenda_items, key=lambda i: i.id)
+    section = next(s for s in world.draft.minutes.sections if s.agenda_item_id == item.id)
+    data = {
+        "key": f"p{item.id}",
+        "base_version": str(section.version),
+        "body": body,
+        "csrf_token": csrf_token(client, f"/reunions/{world.draft.id}/compte-rendu/rediger"),
+    }
+    with counting(app) as statements:
+        response = client.post(
+            f"/reunions/{world.draft.id}/compte-rendu/parties", data=data, headers={"Accept": "application/json"}
+        )
+    assert response.status_code == 200 and response.json["ok"], response.get_data(as_text=True)
+    return len(statements)
+
+
+def test_an_autosave_runs_a_fixed_number_of_queries(app):
+    """Saving a part reads what it needs, not everything the meeting's pages show."""
+    world = build_world()
+    small = saving_queries(app, world, "Premier texte.")
+    grow(world, 6)
+    large = saving_queries(app, world, "Second texte.")
+    assert large <= small <= 25, (small, large)

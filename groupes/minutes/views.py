@@ -4,11 +4,13 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.permissions import load_or_refuse, may, require, visible_group_ids
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
+from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
 from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before, pick
 from groupes.minutes.forms import (
@@ -20,6 +22,7 @@ from groupes.minutes.forms import (
     ReopenForm,
     SectionForm,
 )
+from groupes.minutes.models import Minutes
 from groupes.minutes.review import open_comment_counts
 from groupes.minutes.writing import (
     MAX_PART_LENGTH,
@@ -121,19 +124,36 @@ def preview(meeting_id: int):
     return jsonify(html=str(render_markdown(request.form.get("body", "")[:MAX_PART_LENGTH])))
 
 
+def load_for_saving(meeting_id: int) -> Meeting:
+    """What saving a part reads (the group for the permission, the agenda, the parts),
+    not all that the pages show: the autosave comes every few seconds from every writer."""
+    meeting = load_or_refuse(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            joinedload(Meeting.group),
+            selectinload(Meeting.agenda_items),
+            joinedload(Meeting.minutes).selectinload(Minutes.sections),
+        )
+    )
+    require("edit", meeting)
+    return meeting
+
+
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/parties", methods=["POST"])
 def save(meeting_id: int):
     """Save one part. Scripts get JSON (409 with both texts on a conflict); without
     script, a refused save shows the text back so that nothing typed is lost."""
-    meeting = load_editable_meeting(meeting_id)
+    meeting = load_for_saving(meeting_id)
     form = PartForm()
     typed = request.form.get("body", "")
     if not form.validate_on_submit():
         message = next(iter(e for errors in form.errors.values() for e in errors), "Enregistrement impossible.")
         return refused(meeting, message, typed, status=422)
+    minutes = meeting.minutes
     try:
         section = save_part(
-            meeting.minutes,
+            minutes,
             key=form.key.data,
             base_version=form.base_version.data,
             body=form.body.data or "",
@@ -154,7 +174,8 @@ def save(meeting_id: int):
         db.session.rollback()
         return refused(meeting, str(error), typed, status=422)
     if wants_json():
-        return jsonify(ok=True, key=part_key(section), version=section.version, revision=meeting.minutes.revision)
+        # Not meeting.minutes: after the commit that would reload the meeting and all it shows.
+        return jsonify(ok=True, key=part_key(section), version=section.version, revision=minutes.revision)
     flash("Texte enregistré.", "success")
     return redirect(room_url(meeting, f"partie-{part_key(section)}"))
 

@@ -20,6 +20,12 @@ from groupes.programmes.models import Programme
 blueprint = Blueprint("site", __name__)
 
 
+@blueprint.route("/sante")
+def health():
+    """For the load balancer and the monitoring: the process answers. Reads nothing, not even the database."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @blueprint.route("/")
 def dashboard():
     v = viewer()
