@@ -4,9 +4,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, future_meeting, sign_in
+from world import build_world, future_meeting, read_page, sign_in, signed_in
 
 from groupes.extensions import db
+from groupes.meetings.models import AgendaItem, AgendaItemKind
+from groupes.outcomes.models import ActionStatus
 from groupes.site.formatting import duration, long_date, ordinal, short_date
 
 
@@ -137,3 +139,18 @@ def test_the_health_check_answers_without_the_database(app):
     assert response.get_data(as_text=True) == "ok"
     assert response.headers["Cache-Control"] == "no-store"
     assert statements == []
+
+
+def test_the_follow_up_point_lists_earlier_open_actions_the_reader_may_read(app):
+    world = build_world()
+    meeting = future_meeting(world.private)
+    meeting.agenda_items = [AgendaItem(title="Suivi des actions", kind=AgendaItemKind.ACTIONS_REVIEW, position=0)]
+    world.in_review.actions[0].status = ActionStatus.DONE
+    db.session.commit()
+    member = read_page(signed_in(app, "member"), f"/reunions/{meeting.id}")
+    follow_up = member[member.index("Suivi des actions") : member.index("</ol>", member.index("Suivi des actions"))]
+    assert "Action validé" in follow_up
+    assert "Action en relecture" not in follow_up  # done
+    assert "Action brouillon" not in follow_up  # a draft the member may not read
+    facilitator = read_page(signed_in(app, "facilitator"), f"/reunions/{meeting.id}")
+    assert "Action brouillon" in facilitator[facilitator.index("Suivi des actions") :]

@@ -50,7 +50,7 @@ def meeting_query(meeting_id: int) -> sa.Select:
             joinedload(Meeting.group).joinedload(WorkingGroup.programme).selectinload(Programme.milestones),
             joinedload(Meeting.group).selectinload(WorkingGroup.memberships).joinedload(Membership.person),
             group_meetings.joinedload(Meeting.minutes),
-            group_meetings.selectinload(Meeting.actions).options(
+            selectinload(Meeting.actions).options(
                 joinedload(Action.owner_person),
                 joinedload(Action.owner_organisation),
                 selectinload(Action.updates).joinedload(ActionUpdate.author).joinedload(User.person),
@@ -91,14 +91,28 @@ def show_error(form, error: PlanningError) -> None:
 
 
 def open_actions_before(meeting: Meeting) -> list[Action]:
-    """The group's actions still open, born in earlier meetings the viewer may read."""
-    return [
-        action
-        for earlier in meeting.group.meetings
-        if (earlier.starts_at, earlier.id) < (meeting.starts_at, meeting.id) and may("read_minutes", earlier)
-        for action in earlier.actions
-        if action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    """The group's actions still open, born in earlier meetings the viewer may read (one query:
+    the earlier meetings' other actions and their histories are not loaded for this)."""
+    earlier = [
+        m.id
+        for m in meeting.group.meetings
+        if (m.starts_at, m.id) < (meeting.starts_at, meeting.id) and may("read_minutes", m)
     ]
+    if not earlier:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Action)
+            .join(Action.meeting)
+            .where(Action.meeting_id.in_(earlier), Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+            .options(
+                joinedload(Action.owner_person),
+                joinedload(Action.owner_organisation),
+                joinedload(Action.agenda_item).joinedload(AgendaItem.parent),
+            )
+            .order_by(Meeting.starts_at, Meeting.id, Action.id)
+        )
+    )
 
 
 @blueprint.route("/reunions/<int:meeting_id>")
