@@ -3,8 +3,7 @@
 import re
 
 import pytest
-import sqlalchemy as sa
-from world import build_world, future_meeting, read_page, sign_in, signed_in
+from world import build_world, counting, future_meeting, read_page, sign_in, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, AgendaItemKind
@@ -125,16 +124,8 @@ def test_the_first_of_the_month_is_written_1er(app):
 
 def test_the_health_check_answers_without_the_database(app):
     """/sante is for the load balancer: it answers « ok » even when the database does not."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         response = app.test_client().get("/sante")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok"
     assert response.headers["Cache-Control"] == "no-store"

@@ -1,11 +1,10 @@
 """Pages load what they show in a fixed number of queries, whatever the number of rows."""
 
-from contextlib import contextmanager
 from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from world import attach, build_world, csrf_token, sign_in
+from world import attach, build_world, counting, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role
@@ -17,20 +16,6 @@ from groupes.minutes.writing import save_part
 from groupes.outcomes.models import Finding
 from groupes.outcomes.recording import add_action, add_decision, add_finding
 from groupes.programmes.models import SynthesisEntry
-
-
-@contextmanager
-def counting(app):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def grow(world, size: int) -> None:

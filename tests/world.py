@@ -1,10 +1,12 @@
 """A small world with one person of each role, for the tests of pages and permissions."""
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
+import sqlalchemy as sa
 from samples import pdf
 from werkzeug.security import generate_password_hash
 
@@ -190,3 +192,18 @@ def attach(meeting: Meeting, filename: str = "note.pdf", content: bytes | None =
     attachment = stored_attachment(meeting, checked, content, agenda_item, user)
     db.session.commit()
     return attachment
+
+
+@contextmanager
+def counting(app):
+    """The SQL statements the block runs."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)

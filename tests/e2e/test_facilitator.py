@@ -19,17 +19,24 @@ def sign_in(page, base, email):
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
 
 
+def open_planning(page, group_url: str, link: str, day: str, start: str, end: str) -> None:
+    """From the group's page, the planning form of one meeting or a series, its slot filled in."""
+    page.goto(group_url)
+    page.get_by_role("link", name=link).click()
+    page.get_by_label("Date").fill(day)
+    page.get_by_label("Début").fill(start)
+    page.get_by_label("Fin", exact=True).fill(end)
+
+
 def test_plan_a_series_build_the_agenda_and_take_attendance(live_server, new_page):
     world = build_world()
     page = new_page()
     sign_in(page, live_server, "secretary@test.example")
 
     # A monthly series: the second Thursday, three meetings.
-    page.goto(f"{live_server}/groupes/{world.private.id}")
-    page.get_by_role("link", name="Planifier une série").click()
-    page.get_by_label("Date").fill("2014-09-01")
-    page.get_by_label("Début").fill("09:30")
-    page.get_by_label("Fin", exact=True).fill("12:00")
+    open_planning(
+        page, f"{live_server}/groupes/{world.private.id}", "Planifier une série", "2014-09-01", "09:30", "12:00"
+    )
     page.get_by_label("le Nième jour de chaque mois").check()
     page.get_by_label("Le …").select_option("2")
     page.get_by_label("Jour", exact=True).select_option("3")
@@ -97,11 +104,7 @@ def test_one_meeting_from_its_planning_to_the_validated_pdf(live_server, new_pag
     sign_in(page, live_server, "facilitator@test.example")
 
     # Planned, with its agenda.
-    page.goto(f"{live_server}/groupes/{world.private.id}")
-    page.get_by_role("link", name="Nouvelle réunion").click()
-    page.get_by_label("Date").fill("2014-10-02")
-    page.get_by_label("Début").fill("14:00")
-    page.get_by_label("Fin", exact=True).fill("17:00")
+    open_planning(page, f"{live_server}/groupes/{world.private.id}", "Nouvelle réunion", "2014-10-02", "14:00", "17:00")
     page.get_by_label("Sous-titre").fill("Poser la thématique")
     page.get_by_label("Lieu ou lien de visioconférence").fill("CAF du Cher, Bourges")
     page.get_by_role("button", name="Enregistrer").click()
