@@ -8,7 +8,7 @@ from flask import Flask
 
 from groupes.auth.permissions import may
 from groupes.config import load_config
-from groupes.extensions import babel, csrf, db, limiter, login_manager, migrate
+from groupes.extensions import babel, csrf, db, limiter, listen_on_sessions, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -38,15 +38,18 @@ def create_app(config=None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from groupes import models  # noqa: F401  (every mapper, before the first query)
-    from groupes.attachments.storage import remove_files_after_commit
-    from groupes.privacy.rights_log import log_rights
-    from groupes.search.index import keep_up_to_date
+    from groupes.attachments import storage
+    from groupes.privacy import rights_log
+    from groupes.search import index
+    from groupes.site import stamps
+    from groupes.site.page_cache import cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
@@ -60,9 +63,9 @@ def register_extensions(app: Flask) -> None:
             return None
         return user
 
-    keep_up_to_date()
-    log_rights()
-    remove_files_after_commit()
+    # The search index, the content stamps, the log of rights and the removal of deleted
+    # documents' files follow every change, wherever it is made.
+    listen_on_sessions(*index.LISTENERS, *stamps.LISTENERS, *rights_log.LISTENERS, *storage.LISTENERS)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)

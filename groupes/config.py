@@ -35,6 +35,11 @@ class Defaults:
     # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # The page cache (groupes/site/page_cache.py): in each process by default; several
+    # instances may share one (GROUPES_CACHE_TYPE=RedisCache, GROUPES_CACHE_REDIS_URL=redis://…).
+    CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 2000  # entries kept by a SimpleCache
+    CACHE_DEFAULT_TIMEOUT = 24 * 3600
     # The address of the site as people reach it, for the links in e-mails and the
     # identifiers of calendar events (https://groupes.example.org).
     BASE_URL = "http://127.0.0.1:5000"

@@ -15,6 +15,7 @@ from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevis
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.privacy.models import AccessLogEntry
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
+from groupes.site.stamps import ContentStamp
 
 __all__ = [
     "AccessLogEntry",
@@ -25,6 +26,7 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Comment",
+    "ContentStamp",
     "Decision",
     "Finding",
     "FindingKind",

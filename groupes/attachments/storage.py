@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from groupes.attachments.models import Attachment
@@ -95,9 +94,3 @@ LISTENERS = (
     ("after_commit", _remove_after_commit),
     ("after_rollback", _keep_after_rollback),
 )
-
-
-def remove_files_after_commit() -> None:
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

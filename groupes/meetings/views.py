@@ -2,12 +2,13 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import escape
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
 from groupes.auth.models import User
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import load_or_refuse, may, require, viewer
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, WorkingGroup
 from groupes.mail import notifications
@@ -30,12 +31,15 @@ from groupes.meetings.planning import (
 )
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
 from groupes.minutes.forms import FollowUpForm
-from groupes.minutes.models import Minutes
+from groupes.minutes.models import Minutes, MinutesSection
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, FindingKind
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.models import AccessKind
 from groupes.programmes.models import Programme
+from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
+from groupes.site.page_cache import cached_fragment
+from groupes.site.stamps import SITE, stamp_columns, stamps_key
 
 blueprint = Blueprint("meetings", __name__)
 
@@ -117,19 +121,54 @@ def open_actions_before(meeting: Meeting) -> list[Action]:
 
 @blueprint.route("/reunions/<int:meeting_id>")
 def show(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    """The meeting page. Its body comes from the page cache, kept for each audience (what
+    the viewer's rights in the group make of it) under the content stamps of the site, the
+    group and the meeting; only the meeting, its group and its minutes' state are loaded to
+    check the rights, find the body and log the reading."""
+    meeting = load_or_refuse(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.group).joinedload(WorkingGroup.programme), joinedload(Meeting.minutes))
+    )
     require("view", meeting)
+    group, read_minutes = meeting.group, may("read_minutes", meeting)
+    v = viewer()
+    follows_own = not v.edits_group(group) and v.person_id is not None
+    *tokens, has_text, owns_action = db.session.execute(
+        sa.select(
+            *stamp_columns(SITE, f"group:{group.id}", f"meeting:{meeting.id}"),
+            sa.exists().where(MinutesSection.minutes_id == meeting.minutes.id),
+            sa.exists().where(Action.meeting_id == meeting.id, Action.owner_person_id == v.person_id)
+            if follows_own
+            else sa.false(),
+        )
+    ).one()
+    # Who sees the body alike: the same rights in the group, and the same person when
+    # they may follow actions of their own on it.
+    audience = (v.organises(group.programme_id), v.role_in(group), v.signed_in, v.person_id if owns_action else None)
+    stamps = stamps_key(tokens)
+    key = f"meeting-page:{meeting.id}:{stamps}:{audience}" if stamps else None
+    page = cached_fragment(key, lambda: meeting_body(meeting_id))
+    if read_minutes and has_text:
+        record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")
+    return render_template("meetings/show.html", group=group, **page)
+
+
+def meeting_body(meeting_id: int) -> dict[str, str]:
+    """The heading and the body of the meeting page, as HTML."""
+    meeting = db.session.scalar(meeting_query(meeting_id).execution_options(populate_existing=True))
     schedule = agenda_schedule(meeting)
     minutes = meeting.minutes
-    by_status, by_organisation = counts(meeting)
-    if may("read_minutes", meeting) and minutes.sections:
-        record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")
+    _, by_organisation = counts(meeting)
     can_edit = may("edit", meeting)
-    return render_template(
-        "meetings/show.html",
+    number = meeting_numbers(meeting.group.meetings).get(meeting.id)
+    day = long_date(meeting.starts_at)
+    heading = f"{ordinal(number)} réunion : {day}" if number else f"Réunion annulée : {day}"
+    body = render_template(
+        "meetings/_body.html",
         meeting=meeting,
         group=meeting.group,
-        number=meeting_numbers(meeting.group.meetings).get(meeting.id),
+        heading=heading,
         schedule=schedule,
         planned=planned_minutes(schedule),
         previous=previous_meeting(meeting),
@@ -145,6 +184,7 @@ def show(meeting_id: int):
         disclose=may("read_confidential", meeting),
         attachment_form=attachment_form(meeting) if can_edit else None,
     )
+    return {"heading": escape(heading), "body": body}
 
 
 def slot_from(form: MeetingForm) -> Slot:

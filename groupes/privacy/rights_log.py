@@ -8,7 +8,7 @@ group, an import) are not changes of rights and are left out.
 """
 
 import sqlalchemy as sa
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, object_session
 
 from groupes.auth.models import User
@@ -139,9 +139,3 @@ def log_granted_rights(session: Session, flush_context) -> None:
 
 
 LISTENERS = (("before_flush", log_changed_rights), ("after_flush", log_granted_rights))
-
-
-def log_rights() -> None:
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

@@ -6,7 +6,6 @@ a table with a generated tsvector; migration 0006 creates it.
 """
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from groupes.extensions import db
@@ -173,10 +172,3 @@ LISTENERS = (
     ("before_commit", update_before_commit),
     ("after_rollback", forget_changes),
 )
-
-
-def keep_up_to_date() -> None:
-    """Reindex, before each commit, the meetings whose texts changed in the transaction."""
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)

@@ -1,0 +1,171 @@
+"""The page cache: the meeting page's body is rendered once for everyone who sees it alike,
+shows every change at once, and is never shared between people who see it differently."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from groupes.auth.models import User
+from groupes.extensions import db
+from groupes.groups.models import Membership, Person, Role
+from groupes.meetings.models import AgendaItem, AgendaItemKind
+from groupes.outcomes.models import ActionStatus
+from groupes.site.page_cache import CSRF_PLACEHOLDER
+from groupes.site.stamps import SITE, ContentStamp
+from tests.world import PASSWORD_HASH, TOKEN, counting, read_page, signed_in
+
+
+@pytest.fixture
+def world(app):
+    from tests.world import build_world
+
+    return build_world()
+
+
+def page(client, meeting) -> str:
+    return read_page(client, f"/reunions/{meeting.id}")
+
+
+def main(html: str) -> str:
+    """The page's own content, tokens aside (the layout around it names the viewer)."""
+    return TOKEN.sub("csrf", html[html.index("<main") : html.index("</main>")])
+
+
+def new_member(world, name: str, email: str) -> str:
+    """Another member of the private group, with an account; the role name to sign in with."""
+    person = Person(name=name, email=f"{email}@test.example")
+    user = User(person=person)
+    user.password_hash = PASSWORD_HASH
+    db.session.add_all([user, Membership(group=world.private, person=person, role=Role.MEMBER)])
+    db.session.commit()
+    return email
+
+
+def queries(app, client, meeting) -> int:
+    with counting(app) as statements:
+        page(client, meeting)
+    return len(statements)
+
+
+def test_a_second_reading_comes_from_the_cache_with_few_queries(app, world):
+    client = signed_in(app, "secretary")
+    first = page(client, world.validated)
+    with counting(app) as statements:
+        second = page(client, world.validated)
+    assert main(second) == main(first)
+    assert "Texte du compte-rendu validé." in second
+    # The viewer, their rights, the meeting with its group and minutes, the stamps, the reading's log.
+    assert len(statements) <= 9, statements
+    db.session.execute(sa.delete(ContentStamp))
+    db.session.commit()
+    assert queries(app, client, world.validated) > 2 * len(statements), "without a site stamp nothing is kept"
+
+
+def test_people_who_see_it_alike_share_it_each_with_their_own_token(app, world):
+    first, second = new_member(world, "Camille Une", "camille"), new_member(world, "Dominique Deux", "dominique")
+    reader = signed_in(app, first)
+    html = page(reader, world.in_review)
+    other = signed_in(app, second)
+    cached = queries(app, other, world.in_review)
+    assert cached < queries(app, signed_in(app, "secretary"), world.in_review)
+    shared = page(other, world.in_review)
+    assert main(shared) == main(html)
+    assert str(CSRF_PLACEHOLDER) not in shared
+    tokens = {m.group(1) or m.group(2) for m in TOKEN.finditer(shared)}
+    assert len(tokens) == 1 and tokens != {m.group(1) or m.group(2) for m in TOKEN.finditer(html)}
+    # The token on the shared page is the reader's own: their session accepts it.
+    response = other.post("/deconnexion", data={"csrf_token": tokens.pop()})
+    assert response.status_code == 302
+
+
+def test_what_huis_clos_hides_is_never_served_from_anothers_page(app, world):
+    section = world.validated.minutes.free_sections[0]
+    section.confidential = True
+    db.session.commit()
+    secret = "Texte du compte-rendu validé."
+    assert secret in page(signed_in(app, "member"), world.validated)
+    assert secret not in page(signed_in(app, "observer"), world.validated)
+    # The other way round: the observer's page first, then the group's.
+    world.validated.minutes.free_sections[0].body = "Un autre passage réservé."
+    db.session.commit()
+    assert "Un autre passage réservé." not in page(signed_in(app, "observer"), world.validated)
+    assert "Un autre passage réservé." in page(signed_in(app, "facilitator"), world.validated)
+
+
+def test_a_passage_marked_huis_clos_leaves_the_observers_page_at_once(app, world):
+    observer = signed_in(app, "observer")
+    assert "Texte du compte-rendu validé." in page(observer, world.validated)
+    world.validated.minutes.free_sections[0].confidential = True
+    db.session.commit()
+    assert "Texte du compte-rendu validé." not in page(observer, world.validated)
+
+
+def test_the_minutes_text_shows_at_once(app, world):
+    secretary = signed_in(app, "secretary")
+    assert "Notes du point brouillon." in page(secretary, world.draft)
+    world.draft.minutes.item_notes[world.draft.agenda_items[0].id].body = "Notes réécrites."
+    db.session.commit()
+    html = page(secretary, world.draft)
+    assert "Notes réécrites." in html and "Notes du point brouillon." not in html
+
+
+def test_an_action_followed_elsewhere_leaves_the_next_meetings_review_of_actions(app, world):
+    world.in_review.agenda_items.append(
+        AgendaItem(title="Suivi des actions", kind=AgendaItemKind.ACTIONS_REVIEW, duration_min=10, position=1)
+    )
+    db.session.commit()
+    secretary = signed_in(app, "secretary")
+    review = re.compile(r'<ul class="followed-actions">.*?</ul>', re.S)
+    assert "Action validé" in review.search(page(secretary, world.in_review)).group()
+    world.validated.actions[0].status = ActionStatus.DONE
+    db.session.commit()
+    after = review.search(page(secretary, world.in_review))
+    assert after is None or "Action validé" not in after.group()
+
+
+@pytest.mark.parametrize("how", ["object", "statement"])
+def test_a_renamed_person_is_renamed_on_every_page(app, world, how):
+    secretary = signed_in(app, "secretary")
+    assert "Member Test" in page(secretary, world.validated)
+    if how == "object":
+        db.session.get(Person, world.membership.person_id).name = "Marie Nouveau-Nom"
+    else:
+        db.session.execute(
+            sa.update(Person).where(Person.id == world.membership.person_id).values(name="Marie Nouveau-Nom")
+        )
+    db.session.commit()
+    html = page(secretary, world.validated)
+    assert "Marie Nouveau-Nom" in html and "Member Test" not in html
+
+
+def test_a_new_role_sees_the_page_its_role_sees(app, world):
+    observer = signed_in(app, "observer")
+    section = world.in_review.minutes.free_sections[0]
+    assert "Texte du compte-rendu en relecture." not in page(observer, world.in_review)
+    db.session.execute(
+        sa.update(Membership).where(Membership.person_id == world.users["observer"].person_id).values(role=Role.MEMBER)
+    )
+    db.session.commit()
+    assert section.body in page(observer, world.in_review)
+
+
+def test_only_the_owner_of_an_action_gets_its_follow_up_form(app, world):
+    assert "Suivre cette action" in page(signed_in(app, "member"), world.validated)
+    other = new_member(world, "Camille Une", "camille")
+    assert "Suivre cette action" not in page(signed_in(app, other), world.validated)
+    assert "Suivre cette action" in page(signed_in(app, "member"), world.validated)
+
+
+def test_changes_to_unknown_things_renew_the_site_stamp(app, world):
+    def site() -> int:
+        return db.session.scalar(sa.select(ContentStamp.token).where(ContentStamp.scope == SITE))
+
+    before = site()
+    world.milestone.title = "Comité de pilotage renommé"
+    db.session.commit()
+    assert site() != before
+    before = site()
+    world.users["member"].last_login_at = None  # accounts show nowhere: no renewal
+    db.session.commit()
+    assert site() == before
