@@ -5,6 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from groupes.auth.permissions import may
 from groupes.config import load_config
@@ -58,7 +59,11 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, token = session_id.partition(":")
-        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        user = (
+            db.session.get(models.User, int(user_id), options=[joinedload(models.User.person)])
+            if user_id.isdigit()
+            else None
+        )
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user

@@ -50,16 +50,17 @@ class Viewer:
     def of(cls, user) -> Viewer:
         if user is None or not user.is_authenticated:
             return cls()
-        organised = set(
-            db.session.scalars(
-                sa.select(ProgrammeOrganiser.programme_id).where(ProgrammeOrganiser.person_id == user.person_id)
+        # One query: the groups with a role, then the programmes organised (with no role).
+        rows = db.session.execute(
+            sa.union_all(
+                sa.select(Membership.group_id, Membership.role).where(Membership.person_id == user.person_id),
+                sa.select(ProgrammeOrganiser.programme_id, sa.null()).where(
+                    ProgrammeOrganiser.person_id == user.person_id
+                ),
             )
-        )
-        roles = dict(
-            db.session.execute(
-                sa.select(Membership.group_id, Membership.role).where(Membership.person_id == user.person_id)
-            ).all()
-        )
+        ).all()
+        roles = {row_id: Role(role) for row_id, role in rows if role is not None}
+        organised = {row_id for row_id, role in rows if role is None}
         return cls(user.id, user.person_id, user.is_admin, organised, roles)
 
     # the rules
@@ -252,10 +253,18 @@ def disclosed_clause(model, *, document: bool = False) -> sa.ColumnElement[bool]
     visible = not_confidential(model)
     if document:
         return visible
+    # The groups that disclose them to this viewer (``Viewer.discloses``), without reading every group.
     v = viewer()
-    groups = db.session.execute(sa.select(WorkingGroup.id, WorkingGroup.programme_id)).all()
-    disclosing = [group.id for group in groups if v.discloses(group)]
-    return sa.or_(visible, Meeting.group_id.in_(disclosing)) if disclosing else visible
+    if v.is_admin:
+        return sa.true()
+    clauses = [visible]
+    member_of = [group_id for group_id, role in v.roles.items() if role in EDITOR_ROLES or role == Role.MEMBER]
+    if member_of:
+        clauses.append(Meeting.group_id.in_(member_of))
+    if v.organised:
+        organised = sa.select(WorkingGroup.id).where(WorkingGroup.programme_id.in_(v.organised))
+        clauses.append(Meeting.group_id.in_(organised))
+    return sa.or_(*clauses)
 
 
 def visible_group_ids(programme_id: int) -> list[int]:

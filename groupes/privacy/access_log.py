@@ -29,17 +29,12 @@ def _actor() -> tuple[int | None, str]:
     return None, ANONYMOUS
 
 
-def record(
-    kind: AccessKind,
-    target: str,
-    *,
-    programme_id: int | None,
-    meeting: Meeting | None = None,
-    detail: str = "",
-) -> AccessLogEntry:
-    """Add an entry to the session: it is written with the change it records."""
+def _entry(
+    kind: AccessKind, target: str, *, programme_id: int | None, meeting: Meeting | None = None, detail: str = ""
+) -> dict:
+    """The columns of an entry, made now by whoever is acting."""
     user_id, actor = _actor()
-    entry = AccessLogEntry(
+    return dict(
         kind=kind,
         user_id=user_id,
         actor=actor[:200],
@@ -48,6 +43,11 @@ def record(
         target=target[:500],
         detail=detail[:500],
     )
+
+
+def record(kind: AccessKind, target: str, **where) -> AccessLogEntry:
+    """Add an entry to the session: it is written with the change it records."""
+    entry = AccessLogEntry(**_entry(kind, target, **where))
     db.session.add(entry)
     return entry
 
@@ -64,7 +64,8 @@ def record_now(kind: AccessKind, target: str, **where) -> None:
     @after_this_request
     def write(response):
         if response.status_code == 200:
-            record(kind, target, **where)
+            # A plain insert: the page's objects need no flush, and nothing else is written.
+            db.session.execute(sa.insert(AccessLogEntry).values(**_entry(kind, target, **where)))
             db.session.commit()
         return response
 

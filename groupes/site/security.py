@@ -30,7 +30,9 @@ def set_security_headers(response: Response) -> Response:
     if current_app.config["PRODUCTION"]:
         # Production is served over https only: browsers must not try plain http again.
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
+    # (is_anonymous, unlike is_authenticated, reads nothing from the account, which a
+    # commit made while answering, such as the access log's, may have expired.)
+    if current_user and not current_user.is_anonymous:
         # What a signed-in person reads must not stay in shared caches or the back button.
         headers["Cache-Control"] = "private, no-store"
     return response
