@@ -35,10 +35,12 @@ class Defaults:
     # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    # The page cache (groupes/site/page_cache.py): in each process by default; several
-    # instances may share one (GROUPES_CACHE_TYPE=RedisCache, GROUPES_CACHE_REDIS_URL=redis://…).
-    CACHE_TYPE = "SimpleCache"
-    CACHE_THRESHOLD = 2000  # entries kept by a SimpleCache
+    # The page cache (groupes/site/page_cache.py): files under instance/page-cache by
+    # default (CACHE_DIR), shared by the workers of a machine; machines may share one store
+    # (GROUPES_CACHE_TYPE=RedisCache, GROUPES_CACHE_REDIS_URL=redis://…).
+    CACHE_TYPE = "FileSystemCache"
+    CACHE_DIR = None
+    CACHE_THRESHOLD = 5000  # entries kept
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
     # The address of the site as people reach it, for the links in e-mails and the
     # identifiers of calendar events (https://groupes.example.org).
@@ -95,6 +97,8 @@ def load_config(app, overrides=None) -> None:
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    if not app.config["CACHE_DIR"]:
+        app.config["CACHE_DIR"] = str(Path(app.instance_path) / "page-cache")
     app.config.setdefault("MAIL_DOMAIN", urlsplit(app.config["BASE_URL"]).hostname or "localhost")
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / SECRET_KEY_FILE

@@ -4,6 +4,7 @@ import json
 import os
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -346,12 +347,18 @@ def test_an_erasure_needs_its_box_ticked_and_never_erases_oneself(app, world):
     assert db.session.get(Person, member.id).erased_at is None
 
 
-def test_an_erasure_clears_the_pdf_cache(app, world):
+def test_an_erasure_clears_the_pdf_and_page_caches(app, world):
     organiser = signed_in(app, "organiser")
     organiser.get(f"/reunions/{world.validated.id}/compte-rendu.pdf")
-    assert list(pdf_cache().glob("*.pdf"))
+    organiser.get(f"/reunions/{world.validated.id}")
+
+    def cached_pages_naming_them() -> list[Path]:
+        return [p for p in Path(app.config["CACHE_DIR"]).iterdir() if b"Member Test" in p.read_bytes()]
+
+    assert list(pdf_cache().glob("*.pdf")) and cached_pages_naming_them()
     post_form(signed_in(app, "admin"), f"/admin/personnes/{world.users['member'].person_id}/effacer", {"confirm": "y"})
     assert list(pdf_cache().glob("*.pdf")) == []
+    assert cached_pages_naming_them() == []
 
 
 # -- the privacy page ----------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def show(meeting_id: int):
 
 def meeting_body(meeting_id: int) -> dict[str, str]:
     """The heading and the body of the meeting page, as HTML."""
-    meeting = db.session.scalar(meeting_query(meeting_id).execution_options(populate_existing=True))
+    meeting = db.session.scalar(meeting_query(meeting_id))
     schedule = agenda_schedule(meeting)
     minutes = meeting.minutes
     _, by_organisation = counts(meeting)

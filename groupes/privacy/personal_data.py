@@ -25,7 +25,7 @@ from groupes.minutes.models import Comment, Minutes, MinutesReader
 from groupes.outcomes.models import Action, ActionUpdate
 from groupes.privacy.access_log import ERASED, record
 from groupes.privacy.models import AccessKind, AccessLogEntry
-from groupes.privacy.retention import clear_pdf_cache
+from groupes.privacy.retention import clear_cached_documents
 from groupes.privacy.rights_log import person_label
 from groupes.programmes.models import ProgrammeOrganiser
 
@@ -232,4 +232,4 @@ def erase_person(person: Person, by: User) -> None:
         )
     record(AccessKind.RIGHTS, f"Personne n° {number}", programme_id=None, detail="données personnelles effacées")
     db.session.commit()
-    clear_pdf_cache()
+    clear_cached_documents()

@@ -33,6 +33,7 @@ from groupes.privacy.models import AccessLogEntry
 from groupes.programmes.models import Programme
 from groupes.search.index import forget_deleted_meetings, reindex
 from groupes.site.formatting import long_date, number
+from groupes.site.page_cache import cache
 
 
 class PurgeRefused(Exception):
@@ -179,11 +180,12 @@ def apply_purge(plan: PurgePlan, *, include_validated: bool = False) -> None:
         remove_orphan_files()
 
 
-def clear_pdf_cache() -> int:
-    """Every cached PDF (after an erasure: they may name the person)."""
+def clear_cached_documents() -> int:
+    """Every cached PDF and page (after an erasure: they may name the person); how many PDFs."""
     files = list(pdf_cache().glob("*.pdf")) if pdf_cache().is_dir() else []
     for path in files:
         path.unlink(missing_ok=True)
+    cache.clear()
     return len(files)
 
 
