@@ -1,6 +1,8 @@
 """The clients of the load run (benchmarks/load.sh) that are not wrk.
 
-    load_client.py signin PLAN.json BASE_URL LUA_OUT     sign the readers in, write wrk's table
+    load_client.py signin PLAN.json BASE_URL LUA_OUT [--warm]
+                                                         sign the readers in, write wrk's table
+                                                         (--warm: then read each of their pages once)
     load_client.py write PLAN.json BASE_URL SECONDS OUT  writers saving minutes, their account in OUT
     load_client.py verify PLAN.json OUT                  no lost write: the database against OUT
     load_client.py cpu PID...                            CPU milliseconds used so far by these
@@ -83,7 +85,7 @@ class Browser:
 
 def signin(args) -> None:
     plan = json.load(open(args.plan))
-    pairs = []
+    pairs, first_readings = [], []
     for reader in plan["readers"]:
         browser = Browser(args.base_url)
         browser.sign_in(reader["email"], plan["password"])
@@ -92,12 +94,23 @@ def signin(args) -> None:
         if status != 200 or b"/deconnexion" not in page:
             raise SystemExit(f"{reader['email']}: the meeting page answers {status} after signing in")
         pairs += [(cookie, meeting) for meeting in reader["meetings"]]
+        if args.warm:
+            for meeting in reader["meetings"]:
+                started = time.perf_counter()
+                status, _, _ = browser.request("GET", f"/reunions/{meeting}")
+                first_readings.append(time.perf_counter() - started)
+                assert status == 200, f"{reader['email']}: /reunions/{meeting} answers {status}"
     with open(args.lua_out, "w") as f:
         f.write(f"user_agent = {json.dumps(USER_AGENT)}\nreaders = {{\n")
         for cookie, meeting in pairs:
             f.write(f"  {{{json.dumps(cookie)}, {meeting}}},\n")
         f.write("}\n")
     print(f"{len(plan['readers'])} readers signed in, {len(pairs)} (reader, meeting) pairs")
+    if first_readings:
+        print(
+            f"first readings (one at a time, the pages rendered and kept): {len(first_readings)} in "
+            f"{sum(first_readings):.1f} s, median {statistics.median(first_readings) * 1000:.0f} ms"
+        )
 
 
 def writer_loop(base_url, email, password, meeting, key, seconds, pause, record, start_gate):
@@ -242,6 +255,7 @@ def main() -> None:
     p.add_argument("plan")
     p.add_argument("base_url")
     p.add_argument("lua_out")
+    p.add_argument("--warm", action="store_true", help="then read each (reader, meeting) page once")
     p = commands.add_parser("write")
     p.add_argument("plan")
     p.add_argument("base_url")

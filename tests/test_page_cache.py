@@ -2,6 +2,7 @@
 shows every change at once, and is never shared between people who see it differently."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,10 +11,11 @@ from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role
 from groupes.meetings.models import AgendaItem, AgendaItemKind
+from groupes.minutes.review import mark_read
 from groupes.outcomes.models import ActionStatus
 from groupes.site.page_cache import CSRF_PLACEHOLDER
 from groupes.site.stamps import SITE, ContentStamp
-from tests.world import PASSWORD_HASH, TOKEN, counting, read_page, signed_in
+from tests.world import PASSWORD_HASH, TOKEN, counting, future_meeting, read_page, signed_in
 
 
 @pytest.fixture
@@ -169,3 +171,67 @@ def test_changes_to_unknown_things_renew_the_site_stamp(app, world):
     world.users["member"].last_login_at = None  # accounts show nowhere: no renewal
     db.session.commit()
     assert site() == before
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+
+
+def dashboard(client) -> str:
+    return read_page(client, "/")
+
+
+def test_the_dashboard_comes_back_from_the_cache_with_few_queries(app, world):
+    member = signed_in(app, "member")
+    first = dashboard(member)
+    with counting(app) as statements:
+        second = dashboard(member)
+    assert main(second) == main(first) and "Action validé" in second
+    assert len(statements) <= 5, statements
+
+
+def test_an_action_followed_by_someone_else_shows_on_its_owners_dashboard(app, world):
+    member = signed_in(app, "member")
+    assert "Action validé" in dashboard(member)
+    world.validated.actions[0].status = ActionStatus.DONE
+    db.session.commit()
+    assert "Action validé" not in dashboard(member)
+
+
+def test_reading_minutes_in_review_shows_on_the_dashboard(app, world):
+    member = signed_in(app, "member")
+    assert "pas encore lu" in dashboard(member)
+    world.in_review.minutes.revision = 1
+    db.session.commit()
+    mark_read(world.in_review.minutes, world.users["member"])
+    db.session.commit()
+    html = dashboard(member)
+    assert "pas encore lu" not in html and "· lu" in html
+
+
+def test_minutes_in_review_changed_since_one_read_them_say_so(app, world):
+    member = signed_in(app, "member")
+    world.in_review.minutes.revision = 1
+    mark_read(world.in_review.minutes, world.users["member"])
+    db.session.commit()
+    assert "modifié depuis votre lecture" not in dashboard(member)
+    world.in_review.minutes.revision += 1
+    db.session.commit()
+    assert "modifié depuis votre lecture" in dashboard(member)
+
+
+def test_a_meeting_that_has_begun_leaves_the_next_meetings(app, world, monkeypatch):
+    coming = future_meeting(world.private, days=1)
+    member = signed_in(app, "member")
+    next_meetings = re.compile(r'<section aria-labelledby="prochaines">.*?</section>', re.S)
+    assert f"/reunions/{coming.id}" in next_meetings.search(dashboard(member)).group()
+    later = coming.starts_at + timedelta(minutes=1)
+    monkeypatch.setattr("groupes.site.views.utcnow", lambda: later)
+    assert f"/reunions/{coming.id}" not in next_meetings.search(dashboard(member)).group()
+
+
+def test_a_new_administrator_gets_the_administrators_dashboard(app, world):
+    member = signed_in(app, "member")
+    assert "Nouvelle démarche" not in dashboard(member)
+    world.users["member"].is_admin = True
+    db.session.commit()
+    assert "Nouvelle démarche" in dashboard(member)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
 from groupes.auth.models import User
-from groupes.auth.permissions import load_or_refuse, may, require, viewer
+from groupes.auth.permissions import load_or_refuse, may, refuse, require, viewer
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, WorkingGroup
 from groupes.mail import notifications
@@ -125,27 +125,29 @@ def show(meeting_id: int):
     the viewer's rights in the group make of it) under the content stamps of the site, the
     group and the meeting; only the meeting, its group and its minutes' state are loaded to
     check the rights, find the body and log the reading."""
-    meeting = load_or_refuse(
-        sa.select(Meeting)
+    v = viewer()
+    # One query: the meeting, and what finding its body and logging the reading need.
+    row = db.session.execute(
+        sa.select(
+            Meeting,
+            *stamp_columns(
+                SITE, "group:" + sa.cast(Meeting.group_id, sa.String), "meeting:" + sa.cast(Meeting.id, sa.String)
+            ),
+            sa.exists().where(MinutesSection.minutes_id == Minutes.id, Minutes.meeting_id == Meeting.id),
+            sa.exists().where(Action.meeting_id == Meeting.id, Action.owner_person_id == v.person_id),
+        )
         .where(Meeting.id == meeting_id)
         .options(joinedload(Meeting.group).joinedload(WorkingGroup.programme), joinedload(Meeting.minutes))
-    )
+    ).one_or_none()
+    if row is None:
+        refuse()
+    meeting, *tokens, has_text, owns_action = row
     require("view", meeting)
     group, read_minutes = meeting.group, may("read_minutes", meeting)
-    v = viewer()
-    follows_own = not v.edits_group(group) and v.person_id is not None
-    *tokens, has_text, owns_action = db.session.execute(
-        sa.select(
-            *stamp_columns(SITE, f"group:{group.id}", f"meeting:{meeting.id}"),
-            sa.exists().where(MinutesSection.minutes_id == meeting.minutes.id),
-            sa.exists().where(Action.meeting_id == meeting.id, Action.owner_person_id == v.person_id)
-            if follows_own
-            else sa.false(),
-        )
-    ).one()
     # Who sees the body alike: the same rights in the group, and the same person when
-    # they may follow actions of their own on it.
-    audience = (v.organises(group.programme_id), v.role_in(group), v.signed_in, v.person_id if owns_action else None)
+    # they may follow actions of their own on it (editors follow them all).
+    owner = v.person_id if owns_action and not v.edits_group(group) else None
+    audience = (v.organises(group.programme_id), v.role_in(group), v.signed_in, owner)
     stamps = stamps_key(tokens)
     key = f"meeting-page:{meeting.id}:{stamps}:{audience}" if stamps else None
     page = cached_fragment(key, lambda: meeting_body(meeting_id))

@@ -9,7 +9,9 @@ stamps of what they show. Three kinds of scope:
   agenda, attendance, minutes' state, decisions, actions and their follow-up,
   findings, documents, members);
 - ``site``: people, organisations, programmes, and anything this module does
-  not know, so that a new model is never served stale by mistake.
+  not know, so that a new model is never served stale by mistake;
+- ``groups``: renewed with any group's stamp, for pages that show many groups
+  (the dashboard).
 
 A session event notes the scopes each flush touches; the stamps are given new
 random tokens just before the commit, in the same transaction, so a reader
@@ -32,11 +34,12 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries
-from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection
+from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
 from groupes.privacy.models import AccessLogEntry
 
 SITE = "site"
+GROUPS = "groups"
 PENDING = "content_stamp_scopes"
 
 # Nothing a cached page shows: the access log, the mail queue, accounts (names are the person's).
@@ -51,7 +54,9 @@ OF_GROUP = {
     Invitation: "group_id",
 }
 OF_MEETING_GROUP = (AgendaItem, Attendance, Decision, Finding, Action, Attachment, Minutes)
-OF_MINUTES_MEETING = (MinutesSection, MinutesRevision, MinutesReader, Comment)
+OF_MINUTES_MEETING = (MinutesSection, MinutesRevision, Comment)
+# Who read and approved which minutes: the dashboard shows it among the group's things.
+OF_MINUTES_GROUP = (MinutesReader,)
 
 
 class ContentStamp(db.Model):
@@ -82,8 +87,14 @@ def _note(session: Session, objects, changed=frozenset()) -> None:
         if isinstance(obj, UNSEEN):
             continue
         kind = type(obj)
-        if kind is Minutes and obj in changed and _changed(obj) <= {"revision", "revisions"}:
-            # A save of the text counts the revision: only the meeting's own page shows that.
+        if (
+            kind is Minutes
+            and obj in changed
+            and _changed(obj) <= {"revision", "revisions"}
+            and obj.status != MinutesStatus.REVIEW
+        ):
+            # A save of the text counts the revision: only the meeting's own page shows that
+            # (and the dashboard, for minutes in review: "modifié depuis votre lecture").
             pending["scopes"].add(f"meeting:{obj.meeting_id}")
         elif kind in OF_GROUP:
             pending["scopes"].update(f"group:{g}" for g in _values(obj, OF_GROUP[kind]))
@@ -91,6 +102,8 @@ def _note(session: Session, objects, changed=frozenset()) -> None:
             pending["meetings"].update(_values(obj, "meeting_id"))
         elif isinstance(obj, OF_MINUTES_MEETING):
             pending["minutes"].update(_values(obj, "minutes_id"))
+        elif isinstance(obj, OF_MINUTES_GROUP):
+            pending["minutes_groups"].update(_values(obj, "minutes_id"))
         elif isinstance(obj, ActionUpdate):
             pending["actions"].update(_values(obj, "action_id"))
         else:
@@ -107,9 +120,15 @@ def _resolve(session: Session, pending: dict) -> set[str]:
     if pending["minutes"]:
         own = session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(pending["minutes"])))
         scopes.update(f"meeting:{m}" for m in own)
+    if pending["minutes_groups"]:
+        meeting_ids.update(
+            session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(pending["minutes_groups"])))
+        )
     if meeting_ids:
         groups = session.scalars(sa.select(Meeting.group_id).where(Meeting.id.in_(meeting_ids)))
         scopes.update(f"group:{g}" for g in groups)
+    if any(scope.startswith("group:") for scope in scopes):
+        scopes.add(GROUPS)
     return scopes
 
 
@@ -124,7 +143,9 @@ def _upsert(session: Session, scopes: set[str]) -> None:
 
 
 def _pending(session: Session) -> dict[str, set]:
-    return session.info.setdefault(PENDING, {"scopes": set(), "meetings": set(), "minutes": set(), "actions": set()})
+    return session.info.setdefault(
+        PENDING, {"scopes": set(), "meetings": set(), "minutes": set(), "minutes_groups": set(), "actions": set()}
+    )
 
 
 def note_flushed(session: Session, _context) -> None:
@@ -161,9 +182,9 @@ LISTENERS = [
 ]
 
 
-def stamp_columns(*scopes: str) -> list[sa.ScalarSelect]:
-    """The tokens of these scopes (``site`` first), as columns to select with whatever
-    else the page needs to know, in one query."""
+def stamp_columns(*scopes: str | sa.ColumnElement[str]) -> list[sa.ScalarSelect]:
+    """The tokens of these scopes (``site`` first; a scope may be an SQL expression of the
+    query's own rows), as columns to select with whatever else the page needs, in one query."""
     return [sa.select(ContentStamp.token).where(ContentStamp.scope == scope).scalar_subquery() for scope in scopes]
 
 

@@ -1,6 +1,6 @@
 """The dashboard: what I can see, my next meetings, my open actions."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
@@ -16,6 +16,8 @@ from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
+from groupes.site.page_cache import cached_fragment
+from groupes.site.stamps import GROUPS, SITE, stamp_columns, stamps_key
 
 blueprint = Blueprint("site", __name__)
 
@@ -28,6 +30,24 @@ def health():
 
 @blueprint.route("/")
 def dashboard():
+    """The dashboard, from the page cache: kept for each account under the site's and the
+    groups' stamps, the day (« en retard ») and the start of the next meeting of its groups
+    (which then leaves « Mes prochaines réunions »)."""
+    v = viewer()
+    now = utcnow()
+    next_start = (
+        sa.select(sa.func.min(Meeting.starts_at))
+        .where(Meeting.group_id.in_(v.roles), Meeting.starts_at >= now, Meeting.status != MeetingStatus.CANCELLED)
+        .scalar_subquery()
+    )
+    *tokens, upcoming = db.session.execute(sa.select(*stamp_columns(SITE, GROUPS), next_start)).one()
+    today = now.astimezone(PARIS).date()
+    stamps = stamps_key(tokens)
+    key = f"dashboard:{v.user_id}:{v.is_admin}:{stamps}:{today}:{upcoming}" if stamps else None
+    return render_template("site/dashboard.html", **cached_fragment(key, lambda: dashboard_body(now, today)))
+
+
+def dashboard_body(now: datetime, today: date) -> dict[str, str]:
     v = viewer()
     programmes = db.session.scalars(
         sa.select(Programme).options(selectinload(Programme.groups)).order_by(Programme.created_at, Programme.id)
@@ -40,7 +60,7 @@ def dashboard():
             sa.select(Meeting)
             .where(
                 Meeting.group_id.in_(v.roles),
-                Meeting.starts_at >= utcnow(),
+                Meeting.starts_at >= now,
                 Meeting.status != MeetingStatus.CANCELLED,
             )
             .options(joinedload(Meeting.group))
@@ -65,17 +85,18 @@ def dashboard():
             .order_by(Action.due.is_(None), Action.due, Action.id)
         ).all()
         actions = [a for a in actions if may("read_minutes", a.meeting)]
-    return render_template(
-        "site/dashboard.html",
+    body = render_template(
+        "site/_dashboard_body.html",
         programmes=visible,
         next_meetings=next_meetings,
         actions=actions,
         to_review=to_review,
         decisions=decisions,
         follow_form=FollowUpForm(),
-        today=datetime.now(PARIS).date(),
+        today=today,
         can_create_programme=may("create_programme"),
     )
+    return {"body": body}
 
 
 def awaiting_review(v) -> list[tuple[Meeting, MinutesReader | None]]:
