@@ -61,6 +61,9 @@ class Defaults:
     # Retention (days, months): the access log; abandoned drafts (minutes never validated,
     # untouched since); sent mail and the outbox; the PDF cache; a closed programme by default.
     ACCESS_LOG_RETENTION_DAYS = 365
+    # A reading of the same minutes in the same session within this many minutes is the
+    # same reading (a reload, a return to the page): logged once. 0 logs every request.
+    READ_LOG_WINDOW_MINUTES = 15
     DRAFT_RETENTION_DAYS = 2 * 365
     MAIL_RETENTION_DAYS = 90
     PDF_CACHE_DAYS = 30

@@ -52,6 +52,30 @@ def test_reading_minutes_is_logged_with_who_and_what(app, world):
     assert entries[0].meeting_id == world.validated.id
 
 
+def test_a_reading_is_logged_once_per_session_and_window_downloads_every_time(app, world, monkeypatch):
+    url = f"/reunions/{world.validated.id}"
+    member = signed_in(app, "member")
+    for _ in range(3):
+        read_page(member, url)
+    read_page(signed_in(app, "secretary"), url)
+    assert [e.actor for e in log(kind=AccessKind.READ)] == ["Member Test", "Secretary Test"]
+    later = time.time() + app.config["READ_LOG_WINDOW_MINUTES"] * 60
+    monkeypatch.setattr("groupes.privacy.access_log.time_module.time", lambda: later)
+    read_page(member, url)
+    assert [e.actor for e in log(kind=AccessKind.READ)] == ["Member Test", "Secretary Test", "Member Test"]
+    for _ in range(2):
+        assert member.get(f"{url}/compte-rendu.pdf").status_code == 200
+    assert len(log(kind=AccessKind.DOWNLOAD)) == 2
+
+
+def test_without_a_window_every_reading_is_logged(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "READ_LOG_WINDOW_MINUTES", 0)
+    member = signed_in(app, "member")
+    for _ in range(2):
+        read_page(member, f"/reunions/{world.validated.id}")
+    assert len(log(kind=AccessKind.READ)) == 2
+
+
 def test_a_refused_read_is_not_logged_as_a_read(app, world):
     assert signed_in(app, "outsider").get(f"/reunions/{world.validated.id}/compte-rendu").status_code == 404
     assert log(kind=AccessKind.READ) == []

@@ -4,10 +4,12 @@ Views and commands call ``record`` (added to the session, written with the
 change it goes with) or ``record_now`` (for reads: written at once).
 """
 
+import hashlib
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import after_this_request, has_request_context
+from flask import after_this_request, current_app, has_request_context, session
 from flask_login import current_user
 
 from groupes.dbtypes import utcnow
@@ -52,10 +54,30 @@ def record(kind: AccessKind, target: str, **where) -> AccessLogEntry:
     return entry
 
 
+def _read_again(target: str) -> bool:
+    """Whether this session read ``target`` within the last READ_LOG_WINDOW_MINUTES: a reload
+    or a return to the same page is the same reading, logged once (the minutes are no more
+    read, and the log keeps no more about people than it needs). The times are kept in the
+    signed session cookie, pruned as they expire: nothing in the server's memory."""
+    window = current_app.config["READ_LOG_WINDOW_MINUTES"]
+    if not window:
+        return False
+    now = int(time_module.time() // 60)
+    readings = {k: t for k, t in session.get("lectures", {}).items() if now - t < window}
+    key = hashlib.blake2s(target.encode(), digest_size=6).hexdigest()
+    again = key in readings
+    if not again:
+        readings[key] = now
+    if readings != session.get("lectures"):
+        session["lectures"] = readings
+    return again
+
+
 def record_now(kind: AccessKind, target: str, **where) -> None:
     """A read, a download or an export: written in its own commit once the response is
     made (and only if it is a success), so that the page's objects are not expired while
-    it is being made; at once outside a request (commands)."""
+    it is being made; at once outside a request (commands). A reading already logged for
+    this session within the window is not logged again (``_read_again``)."""
     if not has_request_context():
         record(kind, target, **where)
         db.session.commit()
@@ -63,7 +85,7 @@ def record_now(kind: AccessKind, target: str, **where) -> None:
 
     @after_this_request
     def write(response):
-        if response.status_code == 200:
+        if response.status_code == 200 and not (kind == AccessKind.READ and _read_again(target)):
             # A plain insert: the page's objects need no flush, and nothing else is written.
             db.session.execute(sa.insert(AccessLogEntry).values(**_entry(kind, target, **where)))
             db.session.commit()
