@@ -139,8 +139,9 @@ run_wrk() { # LABEL BASE MODE NAME
 run_set() { # LABEL BASE_URL
     local label=$1 base=$2 writers
     echo "== $label: $base, $CONNECTIONS connections, ${DURATION} s per run"
-    # Each reader reads each of their meetings once first: the runs then measure readers
-    # coming back to pages the page cache keeps (its first renderings are timed here).
+    # Each reader reads each of their meetings once first (timed: the page cache's first
+    # renderings, each reading logged): the runs then measure readers coming back to those
+    # pages within the quarter of an hour (kept pages, readings already logged).
     "$BIN/python" benchmarks/load_client.py signin "$WORK/plan.json" "$base" "$WORK/readers.lua" --warm
     # Each route alone: its rate, and the server CPU one request costs.
     run_wrk "$label" "$base" trivial /sante

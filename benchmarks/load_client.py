@@ -89,17 +89,18 @@ def signin(args) -> None:
     for reader in plan["readers"]:
         browser = Browser(args.base_url)
         browser.sign_in(reader["email"], plan["password"])
-        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
         status, _, page = browser.request("GET", f"/reunions/{reader['meetings'][0]}")
         if status != 200 or b"/deconnexion" not in page:
             raise SystemExit(f"{reader['email']}: the meeting page answers {status} after signing in")
-        pairs += [(cookie, meeting) for meeting in reader["meetings"]]
         if args.warm:
             for meeting in reader["meetings"]:
                 started = time.perf_counter()
                 status, _, _ = browser.request("GET", f"/reunions/{meeting}")
                 first_readings.append(time.perf_counter() - started)
                 assert status == 200, f"{reader['email']}: /reunions/{meeting} answers {status}"
+        # The session as the browser keeps it (with the readings it has logged, after --warm).
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        pairs += [(cookie, meeting) for meeting in reader["meetings"]]
     with open(args.lua_out, "w") as f:
         f.write(f"user_agent = {json.dumps(USER_AGENT)}\nreaders = {{\n")
         for cookie, meeting in pairs:
@@ -255,7 +256,12 @@ def main() -> None:
     p.add_argument("plan")
     p.add_argument("base_url")
     p.add_argument("lua_out")
-    p.add_argument("--warm", action="store_true", help="then read each (reader, meeting) page once")
+    p.add_argument(
+        "--warm",
+        action="store_true",
+        help="then read each (reader, meeting) page once: the runs are then readers coming back to their pages "
+        "within the quarter of an hour, whose readings are logged already",
+    )
     p = commands.add_parser("write")
     p.add_argument("plan")
     p.add_argument("base_url")

@@ -12,7 +12,7 @@ from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesSection
 from groupes.outcomes.models import Action, Decision, Finding
-from groupes.privacy.confidential import confidential_item_ids, confidential_section_ids, not_confidential
+from groupes.privacy.confidential import confidential_item_ids
 from groupes.site.text import plain_words
 
 TABLE = "search_index"
@@ -40,7 +40,9 @@ delete_sqlite = sa.text(f"DELETE FROM {TABLE} WHERE rowid >= :low AND rowid < :h
 
 def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
     """Every searchable text of these meetings, huis clos passages left out: search results are
-    shown out of their page, as snippets, so they never carry them (not even to the group)."""
+    shown out of their page, as snippets, so they never carry them (not even to the group).
+    What is huis clos is read for these meetings only, first: a save costs the same whatever
+    the size of the database."""
     rows: list[dict] = []
 
     def add(kind, ref_id, meeting_id, title, body):
@@ -49,49 +51,53 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
                 {"kind": kind, "ref_id": ref_id, "meeting_id": meeting_id, "title": title or "", "body": body or ""}
             )
 
+    hidden_items = set(s.scalars(confidential_item_ids().where(AgendaItem.meeting_id.in_(meeting_ids))))
     sections = s.execute(
-        sa.select(MinutesSection.id, Minutes.meeting_id, MinutesSection.heading, AgendaItem.title, MinutesSection.body)
+        sa.select(
+            MinutesSection.id,
+            Minutes.meeting_id,
+            MinutesSection.heading,
+            AgendaItem.title,
+            MinutesSection.body,
+            MinutesSection.agenda_item_id,
+            MinutesSection.confidential,
+        )
         .join(Minutes, MinutesSection.minutes_id == Minutes.id)
         .outerjoin(AgendaItem, MinutesSection.agenda_item_id == AgendaItem.id)
-        .where(Minutes.meeting_id.in_(meeting_ids), MinutesSection.id.not_in(confidential_section_ids()))
-    )
-    for ident, meeting_id, heading, item_title, body in sections:
-        if body.strip():
+        .where(Minutes.meeting_id.in_(meeting_ids))
+    ).all()
+    hidden_sections = {row.id for row in sections if row.confidential or row.agenda_item_id in hidden_items}
+    for ident, meeting_id, heading, item_title, body, _, _ in sections:
+        if body.strip() and ident not in hidden_sections:
             add("minutes", ident, meeting_id, heading or item_title or "", plain_words(body))
     for item in s.execute(
         sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.presenter).where(
-            AgendaItem.meeting_id.in_(meeting_ids), AgendaItem.id.not_in(confidential_item_ids())
+            AgendaItem.meeting_id.in_(meeting_ids)
         )
     ):
-        add("agenda", item.id, item.meeting_id, item.title, item.presenter or "")
-    for d in s.execute(
-        sa.select(Decision.id, Decision.meeting_id, Decision.text).where(
-            Decision.meeting_id.in_(meeting_ids), not_confidential(Decision)
+        if item.id not in hidden_items:
+            add("agenda", item.id, item.meeting_id, item.title, item.presenter or "")
+
+    def outcomes(model, text_column):
+        query = sa.select(model.id, model.meeting_id, text_column, model.agenda_item_id).where(
+            model.meeting_id.in_(meeting_ids), model.confidential.is_(False)
         )
-    ):
+        return [row for row in s.execute(query) if row.agenda_item_id not in hidden_items]
+
+    for d in outcomes(Decision, Decision.text):
         add("decision", d.id, d.meeting_id, "", d.text)
-    for a in s.execute(
-        sa.select(Action.id, Action.meeting_id, Action.title).where(
-            Action.meeting_id.in_(meeting_ids), not_confidential(Action)
-        )
-    ):
+    for a in outcomes(Action, Action.title):
         add("action", a.id, a.meeting_id, "", a.title)
-    for f in s.execute(
-        sa.select(Finding.id, Finding.meeting_id, Finding.text).where(
-            Finding.meeting_id.in_(meeting_ids), not_confidential(Finding)
-        )
-    ):
+    for f in outcomes(Finding, Finding.text):
         add("finding", f.id, f.meeting_id, "", f.text)
     comments = s.execute(
-        sa.select(Comment.id, Minutes.meeting_id, Comment.quote, Comment.body)
+        sa.select(Comment.id, Minutes.meeting_id, Comment.quote, Comment.body, Comment.section_id)
         .join(Minutes, Comment.minutes_id == Minutes.id)
-        .where(
-            Minutes.meeting_id.in_(meeting_ids),
-            sa.or_(Comment.section_id.is_(None), Comment.section_id.not_in(confidential_section_ids())),
-        )
+        .where(Minutes.meeting_id.in_(meeting_ids))
     )
-    for ident, meeting_id, quote, body in comments:
-        add("comment", ident, meeting_id, quote, plain_words(body))
+    for ident, meeting_id, quote, body, section_id in comments:
+        if section_id not in hidden_sections:
+            add("comment", ident, meeting_id, quote, plain_words(body))
     return rows
 
 
