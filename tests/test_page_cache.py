@@ -2,6 +2,7 @@
 shows every change at once, and is never shared between people who see it differently."""
 
 import re
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role
+from groupes.meetings import views as meetings_views
 from groupes.meetings.models import AgendaItem, AgendaItemKind
 from groupes.minutes.review import mark_read
 from groupes.outcomes.models import ActionStatus
@@ -235,3 +237,28 @@ def test_a_new_administrator_gets_the_administrators_dashboard(app, world):
     world.users["member"].is_admin = True
     db.session.commit()
     assert "Nouvelle démarche" in dashboard(member)
+
+
+def autocommits(connection) -> bool:
+    """Whether the driver's connection runs each statement on its own (sqlite3 or psycopg)."""
+    raw = connection.connection.dbapi_connection
+    return raw.isolation_level is None if isinstance(raw, sqlite3.Connection) else raw.autocommit
+
+
+def test_pages_read_outside_a_transaction_and_give_their_connection_back_as_it_was(app, world, monkeypatch):
+    seen = []
+    render = meetings_views.meeting_body
+
+    def spy(meeting_id):
+        seen.append(autocommits(db.session.connection()))
+        return render(meeting_id)
+
+    monkeypatch.setattr(meetings_views, "meeting_body", spy)
+    page(signed_in(app, "member"), world.validated)
+    assert seen == [True]
+    connections = [db.engine.connect() for _ in range(3)]  # the pool's, whichever served the page
+    try:
+        assert not any(autocommits(c) for c in connections)
+    finally:
+        for c in connections:
+            c.close()

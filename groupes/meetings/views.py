@@ -38,7 +38,7 @@ from groupes.privacy.models import AccessKind
 from groupes.programmes.models import Programme
 from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
-from groupes.site.page_cache import cached_fragment
+from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import SITE, stamp_columns, stamps_key
 
 blueprint = Blueprint("meetings", __name__)
@@ -120,6 +120,7 @@ def open_actions_before(meeting: Meeting) -> list[Action]:
 
 
 @blueprint.route("/reunions/<int:meeting_id>")
+@without_transaction
 def show(meeting_id: int):
     """The meeting page. Its body comes from the page cache, kept for each audience (what
     the viewer's rights in the group make of it) under the content stamps of the site, the

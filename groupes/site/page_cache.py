@@ -15,14 +15,31 @@ Markdown's HTML is cleaned of comments).
 """
 
 from collections.abc import Callable
+from functools import wraps
 
 from flask import current_app, g
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from groupes.extensions import db
+
 cache = Cache()
 CSRF_PLACEHOLDER = Markup("<!--jeton-csrf-->")
+
+
+def without_transaction(view):
+    """Run a page that only reads (and logs the reading in one statement) outside any
+    transaction, as each of its statements would see on PostgreSQL anyway (READ COMMITTED
+    takes a snapshot per statement): no BEGIN and no ROLLBACK, two of the few round trips
+    a kept page costs. Not for a view that writes more than one statement."""
+
+    @wraps(view)
+    def run(*args, **kwargs):
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(*args, **kwargs)
+
+    return run
 
 
 def _render_shareable(render: Callable[[], dict[str, str]]) -> dict[str, str]:

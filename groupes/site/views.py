@@ -16,7 +16,7 @@ from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
-from groupes.site.page_cache import cached_fragment
+from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import GROUPS, SITE, stamp_columns, stamps_key
 
 blueprint = Blueprint("site", __name__)
@@ -29,6 +29,7 @@ def health():
 
 
 @blueprint.route("/")
+@without_transaction
 def dashboard():
     """The dashboard, from the page cache: kept for each account under the site's and the
     groups' stamps, the day (« en retard ») and the start of the next meeting of its groups
