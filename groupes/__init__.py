@@ -5,9 +5,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.orm import joinedload
 
-from groupes.auth.permissions import may
+from groupes.auth.permissions import load_account, may
 from groupes.config import load_config
 from groupes.extensions import babel, csrf, db, limiter, listen_on_sessions, login_manager, migrate
 
@@ -59,14 +58,7 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, token = session_id.partition(":")
-        user = (
-            db.session.get(models.User, int(user_id), options=[joinedload(models.User.person)])
-            if user_id.isdigit()
-            else None
-        )
-        if user is None or not user.is_active or user.session_token != token:
-            return None
-        return user
+        return load_account(int(user_id), token) if user_id.isdigit() else None
 
     # The search index, the content stamps, the log of rights and the removal of deleted
     # documents' files follow every change, wherever it is made.

@@ -262,3 +262,12 @@ def test_pages_read_outside_a_transaction_and_give_their_connection_back_as_it_w
     finally:
         for c in connections:
             c.close()
+
+
+def test_a_member_taken_out_of_the_group_loses_its_kept_pages_at_the_next_request(app, world):
+    member = signed_in(app, "member")
+    page(member, world.validated)
+    db.session.delete(world.membership)
+    db.session.commit()
+    assert member.get(f"/reunions/{world.validated.id}").status_code == 404
+    assert "Action validé" not in dashboard(member)

@@ -14,8 +14,10 @@ from typing import NoReturn
 import sqlalchemy as sa
 from flask import abort, g, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from groupes.attachments.models import Attachment
+from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
 from groupes.meetings.models import Meeting
@@ -97,10 +99,32 @@ class Viewer:
 
 
 def viewer() -> Viewer:
-    """The viewer of the current request, loaded once."""
+    """The viewer of the current request, loaded once (with the account, by ``load_account``)."""
     if "viewer" not in g:
-        g.viewer = Viewer.of(current_user)
+        user = current_user._get_current_object()  # signing in from the session sets g.viewer
+        if "viewer" not in g:
+            g.viewer = Viewer.of(user)
     return g.viewer
+
+
+def load_account(user_id: int, token: str) -> User | None:
+    """The account of a session, with its person and its rights, in one query; None if it is
+    gone, disabled, or its password changed since (``token``). Its rights become the request's
+    viewer: each request reads them anew, so a removed member loses access at once."""
+    rows = db.session.execute(
+        sa.select(User, Membership.group_id, Membership.role, ProgrammeOrganiser.programme_id)
+        .outerjoin(Membership, Membership.person_id == User.person_id)
+        .outerjoin(ProgrammeOrganiser, ProgrammeOrganiser.person_id == User.person_id)
+        .where(User.id == user_id)
+        .options(joinedload(User.person))
+    ).all()
+    user = rows[0][0] if rows else None
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    roles = {row.group_id: row.role for row in rows if row.group_id is not None}
+    organised = {row.programme_id for row in rows if row.programme_id is not None}
+    g.viewer = Viewer(user.id, user.person_id, user.is_admin, organised, roles)
+    return user
 
 
 def act_as(user) -> None:
