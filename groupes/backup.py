@@ -30,6 +30,7 @@ from groupes.attachments import storage
 from groupes.attachments.models import Attachment
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
+from groupes.site.page_cache import cache
 
 FORMAT = "groupes-backup/1"
 BATCH = 1000
@@ -171,7 +172,9 @@ def restore_backup(path: Path) -> tuple[dict[str, int], int]:
         upgrade()
     elif revision != head:
         raise BackupError(f"La base est au schéma {revision} : mettez-la à jour d'abord (flask --app groupes init-db).")
-    return _load_rows(lines)
+    restored = _load_rows(lines)
+    cache.clear()  # pages kept from the database as it was before
+    return restored
 
 
 def _load_rows(lines: Iterator[Any]) -> tuple[dict[str, int], int]:

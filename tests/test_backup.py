@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from world import attach, build_world
+from world import attach, build_world, signed_in
 
 from groupes import backup, create_app
 from groupes.backup import restore_backup, write_backup
@@ -259,3 +259,15 @@ def test_pg_dump_and_pg_restore_bring_back_a_database_the_application_reads(app,
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_restore_forgets_the_pages_kept_before_it(app, tmp_path):
+    world = build_world()
+    write_backup(tmp_path / "avant.gz")
+    pages = Path(app.config["CACHE_DIR"])
+    member = signed_in(app, "member")
+    assert member.get(f"/reunions/{world.validated.id}").status_code == 200
+    kept = [p for p in pages.iterdir() if b"Texte du compte-rendu" in p.read_bytes()]
+    assert kept
+    restore_backup(tmp_path / "avant.gz")
+    assert not any(p.exists() for p in kept)
