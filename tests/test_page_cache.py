@@ -271,3 +271,13 @@ def test_a_member_taken_out_of_the_group_loses_its_kept_pages_at_the_next_reques
     db.session.commit()
     assert member.get(f"/reunions/{world.validated.id}").status_code == 404
     assert "Action validé" not in dashboard(member)
+
+
+def test_a_text_that_spells_the_placeholder_stays_text(app, world):
+    section = world.validated.minutes.free_sections[0]
+    section.body = f"Avant {CSRF_PLACEHOLDER} après"
+    section.heading = str(CSRF_PLACEHOLDER)
+    db.session.commit()
+    raw = signed_in(app, "member").get(f"/reunions/{world.validated.id}").get_data(as_text=True)
+    assert "Avant &lt;!--jeton-csrf--&gt; après" in raw and raw.count("&lt;!--jeton-csrf--&gt;") == 2
+    assert "<!--jeton-csrf-->" not in raw

@@ -3,15 +3,15 @@
 A view names the fragment by what it shows (the content stamps of
 ``groupes.site.stamps``) and by the audience (what the viewer's rights make of
 it); the layout around it (the viewer's name, messages) is rendered for each
-request. The store is Flask-Caching's: in each process by default
-(``CACHE_TYPE = "SimpleCache"``), or one shared store (``RedisCache``) for
-several instances. Nothing depends on it for being right: a key holds the
+request. The store is Flask-Caching's: files under ``instance/page-cache`` by
+default (``FileSystemCache``, shared by the workers of a machine), or one store
+(``RedisCache``) shared by several machines. Nothing depends on it for being right: a key holds the
 stamps, so a changed page is a new key, and a missing entry is rendered again.
 
 Forms in a fragment carry a placeholder instead of the CSRF token, which is
 the session's own; each request puts its token in. The placeholder is an HTML
-comment: no text of a user's can produce one (their text is escaped, and
-Markdown's HTML is cleaned of comments).
+comment: no text of a user's can produce one (their text is escaped, in
+Markdown too, which renders no raw HTML).
 """
 
 from collections.abc import Callable
