@@ -52,17 +52,13 @@ class Viewer:
     def of(cls, user) -> Viewer:
         if user is None or not user.is_authenticated:
             return cls()
-        # One query: the groups with a role, then the programmes organised (with no role).
-        rows = db.session.execute(
-            sa.union_all(
-                sa.select(Membership.group_id, Membership.role).where(Membership.person_id == user.person_id),
-                sa.select(ProgrammeOrganiser.programme_id, sa.null()).where(
-                    ProgrammeOrganiser.person_id == user.person_id
-                ),
-            )
-        ).all()
-        roles = {row_id: Role(role) for row_id, role in rows if role is not None}
-        organised = {row_id for row_id, role in rows if role is None}
+        return cls.from_rows(user, _account_rows(user.id))
+
+    @classmethod
+    def from_rows(cls, user, rows) -> Viewer:
+        """From the rows of ``_account_rows``: one per (role in a group, programme organised)."""
+        roles = {row.group_id: row.role for row in rows if row.group_id is not None}
+        organised = {row.programme_id for row in rows if row.programme_id is not None}
         return cls(user.id, user.person_id, user.is_admin, organised, roles)
 
     # the rules
@@ -107,23 +103,26 @@ def viewer() -> Viewer:
     return g.viewer
 
 
-def load_account(user_id: int, token: str) -> User | None:
-    """The account of a session, with its person and its rights, in one query; None if it is
-    gone, disabled, or its password changed since (``token``). Its rights become the request's
-    viewer: each request reads them anew, so a removed member loses access at once."""
-    rows = db.session.execute(
+def _account_rows(user_id: int) -> list[sa.Row]:
+    """The account with its person, once per role in a group and programme organised, in one query."""
+    return db.session.execute(
         sa.select(User, Membership.group_id, Membership.role, ProgrammeOrganiser.programme_id)
         .outerjoin(Membership, Membership.person_id == User.person_id)
         .outerjoin(ProgrammeOrganiser, ProgrammeOrganiser.person_id == User.person_id)
         .where(User.id == user_id)
         .options(joinedload(User.person))
     ).all()
+
+
+def load_account(user_id: int, token: str) -> User | None:
+    """The account of a session, with its person and its rights, in one query; None if it is
+    gone, disabled, or its password changed since (``token``). Its rights become the request's
+    viewer: each request reads them anew, so a removed member loses access at once."""
+    rows = _account_rows(user_id)
     user = rows[0][0] if rows else None
     if user is None or not user.is_active or user.session_token != token:
         return None
-    roles = {row.group_id: row.role for row in rows if row.group_id is not None}
-    organised = {row.programme_id for row in rows if row.programme_id is not None}
-    g.viewer = Viewer(user.id, user.person_id, user.is_admin, organised, roles)
+    g.viewer = Viewer.from_rows(user, rows)
     return user
 
 

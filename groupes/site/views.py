@@ -36,16 +36,17 @@ def dashboard():
     (which then leaves « Mes prochaines réunions »)."""
     v = viewer()
     now = utcnow()
-    next_start = (
-        sa.select(sa.func.min(Meeting.starts_at))
-        .where(Meeting.group_id.in_(v.roles), Meeting.starts_at >= now, Meeting.status != MeetingStatus.CANCELLED)
-        .scalar_subquery()
-    )
+    next_start = sa.select(sa.func.min(Meeting.starts_at)).where(coming_in_my_groups(v, now)).scalar_subquery()
     *tokens, upcoming = db.session.execute(sa.select(*stamp_columns(SITE, GROUPS), next_start)).one()
     today = now.astimezone(PARIS).date()
     stamps = stamps_key(tokens)
     key = f"dashboard:{v.user_id}:{v.is_admin}:{stamps}:{today}:{upcoming}" if stamps else None
     return render_template("site/dashboard.html", **cached_fragment(key, lambda: dashboard_body(now, today)))
+
+
+def coming_in_my_groups(v, now: datetime) -> sa.ColumnElement[bool]:
+    """The meetings of the viewer's groups still to come (« Mes prochaines réunions »)."""
+    return sa.and_(Meeting.group_id.in_(v.roles), Meeting.starts_at >= now, Meeting.status != MeetingStatus.CANCELLED)
 
 
 def dashboard_body(now: datetime, today: date) -> dict[str, str]:
@@ -59,11 +60,7 @@ def dashboard_body(now: datetime, today: date) -> dict[str, str]:
     if v.signed_in and v.roles:
         next_meetings = db.session.scalars(
             sa.select(Meeting)
-            .where(
-                Meeting.group_id.in_(v.roles),
-                Meeting.starts_at >= now,
-                Meeting.status != MeetingStatus.CANCELLED,
-            )
+            .where(coming_in_my_groups(v, now))
             .options(joinedload(Meeting.group))
             .order_by(Meeting.starts_at)
             .limit(10)
