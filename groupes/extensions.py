@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names, so that migrations can name what they alter.
@@ -34,6 +34,12 @@ def listen_on_sessions(*listeners: tuple[str, Callable]) -> None:
     for name, listener in listeners:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def changed_attributes(obj) -> set[str]:
+    """The attributes of a changed object that its flush writes (in ``after_flush``, where the
+    history of the flush is still there)."""
+    return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
 
 
 migrate = Migrate()

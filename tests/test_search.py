@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from world import build_world, csrf_token, signed_in
 
 from groupes.extensions import db
+from groupes.minutes.writing import part_key, save_part
 from groupes.outcomes.models import Decision
 from groupes.search.index import TABLE, rebuild
 from groupes.search.query import fts5_query, parse, tsquery
@@ -69,6 +70,68 @@ def test_the_index_follows_every_change(app, world):
     db.session.delete(world.public_validated)
     db.session.commit()
     assert "Aucun résultat" in results(client, "familles")
+
+
+def index_rows(meeting_id: int) -> dict[tuple[str, int], int]:
+    """The meeting's rows of the index: (kind, ref_id) → the row's own number."""
+    number = "rowid" if db.engine.dialect.name == "sqlite" else "id"
+    query = sa.text(f"SELECT kind, ref_id, {number} FROM {TABLE} WHERE meeting_id = :m")
+    return {(kind, ref_id): n for kind, ref_id, n in db.session.execute(query, {"m": meeting_id})}
+
+
+def save_text(world, section, body: str) -> None:
+    save_part(
+        section.minutes, key=part_key(section), base_version=section.version, body=body, user=world.users["secretary"]
+    )
+
+
+def test_an_autosave_rewrites_the_row_of_its_part_alone(app, world):
+    draft = world.draft
+    draft.decisions.append(Decision(number=99, text="Écrire au conseil départemental."))
+    db.session.commit()
+    section = draft.minutes.sections[0]
+    before = index_rows(draft.id)
+    for n in range(3):  # on SQLite, each new row goes after the meeting's last
+        save_text(world, section, f"Nouvelle rédaction {n} : la domiciliation des personnes sans abri.")
+    after = index_rows(draft.id)
+    assert after.keys() == before.keys() and len(after) >= 3
+    assert {k: n for k, n in after.items() if k != ("minutes", section.id)} == {
+        k: n for k, n in before.items() if k != ("minutes", section.id)
+    }
+    assert after[("minutes", section.id)] != before[("minutes", section.id)]
+    client = signed_in(app, "organiser")
+    assert "Aucun résultat" in results(client, "financement")
+    assert "1 résultat" in results(client, "domiciliation")
+    save_text(world, section, "   ")
+    assert ("minutes", section.id) not in index_rows(draft.id)
+    assert "Aucun résultat" in results(client, "domiciliation")
+    # The whole meeting reindexed after parts saved alone: one row for each text, as before.
+    draft.decisions[-1].text = "Écrire au préfet."
+    save_text(world, section, "La domiciliation encore.")
+    assert index_rows(draft.id).keys() == before.keys()
+    assert "1 résultat" in results(client, "domiciliation") and "1 résultat" in results(client, "préfet")
+
+
+@pytest.mark.parametrize("marked", ["section", "point"])
+def test_an_autosave_of_a_huis_clos_part_stays_out_of_the_index(app, world, marked):
+    draft = world.draft
+    section = next(s for s in draft.minutes.sections if s.agenda_item_id) if marked == "point" else None
+    if section is None:
+        section = draft.minutes.sections[0]
+        section.confidential = True
+    else:
+        section.agenda_item.confidential = True
+    db.session.commit()
+    save_text(world, section, "Situation individuelle de la famille Martin.")
+    assert ("minutes", section.id) not in index_rows(draft.id)
+    assert "Aucun résultat" in results(signed_in(app, "organiser"), "Martin")
+
+
+def test_text_saved_and_marked_huis_clos_at_once_stays_out_of_the_index(app, world):
+    section = world.draft.minutes.sections[0]
+    section.body, section.confidential = "Situation de la famille Martin.", True
+    db.session.commit()
+    assert "Aucun résultat" in results(signed_in(app, "organiser"), "Martin")
 
 
 def test_comments_written_through_the_pages_are_found(app, world):

@@ -1,14 +1,16 @@
 """The search index: one row per searchable text, rebuilt for a meeting whenever
-something of it changes (in the same transaction), and in full by a command.
+something of it changes (in the same transaction), and in full by a command. A
+part of the minutes whose text alone changed (the autosave) has its row rewritten,
+not the meeting's.
 
 The index is not a model: on SQLite it is an FTS5 virtual table, on PostgreSQL
 a table with a generated tsvector; migration 0006 creates it.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from groupes.extensions import db
+from groupes.extensions import changed_attributes, db
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesSection
 from groupes.outcomes.models import Action, Decision, Finding
@@ -36,6 +38,47 @@ insert_sqlite = sa.text(
     "VALUES (:rowid, :kind, :ref_id, :meeting_id, :title, :body)"
 )
 delete_sqlite = sa.text(f"DELETE FROM {TABLE} WHERE rowid >= :low AND rowid < :high")
+# One text of a meeting, found among the meeting's rows.
+delete_part = sa.text(f"DELETE FROM {TABLE} WHERE meeting_id = :meeting_id AND kind = :kind AND ref_id = :ref_id")
+delete_sqlite_part = sa.text(
+    f"DELETE FROM {TABLE} WHERE rowid >= :low AND rowid < :high AND kind = :kind AND ref_id = :ref_id"
+)
+last_sqlite_rowid = sa.text(f"SELECT max(rowid) FROM {TABLE} WHERE rowid >= :low AND rowid < :high")
+
+
+_point = aliased(AgendaItem)
+_parent = aliased(AgendaItem)
+# The parts of the minutes with what the index shows of them, and whether they are huis clos
+# (themselves, or through their point or its parent).
+_sections = (
+    sa.select(
+        MinutesSection.id,
+        Minutes.meeting_id,
+        MinutesSection.heading,
+        _point.title,
+        MinutesSection.body,
+        sa.or_(MinutesSection.confidential, _point.confidential, _parent.confidential).label("hidden"),
+    )
+    .join(Minutes, MinutesSection.minutes_id == Minutes.id)
+    .outerjoin(_point, MinutesSection.agenda_item_id == _point.id)
+    .outerjoin(_parent, _point.parent_id == _parent.id)
+)
+
+
+def _document(kind, ref_id, meeting_id, title, body) -> list[dict]:
+    """The row of one text, or none for an empty one."""
+    if (body or "").strip() or (title or "").strip():
+        return [{"kind": kind, "ref_id": ref_id, "meeting_id": meeting_id, "title": title or "", "body": body or ""}]
+    return []
+
+
+def _section_documents(sections) -> list[dict]:
+    """The rows of these parts of the minutes (rows of ``_sections``) but the huis clos ones."""
+    rows = []
+    for ident, meeting_id, heading, item_title, body, hidden in sections:
+        if body.strip() and not hidden:
+            rows += _document("minutes", ident, meeting_id, heading or item_title or "", plain_words(body))
+    return rows
 
 
 def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
@@ -46,30 +89,12 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
     rows: list[dict] = []
 
     def add(kind, ref_id, meeting_id, title, body):
-        if (body or "").strip() or (title or "").strip():
-            rows.append(
-                {"kind": kind, "ref_id": ref_id, "meeting_id": meeting_id, "title": title or "", "body": body or ""}
-            )
+        rows.extend(_document(kind, ref_id, meeting_id, title, body))
 
     hidden_items = set(s.scalars(confidential_item_ids().where(AgendaItem.meeting_id.in_(meeting_ids))))
-    sections = s.execute(
-        sa.select(
-            MinutesSection.id,
-            Minutes.meeting_id,
-            MinutesSection.heading,
-            AgendaItem.title,
-            MinutesSection.body,
-            MinutesSection.agenda_item_id,
-            MinutesSection.confidential,
-        )
-        .join(Minutes, MinutesSection.minutes_id == Minutes.id)
-        .outerjoin(AgendaItem, MinutesSection.agenda_item_id == AgendaItem.id)
-        .where(Minutes.meeting_id.in_(meeting_ids))
-    ).all()
-    hidden_sections = {row.id for row in sections if row.confidential or row.agenda_item_id in hidden_items}
-    for ident, meeting_id, heading, item_title, body, _, _ in sections:
-        if body.strip() and ident not in hidden_sections:
-            add("minutes", ident, meeting_id, heading or item_title or "", plain_words(body))
+    sections = s.execute(_sections.where(Minutes.meeting_id.in_(meeting_ids))).all()
+    hidden_sections = {row.id for row in sections if row.hidden}
+    rows.extend(_section_documents(sections))
     for item in s.execute(
         sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.presenter).where(
             AgendaItem.meeting_id.in_(meeting_ids)
@@ -126,6 +151,32 @@ def reindex(session: Session, meeting_ids: list[int]) -> None:
             session.execute(insert_sqlite if sqlite else insert, rows)
 
 
+def reindex_sections(session: Session, section_ids: set[int], skip_meetings: set[int]) -> None:
+    """Replace the rows of these parts of the minutes, whose text alone changed (an autosave),
+    but for the meetings ``skip_meetings`` that are reindexed whole: a save rewrites one row,
+    not the whole meeting's."""
+    sections = session.execute(
+        _sections.where(MinutesSection.id.in_(section_ids), Minutes.meeting_id.not_in(skip_meetings))
+    ).all()
+    if not sections:
+        return
+    rows = _section_documents(sections)
+    olds = [{"kind": "minutes", "ref_id": row.id, "meeting_id": row.meeting_id} for row in sections]
+    if session.get_bind().dialect.name == "sqlite":
+        for old in olds:
+            old.update(low=old["meeting_id"] * ROWS_PER_MEETING, high=(old["meeting_id"] + 1) * ROWS_PER_MEETING)
+        session.execute(delete_sqlite_part, olds)
+        for row in rows:  # after the meeting's last row: its range stays its own
+            low = row["meeting_id"] * ROWS_PER_MEETING
+            last = session.scalar(last_sqlite_rowid, {"low": low, "high": low + ROWS_PER_MEETING})
+            row["rowid"] = low if last is None else last + 1
+            session.execute(insert_sqlite, row)
+    else:
+        session.execute(delete_part, olds)
+        if rows:
+            session.execute(insert, rows)
+
+
 def forget_deleted_meetings(session: Session) -> None:
     """Rows of meetings the database deleted on its own (with their programme or group)."""
     session.execute(sa.text(f"DELETE FROM {TABLE} WHERE meeting_id NOT IN (SELECT id FROM meetings)"))
@@ -156,21 +207,36 @@ def _meeting_ids_of(session: Session, objects) -> set[int]:
     return meetings
 
 
+# What a part of the minutes may change and still be reindexed alone: its text, not what hides it.
+TEXT_OF_A_PART = frozenset({"heading", "body", "version", "updated_at", "updated_by", "updated_by_id"})
+
+
 def remember_changes(session, flush_context) -> None:
-    changed = [o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, INDEXED)]
-    if changed:
-        session.info.setdefault("search_meetings", set()).update(_meeting_ids_of(session, changed))
+    dirty = set(session.dirty)
+    changed = [o for o in (*session.new, *dirty, *session.deleted) if isinstance(o, INDEXED)]
+    parts = {
+        o for o in changed if isinstance(o, MinutesSection) and o in dirty and changed_attributes(o) <= TEXT_OF_A_PART
+    }
+    if parts:
+        session.info.setdefault("search_parts", set()).update(part.id for part in parts)
+    meetings = [o for o in changed if o not in parts]
+    if meetings:
+        session.info.setdefault("search_meetings", set()).update(_meeting_ids_of(session, meetings))
 
 
 def update_before_commit(session) -> None:
     session.flush()
-    ids = session.info.pop("search_meetings", None)
-    if ids:
-        reindex(session, list(ids))
+    meetings = session.info.pop("search_meetings", set())
+    parts = session.info.pop("search_parts", None)
+    if meetings:
+        reindex(session, list(meetings))
+    if parts:
+        reindex_sections(session, parts, meetings)
 
 
 def forget_changes(session) -> None:
     session.info.pop("search_meetings", None)
+    session.info.pop("search_parts", None)
 
 
 LISTENERS = (

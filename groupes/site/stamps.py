@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from groupes.attachments.models import Attachment
 from groupes.auth.models import Invitation, User
-from groupes.extensions import db
+from groupes.extensions import changed_attributes, db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries
@@ -75,11 +75,6 @@ def _values(obj, column: str) -> set[int]:
     return {v for v in values if v is not None}
 
 
-def _changed(obj) -> set[str]:
-    """The attributes of a changed row that this flush writes."""
-    return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
-
-
 def _note(session: Session, objects, changed=frozenset()) -> None:
     """Note the scopes of these new, deleted or (``changed``) updated objects."""
     pending = _pending(session)
@@ -90,7 +85,7 @@ def _note(session: Session, objects, changed=frozenset()) -> None:
         if (
             kind is Minutes
             and obj in changed
-            and _changed(obj) <= {"revision", "revisions"}
+            and changed_attributes(obj) <= {"revision", "revisions"}
             and obj.status != MinutesStatus.REVIEW
         ):
             # A save of the text counts the revision: only the meeting's own page shows that
