@@ -51,7 +51,8 @@ def test_each_save_makes_a_revision_with_its_author(world, draft):
         body="Premier jet",
         user=user(world, "secretary"),
     )
-    assert saved.version == 2 and saved.updated_by.person.name == "Secretary Test"
+    assert saved.version == 2 and saved.section.updated_by.person.name == "Secretary Test"
+    assert saved.revision == draft.minutes.revision and saved.key == notes_key(draft)
     save_part(draft.minutes, key=notes_key(draft), base_version=2, body="Texte relu", user=user(world, "facilitator"))
     revisions = db.session.scalars(
         sa.select(MinutesRevision)
@@ -87,7 +88,7 @@ def test_a_save_based_on_a_stale_version_is_a_conflict_keeping_both_texts(world,
         body="Les deux textes fusionnés",
         user=user(world, "facilitator"),
     )
-    assert merged.body == "Les deux textes fusionnés"
+    assert merged.section.body == "Les deux textes fusionnés"
 
 
 def test_saving_the_same_text_twice_is_harmless(world, draft):
@@ -104,8 +105,8 @@ def test_notes_of_an_item_without_notes_start_at_version_zero(world):
     from groupes.meetings.agenda import add_item
 
     item = add_item(meeting, title="Nouveau point", duration=None, presenter="", parent_id=None)
-    section = save_part(meeting.minutes, key=f"p{item.id}", base_version=0, body="Notes", user=user(world, "secretary"))
-    assert section.version == 1 and section.agenda_item_id == item.id
+    saved = save_part(meeting.minutes, key=f"p{item.id}", base_version=0, body="Notes", user=user(world, "secretary"))
+    assert saved.version == 1 and saved.section.agenda_item_id == item.id
     with pytest.raises(Conflict):
         save_part(
             meeting.minutes, key=f"p{item.id}", base_version=0, body="Autres notes", user=user(world, "facilitator")
@@ -299,7 +300,7 @@ def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, dra
     saved = save_part(
         minutes, key=f"s{section.id}", base_version=section.version, body="Mon texte", user=user(world, "secretary")
     )
-    assert saved.body == "Mon texte"
+    assert saved.section.body == "Mon texte"
     db.session.expire_all()
     assert db.session.get(MinutesSection, section.id).body == "Mon texte"
     assert (

@@ -152,7 +152,7 @@ def save(meeting_id: int):
         return refused(meeting, message, typed, status=422)
     minutes = meeting.minutes
     try:
-        section = save_part(
+        saved = save_part(
             minutes,
             key=form.key.data,
             base_version=form.base_version.data,
@@ -174,10 +174,9 @@ def save(meeting_id: int):
         db.session.rollback()
         return refused(meeting, str(error), typed, status=422)
     if wants_json():
-        # Not meeting.minutes: after the commit that would reload the meeting and all it shows.
-        return jsonify(ok=True, key=part_key(section), version=section.version, revision=minutes.revision)
+        return jsonify(ok=True, key=saved.key, version=saved.version, revision=saved.revision)
     flash("Texte enregistré.", "success")
-    return redirect(room_url(meeting, f"partie-{part_key(section)}"))
+    return redirect(room_url(meeting, f"partie-{saved.key}"))
 
 
 def refused(meeting, message: str, typed: str, status: int):

@@ -41,6 +41,17 @@ class Conflict(Exception):
     at: datetime | None
 
 
+@dataclass(frozen=True)
+class SavedPart:
+    """A saved part, and what the writer's page needs to go on: read before the commit,
+    which expires them (reading them after would cost the autosave a round trip each)."""
+
+    section: MinutesSection
+    key: str
+    version: int
+    revision: int
+
+
 def part_key(section: MinutesSection) -> str:
     """Free sections are « s<id> », the notes of an agenda item « p<item id> »."""
     return f"p{section.agenda_item_id}" if section.agenda_item_id else f"s{section.id}"
@@ -94,7 +105,7 @@ def _conflict(key: str, mine: str, section: MinutesSection | None) -> Conflict:
 
 def save_part(
     minutes: Minutes, *, key: str, base_version: int, body: str, user: User, heading: str | None = None
-) -> MinutesSection:
+) -> SavedPart:
     """Save one part, starting from ``base_version`` (0 for notes not yet written).
 
     Saves of other parts landing at the same moment are not conflicts: the
@@ -111,7 +122,8 @@ def save_part(
         current = section.version if section else 0
         if current != base_version:
             if section is not None and section.body == body and (heading is None or section.heading == heading):
-                return section  # the same text saved twice (a retry): nothing to do
+                # The same text saved twice (a retry): nothing to do.
+                return SavedPart(section, key, section.version, minutes.revision)
             raise _conflict(key, body, section)
         if section is None:
             section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
@@ -122,8 +134,10 @@ def save_part(
         section.version += 1
         section.updated_at, section.updated_by = utcnow(), user
         try:
+            db.session.flush()
+            saved = SavedPart(section, part_key(section), section.version, minutes.revision + 1)
             _commit_with_revision(minutes, user)
-            return section
+            return saved
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read
             # and our write. Start again from what is there now.
