@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from world import TOKEN, build_world, csrf_token, sign_in
+from world import TOKEN, build_world, counting, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
@@ -29,6 +29,16 @@ def test_pages_of_a_signed_in_person_are_not_cached(app):
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
     sign_in(client, "member")
     assert client.get("/").headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_signed_in_persons_stylesheet_is_private_and_reads_nothing(app):
+    build_world()
+    client = app.test_client()
+    sign_in(client, "member")
+    with counting(app) as statements:
+        response = client.get("/static/css/site.css")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    assert statements == []
 
 
 def test_the_session_cookie_is_http_only_and_same_site(app):

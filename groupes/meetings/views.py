@@ -1,5 +1,7 @@
 """The meeting page, and planning: new meeting, series, edit, cancel."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import escape
@@ -119,6 +121,24 @@ def open_actions_before(meeting: Meeting) -> list[Action]:
     )
 
 
+@cache
+def _meeting_page_query() -> sa.Select:
+    """The meeting, and what finding its body and logging the reading need, in one query
+    (made once: every reading runs it)."""
+    return (
+        sa.select(
+            Meeting,
+            *stamp_columns(
+                SITE, "group:" + sa.cast(Meeting.group_id, sa.String), "meeting:" + sa.cast(Meeting.id, sa.String)
+            ),
+            sa.exists().where(MinutesSection.minutes_id == Minutes.id, Minutes.meeting_id == Meeting.id),
+            sa.exists().where(Action.meeting_id == Meeting.id, Action.owner_person_id == sa.bindparam("person_id")),
+        )
+        .where(Meeting.id == sa.bindparam("meeting_id"))
+        .options(joinedload(Meeting.group).joinedload(WorkingGroup.programme), joinedload(Meeting.minutes))
+    )
+
+
 @blueprint.route("/reunions/<int:meeting_id>")
 @without_transaction
 def show(meeting_id: int):
@@ -127,19 +147,7 @@ def show(meeting_id: int):
     group and the meeting; only the meeting, its group and its minutes' state are loaded to
     check the rights, find the body and log the reading."""
     v = viewer()
-    # One query: the meeting, and what finding its body and logging the reading need.
-    row = db.session.execute(
-        sa.select(
-            Meeting,
-            *stamp_columns(
-                SITE, "group:" + sa.cast(Meeting.group_id, sa.String), "meeting:" + sa.cast(Meeting.id, sa.String)
-            ),
-            sa.exists().where(MinutesSection.minutes_id == Minutes.id, Minutes.meeting_id == Meeting.id),
-            sa.exists().where(Action.meeting_id == Meeting.id, Action.owner_person_id == v.person_id),
-        )
-        .where(Meeting.id == meeting_id)
-        .options(joinedload(Meeting.group).joinedload(WorkingGroup.programme), joinedload(Meeting.minutes))
-    ).one_or_none()
+    row = db.session.execute(_meeting_page_query(), {"meeting_id": meeting_id, "person_id": v.person_id}).one_or_none()
     if row is None:
         refuse()
     meeting, *tokens, has_text, owns_action = row
