@@ -1,6 +1,7 @@
 """The dashboard: what I can see, my next meetings, my open actions."""
 
 from datetime import date, datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
@@ -36,17 +37,25 @@ def dashboard():
     (which then leaves « Mes prochaines réunions »)."""
     v = viewer()
     now = utcnow()
-    next_start = sa.select(sa.func.min(Meeting.starts_at)).where(coming_in_my_groups(v, now)).scalar_subquery()
-    *tokens, upcoming = db.session.execute(sa.select(*stamp_columns(SITE, GROUPS), next_start)).one()
+    *tokens, upcoming = db.session.execute(_dashboard_query(), {"groups": list(v.roles), "now": now}).one()
     today = now.astimezone(PARIS).date()
     stamps = stamps_key(tokens)
     key = f"dashboard:{v.user_id}:{v.is_admin}:{stamps}:{today}:{upcoming}" if stamps else None
     return render_template("site/dashboard.html", **cached_fragment(key, lambda: dashboard_body(now, today)))
 
 
-def coming_in_my_groups(v, now: datetime) -> sa.ColumnElement[bool]:
-    """The meetings of the viewer's groups still to come (« Mes prochaines réunions »)."""
-    return sa.and_(Meeting.group_id.in_(v.roles), Meeting.starts_at >= now, Meeting.status != MeetingStatus.CANCELLED)
+@cache
+def _dashboard_query() -> sa.Select:
+    """The stamps and the start of the next meeting of the viewer's ``groups`` after ``now``
+    (made once: every visit runs it)."""
+    groups = sa.bindparam("groups", expanding=True)
+    next_start = sa.select(sa.func.min(Meeting.starts_at)).where(coming_in(groups, sa.bindparam("now")))
+    return sa.select(*stamp_columns(SITE, GROUPS), next_start.scalar_subquery())
+
+
+def coming_in(groups, now) -> sa.ColumnElement[bool]:
+    """The meetings of these groups still to come (« Mes prochaines réunions »)."""
+    return sa.and_(Meeting.group_id.in_(groups), Meeting.starts_at >= now, Meeting.status != MeetingStatus.CANCELLED)
 
 
 def dashboard_body(now: datetime, today: date) -> dict[str, str]:
@@ -60,7 +69,7 @@ def dashboard_body(now: datetime, today: date) -> dict[str, str]:
     if v.signed_in and v.roles:
         next_meetings = db.session.scalars(
             sa.select(Meeting)
-            .where(coming_in_my_groups(v, now))
+            .where(coming_in(v.roles, now))
             .options(joinedload(Meeting.group))
             .order_by(Meeting.starts_at)
             .limit(10)
