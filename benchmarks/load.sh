@@ -7,8 +7,8 @@
 #   two   two gunicorn instances (WORKERS/2 workers each, same PostgreSQL, same secret key)
 #         behind haproxy on one port: sessions must hold across them
 #
-# For each: the readers sign in and read each of their meetings once (the page cache's
-# first renderings, timed); then the trivial route /sante (the ceiling), the meeting page /reunions/<id> and
+# For each: the readers sign in and read each of their meetings, then their dashboard,
+# once (the page cache's first renderings, timed); then the trivial route /sante (the ceiling), the meeting page /reunions/<id> and
 # the dashboard / as signed-in readers, each alone; then both again while writers save
 # parts of draft minutes through the autosave endpoint, and a check in the database
 # that no acknowledged save was lost. Prints route, connections, req/s, p50, p99,
@@ -139,9 +139,9 @@ run_wrk() { # LABEL BASE MODE NAME
 run_set() { # LABEL BASE_URL
     local label=$1 base=$2 writers
     echo "== $label: $base, $CONNECTIONS connections, ${DURATION} s per run"
-    # Each reader reads each of their meetings once first (timed: the page cache's first
-    # renderings, each reading logged): the runs then measure readers coming back to those
-    # pages within the quarter of an hour (kept pages, readings already logged).
+    # Each reader reads each of their meetings, then their dashboard, once first (timed: the
+    # page cache's first renderings, each reading logged): the runs then measure readers coming
+    # back to those pages within the quarter of an hour (kept pages, readings already logged).
     "$BIN/python" benchmarks/load_client.py signin "$WORK/plan.json" "$base" "$WORK/readers.lua" --warm
     # Each route alone: its rate, and the server CPU one request costs.
     run_wrk "$label" "$base" trivial /sante

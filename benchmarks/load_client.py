@@ -85,7 +85,7 @@ class Browser:
 
 def signin(args) -> None:
     plan = json.load(open(args.plan))
-    pairs, first_readings = [], []
+    pairs, first_readings, first_dashboards = [], [], []
     for reader in plan["readers"]:
         browser = Browser(args.base_url)
         browser.sign_in(reader["email"], plan["password"])
@@ -98,6 +98,10 @@ def signin(args) -> None:
                 status, _, _ = browser.request("GET", f"/reunions/{meeting}")
                 first_readings.append(time.perf_counter() - started)
                 assert status == 200, f"{reader['email']}: /reunions/{meeting} answers {status}"
+            started = time.perf_counter()
+            status, _, _ = browser.request("GET", "/")
+            first_dashboards.append(time.perf_counter() - started)
+            assert status == 200, f"{reader['email']}: the dashboard answers {status}"
         # The session as the browser keeps it (with the readings it has logged, after --warm).
         cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
         pairs += [(cookie, meeting) for meeting in reader["meetings"]]
@@ -110,7 +114,8 @@ def signin(args) -> None:
     if first_readings:
         print(
             f"first readings (one at a time, the pages rendered and kept): {len(first_readings)} in "
-            f"{sum(first_readings):.1f} s, median {statistics.median(first_readings) * 1000:.0f} ms"
+            f"{sum(first_readings):.1f} s, median {statistics.median(first_readings) * 1000:.0f} ms; "
+            f"then their dashboards: median {statistics.median(first_dashboards) * 1000:.0f} ms"
         )
 
 
@@ -259,7 +264,8 @@ def main() -> None:
     p.add_argument(
         "--warm",
         action="store_true",
-        help="then read each (reader, meeting) page once: the runs are then readers coming back to their pages "
+        help="then read each (reader, meeting) page and each reader's dashboard once: the runs are then "
+        "readers coming back to their pages "
         "within the quarter of an hour, whose readings are logged already",
     )
     p = commands.add_parser("write")

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm.util import identity_key
 
 from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
 from groupes.extensions import db
@@ -96,6 +97,22 @@ class Minutes(db.Model):
         )
         self.revisions.add(revision)
         return revision
+
+
+def meetings_of_minutes(session: Session, minutes_ids: set[int]) -> set[int]:
+    """The meetings of these minutes: from the session where it holds them (a minutes' meeting
+    never changes), in one query for the others."""
+    meetings, unknown = set(), set()
+    for ident in minutes_ids:
+        minutes = session.identity_map.get(identity_key(Minutes, ident))
+        if minutes is not None and "meeting_id" in minutes.__dict__:
+            meetings.add(minutes.meeting_id)
+        else:
+            unknown.add(ident)
+    if unknown:
+        with session.no_autoflush:
+            meetings.update(session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(unknown))))
+    return meetings
 
 
 class MinutesSection(db.Model):

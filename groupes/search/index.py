@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from groupes.extensions import changed_attributes, db
 from groupes.meetings.models import AgendaItem, Meeting
-from groupes.minutes.models import Comment, Minutes, MinutesSection
+from groupes.minutes.models import Comment, Minutes, MinutesSection, meetings_of_minutes
 from groupes.outcomes.models import Action, Decision, Finding
 from groupes.privacy.confidential import confidential_item_ids
 from groupes.site.text import plain_words
@@ -200,9 +200,7 @@ def _meeting_ids_of(session: Session, objects) -> set[int]:
         elif isinstance(obj, INDEXED):
             meetings.add(obj.meeting_id)
     minutes.discard(None)
-    if minutes:
-        with session.no_autoflush:
-            meetings |= set(session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(minutes))))
+    meetings |= meetings_of_minutes(session, minutes)
     meetings.discard(None)
     return meetings
 

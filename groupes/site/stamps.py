@@ -34,7 +34,15 @@ from groupes.extensions import changed_attributes, db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries
-from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
+from groupes.minutes.models import (
+    Comment,
+    Minutes,
+    MinutesReader,
+    MinutesRevision,
+    MinutesSection,
+    MinutesStatus,
+    meetings_of_minutes,
+)
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
 from groupes.privacy.models import AccessLogEntry
 
@@ -113,12 +121,9 @@ def _resolve(session: Session, pending: dict) -> set[str]:
     if pending["actions"]:
         meeting_ids.update(session.scalars(sa.select(Action.meeting_id).where(Action.id.in_(pending["actions"]))))
     if pending["minutes"]:
-        own = session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(pending["minutes"])))
-        scopes.update(f"meeting:{m}" for m in own)
+        scopes.update(f"meeting:{m}" for m in meetings_of_minutes(session, pending["minutes"]))
     if pending["minutes_groups"]:
-        meeting_ids.update(
-            session.scalars(sa.select(Minutes.meeting_id).where(Minutes.id.in_(pending["minutes_groups"])))
-        )
+        meeting_ids.update(meetings_of_minutes(session, pending["minutes_groups"]))
     if meeting_ids:
         groups = session.scalars(sa.select(Meeting.group_id).where(Meeting.id.in_(meeting_ids)))
         scopes.update(f"group:{g}" for g in groups)
