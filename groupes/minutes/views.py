@@ -1,12 +1,14 @@
 """The meeting-room view: writing the minutes live, capturing decisions, actions and findings."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import load_or_refuse, may, require, visible_group_ids
+from groupes.auth.permissions import load_or_refuse, may, refuse, require, visible_group_ids
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
@@ -124,18 +126,26 @@ def preview(meeting_id: int):
     return jsonify(html=str(render_markdown(request.form.get("body", "")[:MAX_PART_LENGTH])))
 
 
-def load_for_saving(meeting_id: int) -> Meeting:
-    """What saving a part reads (the group for the permission, the agenda, the parts),
-    not all that the pages show: the autosave comes every few seconds from every writer."""
-    meeting = load_or_refuse(
+@cache
+def _saving_query() -> sa.Select:
+    """What saving a part reads, in two queries (the meeting with its group, its minutes and
+    their parts; the agenda), not all that the pages show: the autosave comes every few
+    seconds from every writer. Made once."""
+    return (
         sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
+        .where(Meeting.id == sa.bindparam("meeting_id"))
         .options(
             joinedload(Meeting.group),
             selectinload(Meeting.agenda_items),
-            joinedload(Meeting.minutes).selectinload(Minutes.sections),
+            joinedload(Meeting.minutes).joinedload(Minutes.sections),
         )
     )
+
+
+def load_for_saving(meeting_id: int) -> Meeting:
+    meeting = db.session.execute(_saving_query(), {"meeting_id": meeting_id}).unique().scalar_one_or_none()
+    if meeting is None:
+        refuse()
     require("edit", meeting)
     return meeting
 
