@@ -5,6 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from groupes.auth.permissions import load_account, may
 from groupes.config import load_config
@@ -30,6 +31,9 @@ def create_app(config=None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    if app.config["PROXIES"]:
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_web(app)
     register_commands(app)

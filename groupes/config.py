@@ -73,6 +73,11 @@ class Defaults:
     PRIVACY_CONTACT = None  # an e-mail address; falls back to the sender of the site's mail
     PRIVACY_DPO = None  # the data protection officer (délégué à la protection des données), if any
     PRIVACY_HOST = None  # who hosts the service
+    # How many reverse proxies stand in front (GROUPES_PROXIES=1 behind one nginx): their
+    # X-Forwarded-For, -Proto and -Host are believed, so that the login limits count each
+    # person's address, not the proxy's, and links built for the request keep https. 0 (the
+    # default) believes none: a client cannot choose its address by sending those headers.
+    PROXIES = 0
     # Production turns this on (GROUPES_PRODUCTION=true): secure cookies, no debug.
     PRODUCTION = False
 

@@ -2,7 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
-from world import PASSWORD, build_world, csrf_token, sign_in
+from world import PASSWORD, another_app, build_world, csrf_token, sign_in
 
 from groupes.auth.models import User
 from groupes.extensions import db, limiter
@@ -72,6 +72,28 @@ def test_failed_logins_are_limited(app, world):
     # Other accounts from elsewhere are not locked out by these attempts.
     other = app.test_client()
     assert post_login(other, "observer@test.example", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_proxy_each_persons_address_and_https_are_seen(app, world, proxies):
+    """Behind a reverse proxy every request comes from its address: with PROXIES unset one
+    person's failures lock everyone out; set, each address counts alone, a client's own
+    X-Forwarded-For is not believed beyond the proxy's, and https is seen (the CSRF check
+    then also wants a Referer of this site, as for any https request)."""
+    proxied = another_app(app, PROXIES=proxies)
+
+    def attempt(email, password, forwarded, **headers):
+        client = proxied.test_client()
+        data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+        return client.post("/connexion", data=data, headers={"X-Forwarded-For": forwarded, **headers})
+
+    over_https = attempt("member@test.example", PASSWORD, "10.0.0.3", **{"X-Forwarded-Proto": "https"})
+    assert over_https.status_code == (400 if proxies else 302)
+    for n in range(10):
+        assert attempt(f"inconnu{n}@test.example", "essai", "10.0.0.1").status_code == 200
+    assert attempt("member@test.example", PASSWORD, "10.0.0.1").status_code == 429
+    assert attempt("member@test.example", PASSWORD, "10.0.0.2, 10.0.0.1").status_code == 429
+    assert attempt("member@test.example", PASSWORD, "10.0.0.1, 10.0.0.2").status_code == (302 if proxies else 429)
 
 
 def test_successful_logins_do_not_count_towards_the_limit(app, world):

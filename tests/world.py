@@ -207,3 +207,20 @@ def counting(app):
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def another_app(app, **settings):
+    """The application with these settings changed, on the test database."""
+    from groupes import create_app
+
+    other = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INSTANCE_PATH": app.instance_path,
+            **settings,
+        }
+    )
+    other.test_client_class = app.test_client_class
+    return other
