@@ -229,9 +229,10 @@ def verify(args) -> None:
     raise SystemExit(1 if lost else 0)
 
 
-def cpu(args) -> None:
-    """User and system CPU time of the server processes: the cost of a request whatever else
-    the machine runs at the same time (a shared machine makes the rates noisy, not this)."""
+def cpu_ms(pids) -> int:
+    """User and system CPU milliseconds used so far by these processes and their children: the
+    cost of a request whatever else the machine runs at the same time (a shared machine makes
+    the rates noisy, not this)."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
@@ -243,7 +244,7 @@ def cpu(args) -> None:
                 continue
             stats[int(entry)] = fields
             children.setdefault(int(fields[1]), []).append(int(entry))
-    ticks, todo, seen = 0, [int(p) for p in args.pids], set()
+    ticks, todo, seen = 0, [int(p) for p in pids], set()
     while todo:
         pid = todo.pop()
         if pid in seen or pid not in stats:
@@ -251,7 +252,11 @@ def cpu(args) -> None:
         seen.add(pid)
         ticks += int(stats[pid][11]) + int(stats[pid][12])  # utime, stime
         todo += children.get(pid, [])
-    print(round(ticks * 1000 / os.sysconf("SC_CLK_TCK")))
+    return round(ticks * 1000 / os.sysconf("SC_CLK_TCK"))
+
+
+def cpu(args) -> None:
+    print(cpu_ms(args.pids))
 
 
 def main() -> None:
