@@ -10,6 +10,7 @@ from world import build_world, csrf_token, signed_in
 from groupes.extensions import db
 from groupes.minutes.writing import part_key, save_part
 from groupes.outcomes.models import Decision
+from groupes.search import index
 from groupes.search.index import TABLE, rebuild
 from groupes.search.query import fts5_query, parse, tsquery
 
@@ -110,6 +111,23 @@ def test_an_autosave_rewrites_the_row_of_its_part_alone(app, world):
     save_text(world, section, "La domiciliation encore.")
     assert index_rows(draft.id).keys() == before.keys()
     assert "1 résultat" in results(client, "domiciliation") and "1 résultat" in results(client, "préfet")
+
+
+def test_on_sqlite_a_meeting_whose_range_of_rows_is_used_up_is_renumbered(app, world, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("rowid ranges are SQLite's FTS5 table's")
+    monkeypatch.setattr(index, "ROWS_PER_MEETING", 16)
+    rebuild()
+    draft = world.draft
+    first, second = draft.minutes.sections[:2]
+    for n in range(20):  # two parts saved in turn: each new row goes after the other's
+        save_text(world, first, f"Rédaction {n} : la domiciliation.")
+        save_text(world, second, f"Suite {n} : l'hébergement.")
+    rows = db.session.execute(sa.text(f"SELECT rowid, meeting_id FROM {TABLE}")).all()
+    assert all(meeting * 16 <= n < (meeting + 1) * 16 for n, meeting in rows), rows
+    assert len(index_rows(draft.id)) == len([n for n, meeting in rows if meeting == draft.id])
+    client = signed_in(app, "organiser")
+    assert "Rédaction 19" in results(client, "domiciliation") and "Suite 19" in results(client, "hébergement")
 
 
 @pytest.mark.parametrize("marked", ["section", "point"])

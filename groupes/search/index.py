@@ -163,18 +163,30 @@ def reindex_sections(session: Session, section_ids: set[int], skip_meetings: set
     rows = _section_documents(sections)
     olds = [{"kind": "minutes", "ref_id": row.id, "meeting_id": row.meeting_id} for row in sections]
     if session.get_bind().dialect.name == "sqlite":
-        for old in olds:
-            old.update(low=old["meeting_id"] * ROWS_PER_MEETING, high=(old["meeting_id"] + 1) * ROWS_PER_MEETING)
-        session.execute(delete_sqlite_part, olds)
-        for row in rows:  # after the meeting's last row: its range stays its own
-            low = row["meeting_id"] * ROWS_PER_MEETING
-            last = session.scalar(last_sqlite_rowid, {"low": low, "high": low + ROWS_PER_MEETING})
-            row["rowid"] = low if last is None else last + 1
-            session.execute(insert_sqlite, row)
+        _replace_sqlite_rows(session, olds, rows)
     else:
         session.execute(delete_part, olds)
         if rows:
             session.execute(insert, rows)
+
+
+def _replace_sqlite_rows(session: Session, olds: list[dict], rows: list[dict]) -> None:
+    """Each new row goes after its meeting's last, in the meeting's range of rowids; a meeting
+    whose range is used up (after millions of saves) is renumbered whole."""
+    for old in olds:
+        old.update(low=old["meeting_id"] * ROWS_PER_MEETING, high=(old["meeting_id"] + 1) * ROWS_PER_MEETING)
+    session.execute(delete_sqlite_part, olds)
+    full = set()
+    for row in rows:
+        low = row["meeting_id"] * ROWS_PER_MEETING
+        last = session.scalar(last_sqlite_rowid, {"low": low, "high": low + ROWS_PER_MEETING})
+        row["rowid"] = low if last is None else last + 1
+        if row["rowid"] < low + ROWS_PER_MEETING:
+            session.execute(insert_sqlite, row)
+        else:
+            full.add(row["meeting_id"])
+    if full:
+        reindex(session, list(full))
 
 
 def forget_deleted_meetings(session: Session) -> None:
