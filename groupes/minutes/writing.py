@@ -135,9 +135,8 @@ def save_part(
         section.updated_at, section.updated_by = utcnow(), user
         try:
             db.session.flush()
-            saved = SavedPart(section, part_key(section), section.version, minutes.revision + 1)
-            _commit_with_revision(minutes, user)
-            return saved
+            saved_key, version = part_key(section), section.version
+            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user))
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read
             # and our write. Start again from what is there now.
@@ -147,10 +146,12 @@ def save_part(
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
-def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> None:
+def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> int:
+    """Commit the change with its revision; the revision's number."""
     db.session.flush()
-    minutes.add_revision(author=user, reason=reason)
+    number = minutes.add_revision(author=user, reason=reason).number
     db.session.commit()
+    return number
 
 
 def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:
