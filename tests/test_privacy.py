@@ -308,6 +308,31 @@ def test_an_admin_exports_everything_about_a_person(app, world):
     ]
 
 
+def test_the_person_page_lists_the_meetings_whose_texts_name_them_before_erasure(app, world):
+    member = world.users["member"].person
+    admin = signed_in(app, "admin")
+    page = read_page(admin, f"/admin/personnes/{member.id}/donnees")
+    assert "Le nom « Member Test » ne figure dans aucun texte des réunions." in page
+    secret = MinutesSection(heading="Situations", body="Le cas suivi par member test.", position=9, confidential=True)
+    world.draft.minutes.sections.append(secret)
+    world.validated.decisions[0].text = "Member Test présentera le bilan."
+    world.in_review.minutes.sections[0].body = "Rédigé par Member_Test."
+    world.public_validated.decisions[0].text = "Sans nom."
+    db.session.commit()
+    page = read_page(admin, f"/admin/personnes/{member.id}/donnees")
+    assert "figure dans les textes de 2 réunions, passages à huis clos compris" in page
+    assert f'href="/reunions/{world.draft.id}"' in page and f'href="/reunions/{world.validated.id}"' in page
+    assert f'href="/reunions/{world.in_review.id}"' not in page  # « Member_Test »: _ is no wildcard
+    assert ": décisions</li>" in page and ": compte-rendu</li>" in page
+    data = json.loads(admin.get(f"/admin/personnes/{member.id}/donnees.json").data)
+    named = sorted([(world.draft, ["compte-rendu"]), (world.validated, ["décisions"])], key=lambda m: m[0].starts_at)
+    assert [m["textes"] for m in data["textes_qui_la_nomment"]] == [kinds for _, kinds in named]
+    member.name = "Member_Test"
+    db.session.commit()
+    page = read_page(admin, f"/admin/personnes/{member.id}/donnees")
+    assert "figure dans les textes de 1 réunion," in page and f'href="/reunions/{world.in_review.id}"' in page
+
+
 def test_erasing_a_person_keeps_the_minutes_whole(app, world):
     member = world.users["member"].person
     person_id, user_id = member.id, world.users["member"].id

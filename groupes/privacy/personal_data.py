@@ -4,14 +4,17 @@ Erasure keeps the minutes others rely on whole: the person's row stays under a
 neutral name, so that attendance lists and actions still add up; their
 account, memberships, e-mail address, function, mail and readings go; their
 review comments stay, unsigned; the access log no longer names them. Free
-text written by others (the minutes themselves) is not rewritten: an
-administrator who finds the name there edits it like any other text.
+text written by others (the minutes themselves) is not rewritten: the
+person's page lists the meetings whose texts name them (``name_mentions``),
+huis clos passages included, and an administrator edits those texts like any
+other.
 """
 
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from groupes.attachments.models import Attachment
 from groupes.auth.models import Invitation, User
@@ -19,10 +22,10 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role, WorkingGroup
 from groupes.mail.models import OutgoingMail
-from groupes.meetings.models import Attendance, Meeting
+from groupes.meetings.models import AgendaItem, Attendance, Meeting
 from groupes.meetings.planning import PARIS
-from groupes.minutes.models import Comment, Minutes, MinutesReader
-from groupes.outcomes.models import Action, ActionUpdate
+from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesSection
+from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
 from groupes.privacy.access_log import ERASED, record
 from groupes.privacy.models import AccessKind, AccessLogEntry
 from groupes.privacy.retention import clear_cached_documents
@@ -49,8 +52,51 @@ def _meeting(meeting: Meeting) -> str:
     return f"{meeting.group.programme.title} – groupe {meeting.group.number}, réunion du {day}"
 
 
-def person_data(person: Person) -> dict[str, Any]:
-    """Everything about ``person``, as plain data with French keys (it is for them to read)."""
+# The texts of a meeting that may name someone, each with how to reach its meeting.
+NAMING_TEXTS = {
+    "compte-rendu": (MinutesSection, (MinutesSection.heading, MinutesSection.body), Minutes.meeting_id),
+    "ordre du jour": (AgendaItem, (AgendaItem.title, AgendaItem.presenter), AgendaItem.meeting_id),
+    "décisions": (Decision, (Decision.text,), Decision.meeting_id),
+    "actions": (Action, (Action.title,), Action.meeting_id),
+    "éléments de synthèse": (Finding, (Finding.text,), Finding.meeting_id),
+    "commentaires de relecture": (Comment, (Comment.quote, Comment.body), Minutes.meeting_id),
+}
+
+
+def name_mentions(person: Person) -> list[tuple[Meeting, list[str]]]:
+    """The meetings whose texts name this person (as written, or in other case), huis clos
+    passages included, and which texts: erasure does not rewrite them. In two queries."""
+    if person.erased_at is not None or not person.name.strip():
+        return []
+    name = person.name.strip()
+    found = []
+    for kind, (model, columns, meeting_id) in NAMING_TEXTS.items():
+        query = sa.select(meeting_id.label("meeting_id"), sa.literal(kind).label("kind")).select_from(model)
+        if meeting_id.class_ is Minutes:
+            query = query.join(Minutes, model.minutes_id == Minutes.id)
+        found.append(
+            query.where(
+                sa.or_(
+                    *(column.contains(name, autoescape=True) for column in columns),
+                    *(sa.func.lower(column).contains(name.lower(), autoescape=True) for column in columns),
+                )
+            )
+        )
+    kinds: dict[int, set[str]] = {}
+    for meeting, kind in db.session.execute(sa.union(*found)):
+        kinds.setdefault(meeting, set()).add(kind)
+    meetings = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.id.in_(kinds))
+        .options(joinedload(Meeting.group).joinedload(WorkingGroup.programme))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    return [(meeting, [kind for kind in NAMING_TEXTS if kind in kinds[meeting.id]]) for meeting in meetings]
+
+
+def person_data(person: Person, mentions: list[tuple[Meeting, list[str]]] | None = None) -> dict[str, Any]:
+    """Everything about ``person``, as plain data with French keys (it is for them to read);
+    ``mentions``: their ``name_mentions`` if already read."""
     user = person.user
     user_id = user.id if user else None
     data: dict[str, Any] = {
@@ -109,6 +155,10 @@ def person_data(person: Person) -> dict[str, Any]:
             "agenda_personnel": user.calendar_token is not None,
         }
         data.update(_account_activity(user_id))
+    data["textes_qui_la_nomment"] = [
+        {"reunion": _meeting(meeting), "textes": kinds}
+        for meeting, kinds in (name_mentions(person) if mentions is None else mentions)
+    ]
     data["courriels"] = (
         [
             {"le": _when(m.created_at), "objet": m.subject, "envoye_le": _when(m.sent_at)}

@@ -19,7 +19,7 @@ from groupes.privacy.access_log import entries_query, record_now
 from groupes.privacy.forms import ErasureForm
 from groupes.privacy.marking import UnknownPart, mark
 from groupes.privacy.models import AccessKind
-from groupes.privacy.personal_data import ErasureRefused, erase_person, sole_facilitations
+from groupes.privacy.personal_data import ErasureRefused, erase_person, name_mentions, sole_facilitations
 from groupes.privacy.personal_data import person_data as person_data_of
 from groupes.programmes.models import Programme
 from groupes.registers.filters import PAGE_SIZE, date_arg, page_of
@@ -153,16 +153,22 @@ def load_person(person_id: int) -> Person:
     return load_or_refuse(sa.select(Person).where(Person.id == person_id))
 
 
-@blueprint.route("/admin/personnes/<int:person_id>/donnees")
-def person_data(person_id: int):
-    person = load_person(person_id)
+def person_page(person: Person, form: ErasureForm, refusal: str | None = None) -> str:
+    mentions = name_mentions(person)
     return render_template(
         "privacy/person.html",
         person=person,
-        data=person_data_of(person),
+        data=person_data_of(person, mentions),
+        mentions=mentions,
         blockers=sole_facilitations(person),
-        form=ErasureForm(),
+        form=form,
+        refusal=refusal,
     )
+
+
+@blueprint.route("/admin/personnes/<int:person_id>/donnees")
+def person_data(person_id: int):
+    return person_page(load_person(person_id), ErasureForm())
 
 
 @blueprint.route("/admin/personnes/<int:person_id>/donnees.json")
@@ -190,14 +196,7 @@ def erase(person_id: int):
         else:
             flash("Données effacées : la personne n'apparaît plus que sous une mention neutre.", "success")
             return redirect(url_for("directory.people"))
-    return render_template(
-        "privacy/person.html",
-        person=person,
-        data=person_data_of(person),
-        blockers=sole_facilitations(person),
-        form=form,
-        refusal=refusal,
-    ), 422
+    return person_page(person, form, refusal), 422
 
 
 @blueprint.route("/confidentialite")

@@ -128,7 +128,7 @@ def build_extra(world) -> dict:
     # Two revisions of the validated minutes, for the versions and the changes.
     minutes = world.validated.minutes
     minutes.add_revision(author=world.users["secretary"])
-    minutes.sections[0].body = "Texte du compte-rendu validé, relu."
+    minutes.sections[0].body = "Texte du compte-rendu validé, relu avec Member Test."  # named: the erasure lists it
     minutes.add_revision(author=world.users["secretary"])
     # A person invited who has not chosen a password, and an account asking for a new one.
     newcomer = User(person=Person(name="Nouvelle Venue", email="nouvelle@test.example"))
