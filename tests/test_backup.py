@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from world import attach, build_world, signed_in
+from world import another_app, attach, build_world, signed_in
 
-from groupes import backup, create_app
+from groupes import backup
 from groupes.backup import restore_backup, write_backup
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
@@ -130,13 +130,8 @@ def test_a_backup_taken_while_people_write_is_one_snapshot_and_restores_whole(ap
     # Restored into an empty database (another instance), it is whole and searchable.
     target = tmp_path / "restauree"
     target.mkdir()
-    restored_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{target / 'groupes.sqlite3'}",
-            "INSTANCE_PATH": str(target),
-        }
+    restored_app = another_app(
+        app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{target / 'groupes.sqlite3'}", INSTANCE_PATH=str(target)
     )
     with restored_app.app_context():
         restored, restored_files = restore_backup(tmp_path / "pendant.gz")
@@ -228,15 +223,10 @@ def test_pg_dump_and_pg_restore_bring_back_a_database_the_application_reads(app,
             ],
             check=True,
         )
-        restored_app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test-secret-key",
-                "SQLALCHEMY_DATABASE_URI": source.set(database=copy).render_as_string(hide_password=False),
-                "INSTANCE_PATH": app.instance_path,  # the attachments' folder, copied alongside in real life
-            }
+        # The same instance folder: the attachments' folder, copied alongside in real life.
+        restored_app = another_app(
+            app, SQLALCHEMY_DATABASE_URI=source.set(database=copy).render_as_string(hide_password=False)
         )
-        restored_app.test_client_class = app.test_client_class
         with restored_app.app_context():
             for table in db.metadata.sorted_tables:
                 assert db.session.scalar(sa.select(sa.func.count()).select_from(table)) == counts[table.name]

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from world import TOKEN, build_world, counting, csrf_token, sign_in
+from world import TOKEN, another_app, build_world, counting, csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
@@ -217,18 +217,8 @@ def test_csrf_token_is_required_by_every_form(app):
 
 def production_app(app, monkeypatch):
     """The application as production configures it, on the test database."""
-    from groupes import create_app
-
     monkeypatch.setenv("GROUPES_PRODUCTION", "true")
-    production = create_app(
-        {
-            "SECRET_KEY": "cle-de-production-de-test",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "INSTANCE_PATH": app.instance_path,
-        }
-    )
-    production.test_client_class = app.test_client_class
-    return production
+    return another_app(app, TESTING=False, SECRET_KEY="cle-de-production-de-test")
 
 
 def test_production_cookies_are_secure_http_only_and_same_site(app, monkeypatch):

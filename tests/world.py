@@ -210,7 +210,7 @@ def counting(app):
 
 
 def another_app(app, **settings):
-    """The application with these settings changed, on the test database."""
+    """The test application with these settings changed (its database unless they name another)."""
     from groupes import create_app
 
     other = create_app(
