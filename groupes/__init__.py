@@ -31,8 +31,7 @@ def create_app(config=None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
-    if app.config["PROXIES"]:
-        hops = int(app.config["PROXIES"])
+    if hops := app.config["PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_web(app)

@@ -102,6 +102,12 @@ def load_config(app, overrides=None) -> None:
         path = Path(app.instance_path) / "groupes.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proxies = app.config["PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ValueError(
+            f"GROUPES_PROXIES doit être le nombre de mandataires (reverse proxies) devant le site : "
+            f"0, 1, 2…, et non {proxies!r}."
+        )
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -1,5 +1,8 @@
 """Configuration: defaults, then instance/config.py, then the environment, then the mapping."""
 
+import pytest
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from groupes import create_app
 from groupes.config import normalise_database_url
 
@@ -31,6 +34,20 @@ def test_production_marks_cookies_secure(tmp_path, monkeypatch):
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SECRET_KEY"] == "cle-de-production"
+
+
+@pytest.mark.parametrize("value", ["deux", "-1", "true", "1.5"])
+def test_a_number_of_proxies_that_is_not_one_is_refused_in_french(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("GROUPES_PROXIES", value)
+    with pytest.raises(ValueError, match="GROUPES_PROXIES doit être le nombre de mandataires"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_number_of_proxies_puts_their_headers_in_front(tmp_path, monkeypatch):
+    monkeypatch.setenv("GROUPES_PROXIES", "1")
+    assert isinstance(create_app({"INSTANCE_PATH": str(tmp_path)}).wsgi_app, ProxyFix)
+    monkeypatch.setenv("GROUPES_PROXIES", "0")
+    assert not isinstance(create_app({"INSTANCE_PATH": str(tmp_path)}).wsgi_app, ProxyFix)
 
 
 def test_database_urls_use_psycopg_3():
