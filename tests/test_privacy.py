@@ -312,7 +312,7 @@ def test_the_person_page_lists_the_meetings_whose_texts_name_them_before_erasure
     member = world.users["member"].person
     admin = signed_in(app, "admin")
     page = read_page(admin, f"/admin/personnes/{member.id}/donnees")
-    assert "Le nom « Member Test » ne figure dans aucun texte des réunions." in page
+    assert "Le nom «\xa0Member Test\xa0» ne figure dans aucun texte des réunions." in page
     secret = MinutesSection(heading="Situations", body="Le cas suivi par member test.", position=9, confidential=True)
     world.draft.minutes.sections.append(secret)
     world.validated.decisions[0].text = "Member Test présentera le bilan."
