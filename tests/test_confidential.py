@@ -255,3 +255,39 @@ def test_the_dashboard_shows_huis_clos_decisions_to_the_group_only(app, world):
     observer = read_page(signed_in(app, "observer"), "/")
     member = read_page(signed_in(app, "member"), "/")
     assert SECRET_DECISION in member and SECRET_DECISION not in observer
+
+
+def test_the_agenda_model_refuses_a_third_level(world):
+    point = world.draft.agenda_items[0]
+    sub_point = AgendaItem(meeting=world.draft, title="Sous-point", parent=point, position=2)
+    with pytest.raises(ValueError, match="deux niveaux au plus"):
+        AgendaItem(meeting=world.draft, title="Troisième niveau", parent=sub_point, position=3)
+    db.session.rollback()
+
+
+def test_huis_clos_reaches_every_level_even_one_the_editor_would_not_make(app, world):
+    """A grandchild of a huis clos point (written by an older import, or in the database by hand)
+    is withheld on the pages and left out of search, as its grandparent is."""
+    meeting = world.public_validated
+    closed = next(i for i in meeting.agenda_items if i.confidential)
+    child = AgendaItem(meeting=meeting, title="Sous-point du huis clos", parent=closed, position=6)
+    db.session.add(child)
+    db.session.flush()
+    grandchild = AgendaItem(meeting=meeting, title="Petit-fils nominatif", parent_id=child.id, position=7)
+    db.session.add(grandchild)
+    db.session.flush()
+    grandchild_note = MinutesSection(
+        minutes=meeting.minutes, agenda_item_id=grandchild.id, body="Note du petit-fils nominatif.", position=7
+    )
+    db.session.add(grandchild_note)
+    db.session.add(Decision(meeting=meeting, number=3, text="Décision du petit-fils", agenda_item_id=grandchild.id))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, grandchild.id).is_confidential
+    rebuild()
+    anonymous = signed_in(app, "anonymous")
+    for url in (f"/reunions/{meeting.id}", f"/reunions/{meeting.id}/compte-rendu"):
+        page = read_page(anonymous, url)
+        assert "petit-fils" not in page.lower(), url
+    for words in ("nominatif", "petit-fils"):
+        assert "Aucun résultat" in read_page(signed_in(app, "member"), f"/recherche?q={words}"), words

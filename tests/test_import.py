@@ -193,6 +193,11 @@ M = f"{G}.meetings[0]"
             f"{M}.agenda[1].children[0].duration_min: doit valoir au moins 0, reçu -5",
         ),
         (
+            lambda d: meeting0(d)["agenda"][1]["children"][0].update(children=[{"title": "Troisième niveau"}]),
+            f"{M}.agenda[1].children[0].children: l'ordre du jour a deux niveaux au plus : un sous-point "
+            "n'a pas de sous-points (placez-les sous le point principal)",
+        ),
+        (
             lambda d: group0(d)["members"][0].update(role="chair"),
             f'{G}.members[0].role: valeur inconnue "chair" (valeurs possibles : facilitator, secretary, member, observer)',
         ),

@@ -208,6 +208,23 @@ class ListOf:
         return [self.item.check(element, f"{path}[{index}]", errors) for index, element in enumerate(value)]
 
 
+class NoSubPoints:
+    """The ``children`` of a sub-point: the agenda has two levels, an empty list at most here."""
+
+    def check(self, value, path, errors):
+        if value == []:
+            return value
+        if isinstance(value, list):
+            errors.add(
+                path,
+                "l'ordre du jour a deux niveaux au plus : un sous-point n'a pas de sous-points "
+                "(placez-les sous le point principal)",
+            )
+        else:
+            errors.add(path, f"attendu une liste, reçu {quoted(value)}")
+        return INVALID
+
+
 @dataclass
 class Key:
     kind: Any
@@ -305,7 +322,10 @@ AGENDA_ITEM = Record(
         CONFIDENTIAL: Key(Boolean(), default=False),
     },
 )
-AGENDA_ITEM.keys["children"] = _list(AGENDA_ITEM)
+# The agenda has two levels, as the editor makes it (groupes/meetings/agenda.py): a point's
+# sub-points have no sub-points of their own.
+AGENDA_SUBITEM = Record("agenda item", {**AGENDA_ITEM.keys, "children": Key(NoSubPoints(), default_factory=list)})
+AGENDA_ITEM.keys["children"] = _list(AGENDA_SUBITEM)
 ATTENDANCE = Record(
     "attendance",
     {

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
 from groupes.extensions import db
@@ -164,10 +164,23 @@ class AgendaItem(db.Model):
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
 
+    @validates("parent")
+    def _two_levels(self, _key, parent: Optional["AgendaItem"]) -> Optional["AgendaItem"]:
+        """The agenda has two levels (groupes/meetings/agenda.py says so to the user): a last guard."""
+        if parent is not None and parent.parent is not None:
+            raise ValueError("L'ordre du jour a deux niveaux au plus : un sous-point n'a pas de sous-points.")
+        return parent
+
     @property
     def is_confidential(self) -> bool:
-        """Marked huis clos itself, or under a point that is."""
-        return self.confidential or (self.parent is not None and self.parent.confidential)
+        """Marked huis clos itself, or under a point that is, at any depth."""
+        item, seen = self, set()
+        while item is not None and id(item) not in seen:
+            if item.confidential:
+                return True
+            seen.add(id(item))
+            item = item.parent
+        return False
 
 
 class Attendance(db.Model):

@@ -22,14 +22,16 @@ WITHHELD_PASSAGE = "Passage à huis clos : il n'est pas reproduit ici."
 WITHHELD_ACTION = "Action décidée à huis clos (son intitulé n'est lisible qu'en ligne)"
 
 
-def confidential_item_ids() -> sa.Select:
-    """In SQL, the agenda items that are huis clos, themselves or through their parent."""
-    parent = aliased(AgendaItem)
-    return (
-        sa.select(AgendaItem.id)
-        .outerjoin(parent, AgendaItem.parent_id == parent.id)
-        .where(sa.or_(AgendaItem.confidential.is_(True), parent.confidential.is_(True)))
-    )
+def confidential_item_ids(meeting_ids: list[int] | None = None) -> sa.Select:
+    """In SQL, the agenda items that are huis clos, themselves or through any point above them
+    (the agenda has two levels, but an item under a huis clos point stays huis clos whatever its depth)."""
+    marked = sa.select(AgendaItem.id).where(AgendaItem.confidential.is_(True))
+    if meeting_ids is not None:
+        marked = marked.where(AgendaItem.meeting_id.in_(meeting_ids))
+    closed = marked.cte("confidential_items", recursive=True)
+    below = aliased(AgendaItem)
+    closed = closed.union_all(sa.select(below.id).where(below.parent_id == closed.c.id))
+    return sa.select(closed.c.id)
 
 
 def confidential_section_ids() -> sa.Select:

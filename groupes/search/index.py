@@ -47,9 +47,8 @@ last_sqlite_rowid = sa.text(f"SELECT max(rowid) FROM {TABLE} WHERE rowid >= :low
 
 
 _point = aliased(AgendaItem)
-_parent = aliased(AgendaItem)
 # The parts of the minutes with what the index shows of them, and whether they are huis clos
-# (themselves, or through their point or its parent).
+# (themselves, or through their point or any point above it).
 _sections = (
     sa.select(
         MinutesSection.id,
@@ -57,11 +56,10 @@ _sections = (
         MinutesSection.heading,
         _point.title,
         MinutesSection.body,
-        sa.or_(MinutesSection.confidential, _point.confidential, _parent.confidential).label("hidden"),
+        sa.or_(MinutesSection.confidential, MinutesSection.agenda_item_id.in_(confidential_item_ids())).label("hidden"),
     )
     .join(Minutes, MinutesSection.minutes_id == Minutes.id)
     .outerjoin(_point, MinutesSection.agenda_item_id == _point.id)
-    .outerjoin(_parent, _point.parent_id == _parent.id)
 )
 
 
@@ -91,7 +89,7 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
     def add(kind, ref_id, meeting_id, title, body):
         rows.extend(_document(kind, ref_id, meeting_id, title, body))
 
-    hidden_items = set(s.scalars(confidential_item_ids().where(AgendaItem.meeting_id.in_(meeting_ids))))
+    hidden_items = set(s.scalars(confidential_item_ids(meeting_ids)))
     sections = s.execute(_sections.where(Minutes.meeting_id.in_(meeting_ids))).all()
     hidden_sections = {row.id for row in sections if row.hidden}
     rows.extend(_section_documents(sections))
