@@ -85,7 +85,7 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.views import blueprint as meetings
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
-    from groupes.privacy.confidential import WITHHELD_PASSAGE, disclosed, mailed_title, point_title, withheld
+    from groupes.privacy.confidential import WITHHELD_PASSAGE, mailed_title
     from groupes.privacy.views import blueprint as privacy
     from groupes.programmes.synthesis_views import blueprint as synthesis
     from groupes.programmes.views import blueprint as programmes
@@ -123,9 +123,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters.update(
         FILTERS,
         markdown=render_markdown,
-        disclosed=disclosed,
-        withheld=withheld,
-        point_title=point_title,
         mailed_title=mailed_title,
     )
     app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE)

@@ -15,7 +15,7 @@ from groupes.interchange.writer import export_document
 from groupes.mail import notifications
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import AgendaItem, Attendance
-from groupes.minutes.models import MinutesSection
+from groupes.minutes.models import Comment, MinutesSection
 from groupes.outcomes.models import Decision, Finding, FindingKind
 from groupes.privacy.models import AccessKind, AccessLogEntry
 from groupes.search.index import rebuild
@@ -291,3 +291,31 @@ def test_huis_clos_reaches_every_level_even_one_the_editor_would_not_make(app, w
         assert "petit-fils" not in page.lower(), url
     for words in ("nominatif", "petit-fils"):
         assert "Aucun résultat" in read_page(signed_in(app, "member"), f"/recherche?q={words}"), words
+
+
+@pytest.mark.parametrize(
+    "role, which",
+    [("anonymous", "public_validated"), ("observer", "public_validated"), ("member", "public_validated")]
+    + [("observer", "validated")],
+)
+def test_the_review_page_withholds_them_too(app, world, role, which):
+    """The review page lists every part with its comments: the huis clos ones are left out,
+    with their comments, for whoever may not read them."""
+    meeting = getattr(world, which)
+    secret_part = next(s for s in meeting.minutes.sections if s.confidential)
+    db.session.add(
+        Comment(
+            minutes=meeting.minutes,
+            section=secret_part,
+            revision=0,
+            quote="trois ménages",
+            body="Commentaire sur la famille Durand",
+            author=world.users["member"],
+        )
+    )
+    db.session.commit()
+    page = read_page(signed_in(app, role), f"/reunions/{meeting.id}/compte-rendu/relecture")
+    assert leaks(page) == [] and "famille Durand" not in page, role
+    assert "Passage à huis clos" in page and "Texte du compte-rendu" in page
+    member_page = read_page(signed_in(app, "member"), f"/reunions/{world.validated.id}/compte-rendu/relecture")
+    assert SECRET_NOTE in member_page and SECRET_SECTION in member_page

@@ -15,7 +15,7 @@ from flask import current_app
 from groupes.dbtypes import utcnow
 from groupes.meetings.models import Meeting, MeetingStatus
 from groupes.meetings.planning import PARIS
-from groupes.privacy.confidential import point_title
+from groupes.privacy.reading import document_agenda
 from groupes.site.links import external_url
 
 PRODID = "-//groupes//Groupes de travail//FR"
@@ -33,10 +33,10 @@ def summary(meeting: Meeting) -> str:
 
 def description(meeting: Meeting) -> str:
     lines = []
-    items = [i for i in meeting.agenda_items if i.parent_id is None]
-    if items:
+    points = document_agenda(meeting)
+    if points:
         lines.append("Ordre du jour :")
-        lines += [f"{n}. {point_title(item, disclose=False)}" for n, item in enumerate(items, 1)]
+        lines += [f"{n}. {point.title}" for n, point in enumerate(points, 1)]
         lines.append("")
     lines.append(external_url("meetings.show", meeting_id=meeting.id))
     return "\n".join(lines)

@@ -68,7 +68,7 @@ def minutes_page(meeting_id: int):
             document=meeting_document(
                 meeting,
                 with_milestones=request.args.get("calendrier") == "1",
-                disclose=may("read_confidential", meeting),
+                page=True,
                 attachment_link=download_path,
             ),
             title=minutes_title(meeting),
@@ -177,35 +177,21 @@ def synthesis_pdf(
     """The organisers' published entries by kind (until they publish any: the findings of the
     groups' validated minutes, as recorded), then decisions and open actions."""
     documents = [group_document(g) for g in sorted(groups, key=lambda g: g.number)]
-    published = [(d.meeting, d.number) for g in documents for d in g.meetings]
+    published = [d for g in documents for d in g.meetings]
     entries = published_synthesis(programme, readable) if has_published(programme.id) else None
     findings = []
     if entries is None:
         for kind in FindingKind:
-            rows = [
-                (f, number)
-                for meeting, number in published
-                for f in meeting.findings
-                if f.kind == kind and not f.is_confidential
-            ]
+            rows = [(f, d.number) for d in published for k, items in d.view.findings if k == kind for f in items]
             if rows:
                 findings.append((kind, rows))
     decisions_by_group = [
-        (g.group, [(dec, d.number) for d in g.meetings for dec in d.meeting.decisions if not dec.is_confidential])
-        for g in documents
+        (g.group, [(dec, d.number) for d in g.meetings for dec in d.view.decisions]) for g in documents
     ]
     actions = [
-        a
-        for meeting, _ in published
-        for a in meeting.actions
-        if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS) and not a.is_confidential
+        a for d in published for a in d.view.actions if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
     ]
-    withheld = sum(
-        1
-        for meeting, _ in published
-        for outcome in (*meeting.findings, *meeting.decisions, *meeting.actions)
-        if outcome.is_confidential
-    )
+    withheld = sum(d.view.withheld[key] for d in published for key in ("findings", "decisions", "actions"))
     html = render_template(
         "documents/synthese.html",
         programme=programme,

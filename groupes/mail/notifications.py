@@ -17,6 +17,7 @@ from groupes.meetings.models import Meeting
 from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action
 from groupes.privacy.confidential import mailed_title
+from groupes.privacy.reading import document_agenda
 from groupes.site.formatting import long_date, ordinal
 from groupes.site.links import external_url
 
@@ -113,6 +114,7 @@ def convocation(meeting: Meeting, *, update: bool = False) -> list[Person]:
     heading = meeting_heading(meeting)
     subject = f"{'Réunion modifiée' if update else 'Convocation'} – {heading}"
     people = wanting(invited, "convocations")
+    agenda = document_agenda(meeting)
     for person in people:
         send(
             person,
@@ -121,6 +123,7 @@ def convocation(meeting: Meeting, *, update: bool = False) -> list[Person]:
             kind="convocation",
             attachments=ics_attachment(meeting, "REQUEST", person),
             meeting=meeting,
+            agenda=agenda,
             heading=heading,
             update=update,
         )

@@ -31,12 +31,13 @@ from groupes.meetings.planning import (
     restore_meeting,
     update_meeting,
 )
-from groupes.meetings.schedule import agenda_schedule, planned_minutes
+from groupes.meetings.schedule import planned_minutes
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesSection
-from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, FindingKind
+from groupes.outcomes.models import Action, ActionStatus, ActionUpdate
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.models import AccessKind
+from groupes.privacy.reading import readable_actions, reader_view
 from groupes.programmes.models import Programme
 from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
@@ -168,8 +169,7 @@ def show(meeting_id: int):
 def meeting_body(meeting_id: int) -> dict[str, str]:
     """The heading and the body of the meeting page, as HTML."""
     meeting = db.session.scalar(meeting_query(meeting_id))
-    schedule = agenda_schedule(meeting)
-    minutes = meeting.minutes
+    view = reader_view(meeting)
     _, by_organisation = counts(meeting)
     can_edit = may("edit", meeting)
     number = meeting_numbers(meeting.group.meetings).get(meeting.id)
@@ -180,19 +180,16 @@ def meeting_body(meeting_id: int) -> dict[str, str]:
         meeting=meeting,
         group=meeting.group,
         heading=heading,
-        schedule=schedule,
-        planned=planned_minutes(schedule),
+        view=view,
+        planned=planned_minutes(view.agenda),
         previous=previous_meeting(meeting),
-        followed_actions=open_actions_before(meeting),
-        read_minutes=may("read_minutes", meeting),
+        followed_actions=readable_actions(open_actions_before(meeting)),
+        read_minutes=view.read_minutes,
         see_attendance=may("see_attendance", meeting),
         attendance={status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus},
         organisations=by_organisation,
-        notes=minutes.item_notes,
-        findings={kind: [f for f in meeting.findings if f.kind == kind] for kind in FindingKind},
         can_edit=can_edit,
         follow_form=FollowUpForm(),
-        disclose=may("read_confidential", meeting),
         attachment_form=attachment_form(meeting) if can_edit else None,
     )
     return {"heading": escape(heading), "body": body}

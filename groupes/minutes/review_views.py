@@ -86,7 +86,9 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
     minutes = meeting.minutes
     before = read_now(minutes)
     sections = {s.id: s for s in minutes.sections}
-    comment_threads = threads(minutes)
+    document = meeting_document(meeting, page=True)
+    # Comments on a huis clos part are withheld with it.
+    comment_threads = document.view.threads(threads(minutes))
     can_comment = may("comment_minutes", meeting)
     forms = forms or {}
 
@@ -98,7 +100,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
         meeting=meeting,
         group=meeting.group,
         minutes=minutes,
-        document=meeting_document(meeting, disclose=may("read_confidential", meeting)),
+        document=document,
         threads=comment_threads,
         sections=sections,
         quote_still_there=quote_still_there,

@@ -54,15 +54,6 @@ def disclosed(items: Iterable[Any], disclose: bool) -> list[Any]:
     return list(items) if disclose else [item for item in items if not item.is_confidential]
 
 
-def withheld(items: Iterable[Any], disclose: bool) -> int:
-    """How many of ``items`` are left out for this reader (to say so)."""
-    return 0 if disclose else sum(1 for item in items if item.is_confidential)
-
-
-def point_title(item: AgendaItem, disclose: bool) -> str:
-    return item.title if disclose or not item.is_confidential else WITHHELD_POINT
-
-
 def mailed_title(action) -> str:
     """What an e-mail may say of an action: never the wording of a huis clos one."""
     return WITHHELD_ACTION if action.is_confidential else action.title
