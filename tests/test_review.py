@@ -1,6 +1,7 @@
 """Members review draft minutes: notifications, comments anchored to a passage,
 replies, resolution, « lu et approuvé », revisions and what changed since one last read."""
 
+import random
 import re
 import time
 from html import unescape
@@ -223,8 +224,6 @@ def test_word_diff_marks_only_the_words_that_changed():
 
 
 def _random_words(seed: int, count: int, line_every: int) -> str:
-    import random
-
     rng = random.Random(seed)
     words = ["le", "groupe", "famille", "action", "place", "accueil", ",", "."]
     return "".join(rng.choice(words) + ("\n" if i % line_every == 0 else " ") for i in range(1, count + 1))
