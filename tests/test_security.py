@@ -332,3 +332,29 @@ def test_the_eleventh_failed_login_in_a_minute_is_refused_then_the_limit_resets(
     monkeypatch.setattr(limits.strategies, "time", Later())
     assert fail(11).status_code == 200  # a minute later, one may try again
     limiter.reset()
+
+
+def test_anonymous_visitors_are_limited_on_the_costly_pages_and_told_so_in_french(app):
+    world = build_world()
+    costly = [
+        f"/reunions/{world.public_validated.id}/compte-rendu.pdf",
+        f"/programmes/{world.programme.id}/annexe.pdf",
+        f"/programmes/{world.programme.id}/synthese.pdf",
+        f"/groupes/{world.public.id}/dossier.pdf",
+        f"/reunions/{world.public_validated.id}/compte-rendu/modifications",
+        "/recherche?q=compte",
+        "/decisions.csv",
+    ]
+    visitor = app.test_client()
+    answers = [visitor.get(costly[n % len(costly)]).status_code for n in range(30)]
+    assert 429 not in answers
+    # One limit over all of them: the 31st request in the minute is refused, whichever page.
+    for url in costly:
+        refused = visitor.get(url)
+        assert refused.status_code == 429, url
+        assert "Trop de" in refused.get_data(as_text=True) and '<html lang="fr">' in refused.get_data(as_text=True)
+    # Ordinary pages and people signed in are not counted.
+    assert visitor.get(f"/groupes/{world.public.id}").status_code == 200
+    member = app.test_client()
+    sign_in(member, "member")
+    assert all(member.get(costly[0]).status_code == 200 for _ in range(35))

@@ -15,7 +15,7 @@ from groupes.exports.documents import group_document, load_programme, meeting_do
 from groupes.exports.ics import calendar
 from groupes.exports.pdf import document_key, french_spacing, render_pdf
 from groupes.exports.tabular import csv_bytes, xlsx_bytes
-from groupes.extensions import db
+from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
@@ -62,6 +62,7 @@ def tabular_response(name: str, extension: str, sheet: str, headers: list[str], 
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
+@costly_for_anonymous
 def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
@@ -88,6 +89,7 @@ def minutes_page(meeting_id: int):
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu.pdf")
+@costly_for_anonymous
 def minutes_pdf(meeting_id: int):
     """The same check as the page: one who may not read these minutes gets 404."""
     stamps = meeting_stamps(meeting_id)
@@ -127,6 +129,7 @@ def dossier_pdf(
 
 
 @blueprint.route("/groupes/<int:group_id>/dossier.pdf")
+@costly_for_anonymous
 def group_pdf(group_id: int):
     stamps = current_stamps(f"group:{group_id}")
     programme_id = load_or_refuse(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
@@ -144,6 +147,7 @@ def group_pdf(group_id: int):
 
 
 @blueprint.route("/programmes/<int:programme_id>/annexe.pdf")
+@costly_for_anonymous
 def annex_pdf(programme_id: int):
     """Every group the viewer may see, in number order, with its validated minutes."""
     stamps = current_stamps(GROUPS)
@@ -164,6 +168,7 @@ def annex_pdf(programme_id: int):
 
 
 @blueprint.route("/reunions/<int:meeting_id>/convocation.pdf")
+@costly_for_anonymous
 def convocation_pdf(meeting_id: int):
     """Whoever may see the meeting gets it; the invited are listed for those who may see them."""
     stamps = meeting_stamps(meeting_id)
@@ -184,6 +189,7 @@ def convocation_pdf(meeting_id: int):
 
 
 @blueprint.route("/reunions/<int:meeting_id>/emargement.pdf")
+@costly_for_anonymous
 def sign_in_sheet_pdf(meeting_id: int):
     """For those who hold the meeting: one row per invited person, and blank rows for guests."""
     stamps = meeting_stamps(meeting_id)
@@ -267,6 +273,7 @@ def _synthesis_html(programme: Programme, groups: list[WorkingGroup], readable: 
 
 
 @blueprint.route("/programmes/<int:programme_id>/synthese.pdf")
+@costly_for_anonymous
 def synthesis(programme_id: int):
     stamps = current_stamps(GROUPS)
     programme = load_programme(programme_id)
@@ -290,6 +297,7 @@ def ics_response(content: bytes, filename: str, inline: bool = False) -> Respons
 
 
 @blueprint.route("/reunions/<int:meeting_id>.ics")
+@costly_for_anonymous
 def meeting_ics(meeting_id: int):
     meeting = load_meeting(meeting_id)
     require("view", meeting)
