@@ -29,6 +29,7 @@ from groupes.privacy.models import AccessKind
 from groupes.privacy.retention import PurgeRefused, apply_purge, plan_purge, purge_report
 from groupes.programmes.models import Programme
 from groupes.search.index import rebuild as rebuild_index
+from groupes.site.dates import date_problem
 
 
 def fail(message: str) -> None:
@@ -277,6 +278,8 @@ def send_mail_command() -> None:
 def remind_command(day) -> None:
     """Remind of actions due within three days and of tomorrow's meetings (once each), then send."""
     today = day.date() if day else datetime.now(PARIS).date()
+    if problem := date_problem(today):
+        fail(problem)
     actions, people = send_reminders(today)
     sent, failed = deliver()
     click.echo(
