@@ -29,6 +29,7 @@ from groupes.privacy.models import AccessKind
 from groupes.privacy.retention import PurgeRefused, apply_purge, plan_purge, purge_report
 from groupes.programmes.models import Programme
 from groupes.search.index import rebuild as rebuild_index
+from groupes.site.dates import date_problem
 
 
 def fail(message: str) -> None:
@@ -193,31 +194,35 @@ def export_pdf_command(
     from groupes.exports.views import dossier_pdf, meeting_pdf, synthesis_pdf
     from groupes.groups.models import WorkingGroup
     from groupes.meetings.views import meeting_query
+    from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
     if [meeting_id, group_id, programme_id].count(None) != 2:
         fail("Indiquez une seule des options --meeting, --group ou --programme.")
     if synthesis and programme_id is None:
         fail("La synthèse se demande avec --programme.")
     if meeting_id is not None:
+        stamps = meeting_stamps(meeting_id)
         meeting = db.session.scalar(meeting_query(meeting_id))
         if meeting is None:
             fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
-        content = meeting_pdf(meeting, archive=archive, with_milestones=False)
+        content = meeting_pdf(meeting, stamps, archive=archive, with_milestones=False)
         programme_id = meeting.group.programme_id
     else:
+        stamps = current_stamps(GROUPS)
         if group_id is not None:
             programme_id = db.session.scalar(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
         programme = load_programme(programme_id) if programme_id is not None else None
         if programme is None:
             fail("Aucun groupe ni aucune démarche n'a cet identifiant.")
         if synthesis and group_id is None:
-            content = synthesis_pdf(programme, programme.groups, archive=archive, readable=lambda meeting: True)
+            content = synthesis_pdf(programme, programme.groups, stamps, archive=archive, readable=lambda meeting: True)
         elif group_id is not None:
             group = next(g for g in programme.groups if g.id == group_id)
-            content = dossier_pdf([group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=archive)
+            title = f"Groupe de travail {group.number} – comptes-rendus"
+            content = dossier_pdf([group], stamps, title=title, archive=archive)
         else:
             title = f"{programme.title} – comptes-rendus des groupes de travail"
-            content = dossier_pdf(programme.groups, title=title, programme=programme, archive=archive)
+            content = dossier_pdf(programme.groups, stamps, title=title, programme=programme, archive=archive)
     output.write_bytes(content)
     record_now(AccessKind.EXPORT, f"Export PDF ({output.name})", programme_id=programme_id)
     click.echo(f"PDF écrit dans {output}.")
@@ -273,6 +278,8 @@ def send_mail_command() -> None:
 def remind_command(day) -> None:
     """Remind of actions due within three days and of tomorrow's meetings (once each), then send."""
     today = day.date() if day else datetime.now(PARIS).date()
+    if problem := date_problem(today):
+        fail(problem)
     actions, people = send_reminders(today)
     sent, failed = deliver()
     click.echo(

@@ -35,6 +35,9 @@ class Defaults:
     # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # What anonymous visitors may ask, from one address, of the pages that cost the most
+    # (documents, calendars, exports, search, comparisons of versions), all counted together.
+    ANONYMOUS_COSTLY_LIMIT = "30 per minute;300 per hour"
     # The page cache (groupes/site/page_cache.py): files under instance/page-cache by
     # default (CACHE_DIR), shared by the workers of a machine; machines may share one store
     # (GROUPES_CACHE_TYPE=RedisCache, GROUPES_CACHE_REDIS_URL=redis://…).

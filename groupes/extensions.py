@@ -2,10 +2,11 @@
 
 from collections.abc import Callable
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -49,3 +50,11 @@ babel = Babel()
 # Storage from RATELIMIT_STORAGE_URI: memory:// by default; production with several
 # workers points it to a shared store (redis://…) so that limits hold across them.
 limiter = Limiter(key_func=get_remote_address)
+# For the pages whose cost has no small bound (documents, exports, search, comparisons):
+# anonymous visitors share one limit per address over all of them (ANONYMOUS_COSTLY_LIMIT);
+# people signed in are not counted.
+costly_for_anonymous = limiter.shared_limit(
+    lambda: current_app.config["ANONYMOUS_COSTLY_LIMIT"],
+    scope="costly",
+    exempt_when=lambda: current_user.is_authenticated,
+)

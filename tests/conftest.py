@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from groupes import create_app
-from groupes.extensions import db
+from groupes.extensions import db, limiter
 from groupes.search.index import TABLE as SEARCH_TABLE
 
 
@@ -65,7 +65,9 @@ def empty_database() -> None:
 
 @pytest.fixture(autouse=True)
 def app_context(app):
+    """Each test in its application context, on an empty database and with fresh rate limits."""
     with app.app_context():
+        limiter.reset()
         yield
         empty_database()
 

@@ -199,3 +199,25 @@ def test_restore_asks_for_confirmation_and_refuses_what_is_not_a_backup(runner, 
     result = runner.invoke(args=["restore", str(junk), "--yes"])
     assert result.exit_code == 1 and "n'est pas une sauvegarde lisible de groupes" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 1
+
+
+def test_import_refuses_a_deep_file_and_absurd_dates_in_french_without_a_traceback(runner, tmp_path, count):
+    bad = document()
+    bad["programmes"][0]["groups"][0]["meetings"][0]["starts_at"] = "0001-01-01T00:00"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        "programmes[0].groups[0].meetings[0].starts_at: Date refusée : l'année doit être comprise entre 1900 et 2100"
+        in result.output
+    )
+    path.write_text("[" * 50_000)
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "imbrication trop profonde" in result.output
+    assert count(Programme) == 0
+
+
+def test_the_reminders_refuse_a_date_outside_the_window(runner):
+    result = runner.invoke(args=["remind", "--date", "0201-01-01"])
+    assert result.exit_code == 1 and "Date refusée" in result.output

@@ -8,6 +8,8 @@ import pytest
 from pypdf import PdfReader
 from world import build_world, sign_in
 
+from groupes.extensions import db
+
 
 @pytest.fixture
 def world():
@@ -132,3 +134,30 @@ def test_long_agendas_tables_words_and_urls_lay_out_without_loss(app, world):
     assert "DERNIÈRE LIGNE" in text and "<table><tr><td>html collé</td></tr></table>" in text
     joined = text.replace(" ", "")  # long words and addresses wrap: nothing is cut
     assert url in joined and "x" * 400 in joined
+
+
+def test_compiled_documents_are_kept_for_each_audience_and_made_again_when_they_change(app, world, monkeypatch):
+    from groupes.exports import pdf
+
+    renders = []
+    original = pdf.HTML
+    monkeypatch.setattr(pdf, "HTML", lambda *a, **k: renders.append(1) or original(*a, **k))
+    annex = f"/programmes/{world.programme.id}/annexe.pdf"
+    synthesis = f"/programmes/{world.programme.id}/synthese.pdf"
+    organisers = get(app, "organiser", annex).data
+    assert "Texte du compte-rendu validé." in text_of(organisers) and len(renders) == 1
+    # The reader of the public group only gets their own document, not the organiser's kept one.
+    outsiders = get(app, "outsider", annex).data
+    assert "Texte du compte-rendu validé." not in text_of(outsiders) and len(renders) == 2
+    assert get(app, "organiser", annex).data == organisers and len(renders) == 2
+    get(app, "organiser", synthesis)
+    get(app, "organiser", synthesis)
+    assert len(renders) == 3
+    # A decision of validated minutes (the group's stamp) and a person's name (the site's) make them again.
+    world.validated.decisions[0].text = "Décision corrigée après réouverture"
+    db.session.commit()
+    assert "Décision corrigée après réouverture" in text_of(get(app, "organiser", synthesis).data)
+    assert len(renders) == 4
+    world.programme.title = "Assises renommées"
+    db.session.commit()
+    assert "Assises renommées" in text_of(get(app, "organiser", annex).data) and len(renders) == 5

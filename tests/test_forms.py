@@ -96,6 +96,10 @@ def test_a_new_group_is_created_with_its_fields(app, world, organiser):
     [
         ({"title": "", "description": "Une présentation gardée"}, "Ce champ est obligatoire."),
         ({"title": "t" * 501, "description": "Une présentation gardée"}, "500 caractères au plus."),
+        (
+            {"title": "Autre", "description": "Une présentation gardée", "closed_on": "9999-12-31"},
+            "Date refusée : l&#39;année doit être comprise entre 1900 et 2100 (année 9999).",
+        ),
     ],
 )
 def test_a_bad_programme_form_is_shown_again(app, world, organiser, fields, message):
@@ -128,6 +132,30 @@ def test_a_milestone_needs_a_real_date(app, world, organiser, count):
     )
     assert status == 200 and "N&#39;est pas une date valide." in html and 'value="Assises interrégionales"' in html
     assert count(Milestone) == before
+
+
+def test_a_milestone_in_year_one_is_refused(app, world, organiser, count):
+    before = count(Milestone)
+    status, html = submit(
+        organiser,
+        f"/programmes/{world.programme.id}/jalons/nouveau",
+        {"title": "Assises interrégionales", "date": "0001-06-02"},
+    )
+    assert status == 200 and "Date refusée : l&#39;année doit être comprise entre 1900 et 2100 (année 1)." in html
+    assert 'value="Assises interrégionales"' in html and count(Milestone) == before
+
+
+def test_an_action_due_in_an_absurd_year_is_refused(app, world, count):
+    from world import post_form, signed_in
+
+    from groupes.outcomes.models import Action
+
+    before = count(Action)
+    secretary = signed_in(app, "secretary")
+    fields = {"action-title": "Recenser les places", "action-owner": "Member Test", "action-due": "0201-06-30"}
+    response = post_form(secretary, f"/reunions/{world.draft.id}/actions", fields)
+    assert "Date refusée : l&#39;année doit être comprise entre 1900 et 2100" in response.get_data(as_text=True)
+    assert count(Action) == before
 
 
 def test_tampered_people_in_the_membership_form_are_refused(app, world, organiser, count):

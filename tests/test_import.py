@@ -335,3 +335,40 @@ def test_members_keep_their_roles():
     import_document(document())
     roles = {m.person.name: m.role for m in db.session.scalars(sa.select(Membership))}
     assert roles == {"Julien Morel": Role.FACILITATOR, "Karim Benali": Role.MEMBER}
+
+
+def test_a_deeply_nested_document_is_refused_with_the_path_where_it_goes_too_deep(count):
+    # An agenda nested a thousand levels down: parsed, it would exhaust Python's recursion.
+    data = document()
+    meeting0(data)["agenda"][0]["children"] = ["sous-points"]
+    nested = '{"title": "Sous-point", "children": [' * 1_000 + '{"title": "Fin"}' + "]}" * 1_000
+    (error,) = refused(json.dumps(data).replace('"sous-points"', nested).encode())
+    path, message = error.split(": ", 1)
+    assert message == "imbrication trop profonde : au plus 40 niveaux d'objets et de listes"
+    assert path.startswith(f"{M}.agenda[0].children[0].children[0]") and path.endswith("children[0]")
+    # Brackets alone, or strings that hold brackets, are counted as JSON reads them.
+    assert refused(b"[" * 100_000) == [
+        "[0]" * 40 + ": imbrication trop profonde : au plus 40 niveaux d'objets et de listes"
+    ]
+    assert refused(b'{"a": "[[[[' + b"[" * 100 + b'"}')[0].startswith("format: ")
+    nothing_written(count)
+
+
+@pytest.mark.parametrize(
+    "change, path, year",
+    [
+        (lambda d: meeting0(d).update(starts_at="0001-01-01T00:00", ends_at=None), f"{M}.starts_at", 1),
+        (lambda d: meeting0(d).update(ends_at="9999-12-31T23:59+14:00"), f"{M}.ends_at", 9999),
+        (lambda d: meeting0(d).update(starts_at="0201-01-01T10:00", ends_at=None), f"{M}.starts_at", 201),
+        (
+            lambda d: d["programmes"][0].update(milestones=[{"title": "COPIL", "date": "0001-04-29"}]),
+            "programmes[0].milestones[0].date",
+            1,
+        ),
+    ],
+)
+def test_dates_outside_the_sensible_window_are_refused_with_their_path(change, path, year, count):
+    assert refused(mutate(change)) == [
+        f"{path}: Date refusée : l'année doit être comprise entre 1900 et 2100 (année {year})."
+    ]
+    nothing_written(count)

@@ -1,10 +1,11 @@
 """Planning meetings: numbering, series, moves, cancellations, standing agenda items, invitations."""
 
 from datetime import UTC, date, datetime, time
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world
+from world import build_world, post_form, read_page, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItemKind, Meeting, MeetingSeries, MeetingStatus
@@ -217,3 +218,62 @@ def test_planning_stays_in_utc(world):
     raw = db.session.execute(sa.text("SELECT starts_at FROM meetings WHERE id = :id"), {"id": meeting.id}).scalar()
     assert str(raw).startswith("2014-07-01 08:00")
     assert meeting.starts_at == datetime(2014, 7, 1, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "slot, rhythm, field, year",
+    [
+        (Slot(date(201, 1, 1), time(10), None), None, "day", 201),
+        (Slot(date(9999, 12, 31), time(10), None), None, "day", 9999),
+        (Slot(date(1, 1, 1), time(0), None), Rhythm("weekly", count=3), "day", 1),
+        # A series that starts in the window but runs out of it.
+        (Slot(date(2100, 11, 4), time(10), None), Rhythm("monthly", nth=1, weekday=3, count=3), "until", 2101),
+    ],
+)
+def test_dates_outside_1900_to_2100_are_refused_whatever_plans_them(world, count, slot, rhythm, field, year):
+    before = count(Meeting)
+    with pytest.raises(PlanningError) as error:
+        plan_series(world.private, slot, rhythm) if rhythm else plan_meeting(world.private, slot)
+    assert error.value.field == field
+    assert str(error.value) == f"Date refusée : l'année doit être comprise entre 1900 et 2100 (année {year})."
+    assert count(Meeting) == before
+
+
+def test_a_meeting_years_away_is_kept_with_a_warning(app, world, count):
+    facilitator = signed_in(app, "facilitator")
+    url = f"/groupes/{world.private.id}/reunions/nouvelle"
+    today = date.today()
+    far = date(today.year + 6, today.month, 12)
+    created = post_form(facilitator, url, {"day": far.isoformat(), "start": "10:00"})
+    page = read_page(facilitator, created.location)
+    assert "Réunion créée" in page and "Attention : cette réunion est à plus de 5 ans d'aujourd'hui" in page
+    near = date(today.year + 1, today.month, 13)
+    created = post_form(facilitator, url, {"day": near.isoformat(), "start": "10:00"})
+    assert "Attention" not in read_page(facilitator, created.location)
+
+
+def test_the_meeting_forms_refuse_absurd_dates_and_keep_the_text(app, world, count):
+    facilitator = signed_in(app, "facilitator")
+    before = count(Meeting)
+    for url, fields in [
+        (f"/groupes/{world.private.id}/reunions/nouvelle", {"day": "0201-01-01", "start": "10:00"}),
+        (f"/reunions/{world.draft.id}/modifier", {"day": "9999-12-31", "start": "10:00", "title": "Gardé"}),
+        (
+            f"/groupes/{world.private.id}/reunions/serie",
+            {
+                "day": "2014-09-04",
+                "start": "10:00",
+                "rhythm": "monthly",
+                "nth": "1",
+                "weekday": "3",
+                "until": "3014-01-01",
+            },
+        ),
+    ]:
+        response = post_form(facilitator, url, fields)
+        html = unescape(response.get_data(as_text=True))
+        assert response.status_code == 200 and "l'année doit être comprise entre 1900 et 2100" in html, url
+        assert all(f'value="{value}"' in html for value in fields.values() if value[0] not in "0123"), url
+    assert count(Meeting) == before
+    db.session.expire_all()
+    assert world.draft.starts_at.year == 2014

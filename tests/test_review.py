@@ -1,7 +1,9 @@
 """Members review draft minutes: notifications, comments anchored to a passage,
 replies, resolution, « lu et approuvé », revisions and what changed since one last read."""
 
+import random
 import re
+import time
 from html import unescape
 
 import sqlalchemy as sa
@@ -11,7 +13,8 @@ from world import read_page as page
 
 from groupes.extensions import db
 from groupes.mail.models import OutgoingMail
-from groupes.minutes.diff import Fragment, word_diff
+from groupes.minutes import diff
+from groupes.minutes.diff import COMPARISON_BUDGET, Fragment, word_diff
 from groupes.minutes.models import Comment, MinutesReader, MinutesStatus
 
 
@@ -218,6 +221,58 @@ def test_word_diff_marks_only_the_words_that_changed():
     ]
     assert word_diff("", "ajouté") == [Fragment("added", "ajouté")]
     assert word_diff("pareil.", "pareil.") == [Fragment("same", "pareil.")]
+
+
+def _random_words(seed: int, count: int, line_every: int) -> str:
+    rng = random.Random(seed)
+    words = ["le", "groupe", "famille", "action", "place", "accueil", ",", "."]
+    return "".join(rng.choice(words) + ("\n" if i % line_every == 0 else " ") for i in range(1, count + 1))
+
+
+def test_a_diff_of_long_texts_stays_within_its_budget(monkeypatch):
+    compared = []
+    real = diff.SequenceMatcher
+
+    def spy(junk, a, b, autojunk):
+        compared.append(len(a) * len(b))
+        return real(junk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(diff, "SequenceMatcher", spy)
+    # Two unrelated texts of 100,000 characters, with lines: compared by lines, then shown replaced.
+    for line_every in (12, 100_000):
+        old, new = _random_words(1, 20_000, line_every), _random_words(2, 20_000, line_every)
+        assert len(old) > 95_000 and len(new) > 95_000
+        started = time.monotonic()
+        fragments = word_diff(old, new)
+        assert time.monotonic() - started < 10
+        assert fragments.simplified
+        assert "".join(f.text for f in fragments if f.op != "added") == old
+        assert "".join(f.text for f in fragments if f.op != "removed") == new
+        assert all(product <= COMPARISON_BUDGET for product in compared)
+    # A small edit in a long text is still marked word by word: the common start and end are set aside.
+    compared.clear()
+    long = _random_words(3, 20_000, 12)
+    fragments = word_diff(long, long[:50_000] + " constate" + long[50_000:])
+    assert not fragments.simplified and [f.text.strip() for f in fragments if f.op != "same"] == ["constate"]
+    # Long changed passages on lines of their own: the lines that differ are compared word by word.
+    lines = [_random_words(seed, 40, 1000) + "\n" for seed in range(600)]
+    edited = [line.replace("groupe", "collectif", 1) if i % 50 == 0 else line for i, line in enumerate(lines)]
+    fragments = word_diff("".join(lines), "".join(edited))
+    assert fragments.simplified
+    assert {f.text for f in fragments if f.op == "added"} <= {"collectif"}
+
+
+def test_the_changes_page_says_when_the_comparison_is_simplified(app):
+    world = build_world()
+    meeting = world.draft
+    section = meeting.minutes.sections[0]
+    facilitator = signed_in(app, "facilitator")
+    save(facilitator, meeting, section, _random_words(1, 15_000, 12))
+    post(facilitator, f"/reunions/{meeting.id}/compte-rendu/soumettre")
+    save(facilitator, meeting, section, _random_words(2, 15_000, 12))
+    changes = page(facilitator, f"/reunions/{meeting.id}/compte-rendu/modifications?de=2&a=4")
+    assert "la comparaison est simplifiée" in changes
+    assert "1 partie modifiée sur" in changes
 
 
 def test_the_meeting_room_points_to_the_comments_waiting_on_each_part(app):

@@ -9,6 +9,7 @@ from world import TOKEN, another_app, build_world, counting, csrf_token, sign_in
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.minutes.models import MinutesSection
+from groupes.site import text
 from groupes.site.text import render_markdown
 
 
@@ -163,6 +164,49 @@ def test_ordinary_markdown_renders():
     assert "<h3>Titre</h3>" in html  # never a second <h1> on the page
 
 
+def test_a_text_full_of_brackets_renders_as_text_in_linear_work(monkeypatch):
+    """``![[`` repeated: every "[" is tried as the start of a link or an image. The work, counted
+    in the inline tokens markdown-it tries, grows as the text does, not as its square."""
+    from markdown_it.parser_inline import ParserInline
+
+    tried = []
+    real = ParserInline.skipToken
+
+    def counted(self, state):
+        tried.append(1)
+        return real(self, state)
+
+    monkeypatch.setattr(ParserInline, "skipToken", counted)
+    work = []
+    for n in (2_000, 4_000):
+        tried.clear()
+        html = str(text._render("![[" * n, 2))
+        assert html == f"<p>{'![[' * n}</p>\n"
+        work.append(len(tried))
+    assert work[1] <= 2.2 * work[0]
+
+
+def test_each_text_is_rendered_once(monkeypatch):
+    parsed = []
+    real = text._markdown.parse
+    monkeypatch.setattr(text._markdown, "parse", lambda source: parsed.append(source) or real(source))
+    source = "Un texte **rendu une fois** " + "![[" * 1_000
+    first = render_markdown(source)
+    assert render_markdown(source) == first and len(parsed) == 1
+    render_markdown(source, heading_offset=1)
+    assert len(parsed) == 2
+
+
+def test_the_rendered_texts_kept_stay_within_their_bound():
+    kept = text.RenderedTexts(limit=100)
+    for n in range(10):
+        kept.put(bytes([n]), text.Markup("x" * 30))
+    assert kept.size <= 100 and list(kept.entries) == [bytes([7]), bytes([8]), bytes([9])]
+    assert kept.get(bytes([9])) == "x" * 30 and kept.get(bytes([0])) is None
+    kept.put(b"big", text.Markup("x" * 101))
+    assert kept.get(b"big") is None
+
+
 def test_hostile_minutes_stay_inert_on_the_meeting_page(app):
     world = build_world()
     section = db.session.scalar(
@@ -288,3 +332,29 @@ def test_the_eleventh_failed_login_in_a_minute_is_refused_then_the_limit_resets(
     monkeypatch.setattr(limits.strategies, "time", Later())
     assert fail(11).status_code == 200  # a minute later, one may try again
     limiter.reset()
+
+
+def test_anonymous_visitors_are_limited_on_the_costly_pages_and_told_so_in_french(app):
+    world = build_world()
+    costly = [
+        f"/reunions/{world.public_validated.id}/compte-rendu.pdf",
+        f"/programmes/{world.programme.id}/annexe.pdf",
+        f"/programmes/{world.programme.id}/synthese.pdf",
+        f"/groupes/{world.public.id}/dossier.pdf",
+        f"/reunions/{world.public_validated.id}/compte-rendu/modifications",
+        "/recherche?q=compte",
+        "/decisions.csv",
+    ]
+    visitor = app.test_client()
+    answers = [visitor.get(costly[n % len(costly)]).status_code for n in range(30)]
+    assert 429 not in answers
+    # One limit over all of them: the 31st request in the minute is refused, whichever page.
+    for url in costly:
+        refused = visitor.get(url)
+        assert refused.status_code == 429, url
+        assert "Trop de" in refused.get_data(as_text=True) and '<html lang="fr">' in refused.get_data(as_text=True)
+    # Ordinary pages and people signed in are not counted.
+    assert visitor.get(f"/groupes/{world.public.id}").status_code == 200
+    member = app.test_client()
+    sign_in(member, "member")
+    assert all(member.get(costly[0]).status_code == 200 for _ in range(35))

@@ -9,6 +9,8 @@ import hashlib
 import mimetypes
 import os
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -57,25 +59,51 @@ def french_spacing(html: str) -> str:
     return TEXT_BETWEEN_TAGS.sub(fix, html)
 
 
-def render_pdf(html: str, *, archive: bool = False) -> bytes:
+@cache
+def _build_stamp(*folders: str) -> str:
+    """What documents are made with (templates, static files, code), by name, size and time of
+    each file: a new version of the application makes new documents."""
+    files = sorted(
+        (str(path), stat.st_size, stat.st_mtime_ns)
+        for folder in folders
+        for path in Path(folder).rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and (stat := path.stat())
+    )
+    return hashlib.sha256(repr(files).encode()).hexdigest()
+
+
+def document_key(name: str, stamps: str | None, *details) -> str | None:
+    """The key of a document, known before it is rendered: its name and details (identifiers,
+    options, what the reader's rights make of it), the content stamps of what it shows
+    (``groupes.site.stamps.current_stamps``), the address of the site and the version of the
+    application. None, when the stamps are not known yet: the document is rendered and not kept."""
+    if stamps is None:
+        return None
+    app = current_app
+    build = _build_stamp(str(Path(app.root_path)), str(Path(app.template_folder).resolve()), app.static_folder)
+    return "\n".join(str(part) for part in (name, stamps, *details, app.config.get("BASE_URL"), build))
+
+
+def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool = False) -> bytes:
     """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives.
 
-    PDFs are kept on disk by the digest of their HTML: a document whose
-    content has not changed (validated minutes, above all) is served again
-    without running WeasyPrint, and any change makes a new one.
+    PDFs are kept on disk under their ``key`` (``document_key``): a document whose content
+    has not changed (validated minutes, above all) is served again without rendering its
+    HTML nor running WeasyPrint, and any change of what it shows makes a new key.
     """
-    html = french_spacing(html)
     variant = "pdf/a-3b" if archive else "pdf/ua-1"
-    cache = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
-    key = hashlib.sha256(f"{variant}\n{html}".encode()).hexdigest()
-    cached = cache / f"{key}.pdf"
-    if cached.exists():
+    cache_dir = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
+    digest = hashlib.sha256(f"{variant}\n{key}".encode()).hexdigest()
+    cached = cache_dir / f"{digest}.pdf" if key else None
+    if cached is not None and cached.exists():
         return cached.read_bytes()
+    html = french_spacing(make_html())
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f".{key}.{os.getpid()}.partial"
-    partial.write_bytes(content)
-    os.replace(partial, cached)
+    if cached is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cache_dir / f".{cached.stem}.{os.getpid()}.partial"
+        partial.write_bytes(content)
+        os.replace(partial, cached)
     return content

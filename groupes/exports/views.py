@@ -13,9 +13,9 @@ from groupes.auth.permissions import act_as, load_or_refuse, may, require
 from groupes.dbtypes import utcnow
 from groupes.exports.documents import group_document, load_programme, meeting_document
 from groupes.exports.ics import calendar
-from groupes.exports.pdf import french_spacing, render_pdf
+from groupes.exports.pdf import document_key, french_spacing, render_pdf
 from groupes.exports.tabular import csv_bytes, xlsx_bytes
-from groupes.extensions import db
+from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import Membership, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_meeting
@@ -25,6 +25,7 @@ from groupes.privacy.access_log import record_meeting, record_now
 from groupes.privacy.models import AccessKind
 from groupes.programmes.models import Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
+from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
 blueprint = Blueprint("documents", __name__)
 
@@ -33,10 +34,15 @@ def minutes_title(meeting: Meeting) -> str:
     return f"Compte-rendu du groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}"
 
 
-def meeting_pdf(meeting: Meeting, *, archive: bool, with_milestones: bool) -> bytes:
-    document = meeting_document(meeting, with_milestones=with_milestones, attachment_link=download_url)
-    html = render_template("documents/compte_rendu.html", document=document, title=minutes_title(meeting))
-    return render_pdf(html, archive=archive)
+def meeting_pdf(meeting: Meeting, stamps: str | None, *, archive: bool, with_milestones: bool) -> bytes:
+    """The same for every reader (huis clos withheld); ``stamps``: ``meeting_stamps``, read
+    before the meeting was loaded."""
+
+    def html() -> str:
+        document = meeting_document(meeting, with_milestones=with_milestones, attachment_link=download_url)
+        return render_template("documents/compte_rendu.html", document=document, title=minutes_title(meeting))
+
+    return render_pdf(document_key("compte-rendu", stamps, meeting.id, with_milestones), html, archive=archive)
 
 
 def file_response(content: bytes, filename: str, mimetype: str = "application/pdf", inline: bool = True) -> Response:
@@ -56,6 +62,7 @@ def tabular_response(name: str, extension: str, sheet: str, headers: list[str], 
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
+@costly_for_anonymous
 def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
@@ -82,48 +89,68 @@ def minutes_page(meeting_id: int):
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu.pdf")
+@costly_for_anonymous
 def minutes_pdf(meeting_id: int):
     """The same check as the page: one who may not read these minutes gets 404."""
+    stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
     require("read_minutes", meeting)
     content = meeting_pdf(
-        meeting, archive=request.args.get("archive") == "1", with_milestones=request.args.get("calendrier") == "1"
+        meeting,
+        stamps,
+        archive=request.args.get("archive") == "1",
+        with_milestones=request.args.get("calendrier") == "1",
     )
     local = meeting.starts_at.date().isoformat()
     record_meeting(AccessKind.DOWNLOAD, meeting, "Compte-rendu (PDF)")
     return file_response(content, f"compte-rendu-groupe-{meeting.group.number}-{local}.pdf")
 
 
-def dossier_pdf(groups: list[WorkingGroup], *, title: str, programme: Programme | None = None, archive: bool) -> bytes:
-    """Validated minutes of these groups; with a programme, a cover and a table of contents."""
-    documents = [group_document(group) for group in sorted(groups, key=lambda g: g.number)]
-    html = render_template(
-        "documents/dossier.html",
-        groups=documents,
-        title=title,
-        programme=programme,
-        cover="Liste des comptes-rendus des groupes de travail" if programme else None,
-        today=date.today(),
-    )
-    return render_pdf(html, archive=archive)
+def dossier_pdf(
+    groups: list[WorkingGroup], stamps: str | None, *, title: str, programme: Programme | None = None, archive: bool
+) -> bytes:
+    """Validated minutes of these groups; with a programme, a cover and a table of contents.
+    ``stamps``: those of the groups shown (or of all groups), read before they were loaded."""
+    today = date.today()
+
+    def html() -> str:
+        return render_template(
+            "documents/dossier.html",
+            groups=[group_document(group) for group in sorted(groups, key=lambda g: g.number)],
+            title=title,
+            programme=programme,
+            cover="Liste des comptes-rendus des groupes de travail" if programme else None,
+            today=today,
+        )
+
+    shown = sorted(g.id for g in groups)
+    key = document_key("dossier", stamps, shown, title, programme.id if programme else None, today)
+    return render_pdf(key, html, archive=archive)
 
 
 @blueprint.route("/groupes/<int:group_id>/dossier.pdf")
+@costly_for_anonymous
 def group_pdf(group_id: int):
+    stamps = current_stamps(f"group:{group_id}")
     programme_id = load_or_refuse(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
     programme = load_programme(programme_id)
     group = next(g for g in programme.groups if g.id == group_id)
     require("view", group)
     content = dossier_pdf(
-        [group], title=f"Groupe de travail {group.number} – comptes-rendus", archive=request.args.get("archive") == "1"
+        [group],
+        stamps,
+        title=f"Groupe de travail {group.number} – comptes-rendus",
+        archive=request.args.get("archive") == "1",
     )
     record_now(AccessKind.EXPORT, f"Dossier du groupe {group.number} (PDF)", programme_id=programme.id)
     return file_response(content, f"dossier-groupe-{group.number}.pdf")
 
 
 @blueprint.route("/programmes/<int:programme_id>/annexe.pdf")
+@costly_for_anonymous
 def annex_pdf(programme_id: int):
     """Every group the viewer may see, in number order, with its validated minutes."""
+    stamps = current_stamps(GROUPS)
     programme = load_programme(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
@@ -131,6 +158,7 @@ def annex_pdf(programme_id: int):
     groups = [g for g in programme.groups if may("view", g)]
     content = dossier_pdf(
         groups,
+        stamps,
         title=f"{programme.title} – comptes-rendus des groupes de travail",
         programme=programme,
         archive=request.args.get("archive") == "1",
@@ -140,42 +168,68 @@ def annex_pdf(programme_id: int):
 
 
 @blueprint.route("/reunions/<int:meeting_id>/convocation.pdf")
+@costly_for_anonymous
 def convocation_pdf(meeting_id: int):
     """Whoever may see the meeting gets it; the invited are listed for those who may see them."""
+    stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
     require("view", meeting)
-    invited = (
-        sorted(meeting.attendances, key=lambda a: a.person.name.lower()) if may("see_attendance", meeting) else None
-    )
-    html = render_template(
-        "documents/convocation.html",
-        document=meeting_document(meeting),
-        invited=invited,
-        title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
-    )
-    return file_response(render_pdf(html), f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+    with_invited = may("see_attendance", meeting)
+
+    def html() -> str:
+        return render_template(
+            "documents/convocation.html",
+            document=meeting_document(meeting),
+            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()) if with_invited else None,
+            title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+        )
+
+    content = render_pdf(document_key("convocation", stamps, meeting.id, with_invited), html)
+    return file_response(content, f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/emargement.pdf")
+@costly_for_anonymous
 def sign_in_sheet_pdf(meeting_id: int):
     """For those who hold the meeting: one row per invited person, and blank rows for guests."""
+    stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
     require("edit", meeting)
-    html = render_template(
-        "documents/emargement.html",
-        document=meeting_document(meeting),
-        invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()),
-        blank_rows=8,
-        title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
-    )
-    return file_response(render_pdf(html), f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
+
+    def html() -> str:
+        return render_template(
+            "documents/emargement.html",
+            document=meeting_document(meeting),
+            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()),
+            blank_rows=8,
+            title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+        )
+
+    content = render_pdf(document_key("emargement", stamps, meeting.id), html)
+    return file_response(content, f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
 def synthesis_pdf(
-    programme: Programme, groups: list[WorkingGroup], *, archive: bool, readable: Callable[[Meeting], bool]
+    programme: Programme,
+    groups: list[WorkingGroup],
+    stamps: str | None,
+    *,
+    archive: bool,
+    readable: Callable[[Meeting], bool],
 ) -> bytes:
     """The organisers' published entries by kind (until they publish any: the findings of the
-    groups' validated minutes, as recorded), then decisions and open actions."""
+    groups' validated minutes, as recorded), then decisions and open actions. ``stamps``:
+    those of all groups, read before they were loaded; the reader's rights are in the key as
+    the groups shown and the meetings whose minutes they may read."""
+    audience = (
+        sorted(g.id for g in groups),
+        sorted(m.id for g in programme.groups for m in g.meetings if readable(m)),
+    )
+    key = document_key("synthese", stamps, programme.id, audience)
+    return render_pdf(key, lambda: _synthesis_html(programme, groups, readable), archive=archive)
+
+
+def _synthesis_html(programme: Programme, groups: list[WorkingGroup], readable: Callable[[Meeting], bool]) -> str:
     documents = [group_document(g) for g in sorted(groups, key=lambda g: g.number)]
     published = [d for g in documents for d in g.meetings]
     entries = published_synthesis(programme, readable) if has_published(programme.id) else None
@@ -192,7 +246,7 @@ def synthesis_pdf(
         a for d in published for a in d.view.actions if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
     ]
     withheld = sum(d.view.withheld[key] for d in published for key in ("findings", "decisions", "actions"))
-    html = render_template(
+    return render_template(
         "documents/synthese.html",
         programme=programme,
         withheld=withheld,
@@ -202,11 +256,12 @@ def synthesis_pdf(
         actions=actions,
         title=f"{programme.title} – synthèse",
     )
-    return render_pdf(html, archive=archive)
 
 
 @blueprint.route("/programmes/<int:programme_id>/synthese.pdf")
+@costly_for_anonymous
 def synthesis(programme_id: int):
+    stamps = current_stamps(GROUPS)
     programme = load_programme(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
@@ -215,6 +270,7 @@ def synthesis(programme_id: int):
     content = synthesis_pdf(
         programme,
         groups,
+        stamps,
         archive=request.args.get("archive") == "1",
         readable=lambda meeting: may("read_minutes", meeting),
     )
@@ -227,6 +283,7 @@ def ics_response(content: bytes, filename: str, inline: bool = False) -> Respons
 
 
 @blueprint.route("/reunions/<int:meeting_id>.ics")
+@costly_for_anonymous
 def meeting_ics(meeting_id: int):
     meeting = load_meeting(meeting_id)
     require("view", meeting)

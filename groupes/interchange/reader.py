@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
-from groupes.interchange.schema import Errors, check_document, object_pairs_hook, quoted
+from groupes.interchange.schema import MAX_DEPTH, Errors, check_document, object_pairs_hook, quoted, too_deep
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
@@ -42,6 +42,9 @@ def parse_bytes(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         errors.add("", f"le fichier n'est pas en UTF-8 (octet {exc.start + 1} invalide)")
         raise ImportRefused(errors) from None
+    if (path := too_deep(text)) is not None:
+        errors.add(path, f"imbrication trop profonde : au plus {MAX_DEPTH} niveaux d'objets et de listes")
+        raise ImportRefused(errors)
     try:
         return json.loads(text, object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from groupes.groups.people import is_valid_email
+from groupes.site.dates import date_problem
 
 FORMAT = "groupes/1"
 PARIS = ZoneInfo("Europe/Paris")
@@ -57,6 +58,48 @@ def object_pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
     result = DuplicateKeys(pairs)
     result.duplicates = sorted({key for key in keys if keys.count(key) > 1})
     return result
+
+
+# The deepest a document may nest objects and lists: the format needs a dozen levels
+# (agenda items under agenda items included); far deeper, parsing and checking would
+# exhaust Python's recursion.
+MAX_DEPTH = 40
+JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def too_deep(text: str) -> str | None:
+    """The JSON path of the first value nested deeper than MAX_DEPTH, found by reading the
+    text once without recursion (before it is parsed); None when the text is shallow enough."""
+    frames: list[list] = []  # [kind, index or key]; a key is kept until its ":" is seen
+    last_string = None
+    for match in JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            if len(frames) == MAX_DEPTH:
+                return json_path(frames)
+            frames.append(["list", 0] if token == "[" else ["object", None])
+        elif token in "]}":
+            if frames:
+                frames.pop()
+        elif token == ",":
+            if frames and frames[-1][0] == "list":
+                frames[-1][1] += 1
+        elif token == ":":
+            if frames and frames[-1][0] == "object" and last_string is not None:
+                frames[-1][1] = last_string
+        else:
+            last_string = token[1:-1]
+    return None
+
+
+def json_path(frames: list[list]) -> str:
+    path = ""
+    for kind, place in frames:
+        if kind == "list":
+            path += f"[{place}]"
+        elif place is not None:
+            path += f".{place}" if path else place
+    return path
 
 
 # -- the kinds of value -----------------------------------------------------
@@ -147,9 +190,14 @@ class Day:
     def check(self, value, path, errors):
         if isinstance(value, str) and DATE_RE.fullmatch(value):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if problem := date_problem(day):
+                    errors.add(path, problem)
+                    return INVALID
+                return day
         errors.add(path, f"pas une date (AAAA-MM-JJ) : {quoted(value)}")
         return INVALID
 
@@ -166,6 +214,10 @@ class Moment:
             local = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             errors.add(path, f"pas une date-heure (AAAA-MM-JJTHH:MM) : {quoted(value)}")
+            return INVALID
+        # Before any arithmetic of time zones: year 1 or 9999 would overflow it.
+        if problem := date_problem(local):
+            errors.add(path, problem)
             return INVALID
         if local.tzinfo is not None:
             return local.astimezone(UTC)

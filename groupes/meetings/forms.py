@@ -6,11 +6,12 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from groupes.meetings.models import AttendanceStatus
 from groupes.meetings.planning import MAX_SERIES, NTH, WEEKDAYS
+from groupes.site.dates import SensibleDate
 from groupes.site.forms import choices, line, strip, too_long
 
 
 class MeetingForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Indiquez la date.")])
+    day = DateField("Date", validators=[InputRequired("Indiquez la date."), SensibleDate()])
     start = TimeField("Début", validators=[InputRequired("Indiquez l'heure de début.")])
     end = TimeField("Fin", validators=[Optional()])
     title = line("Sous-titre", 500, description="Par exemple : « Poser la thématique ».")
@@ -45,7 +46,7 @@ class SeriesForm(MeetingForm):
     )
     nth = SelectField("Le …", coerce=int, choices=choices(NTH), default=2)
     weekday = SelectField("Jour", coerce=int, choices=choices(enumerate(WEEKDAYS)), default=3)
-    until = DateField("Jusqu'au", validators=[Optional()])
+    until = DateField("Jusqu'au", validators=[Optional(), SensibleDate()])
     count = IntegerField(
         "Ou nombre de réunions",
         validators=[Optional(), NumberRange(min=1, max=MAX_SERIES, message=f"De 1 à {MAX_SERIES} réunions.")],

@@ -19,6 +19,7 @@ from groupes.meetings.models import (
     MeetingStatus,
 )
 from groupes.minutes.models import Minutes
+from groupes.site.dates import date_problem
 
 PARIS = ZoneInfo("Europe/Paris")
 MAX_SERIES = 60
@@ -37,7 +38,10 @@ class PlanningError(ValueError):
 
 
 def paris_moment(day: date, at: time, field: str = "start") -> datetime:
-    """The moment a Paris wall-clock time names, in UTC; refused if clocks skip it."""
+    """The moment a Paris wall-clock time names, in UTC; refused if clocks skip it or the
+    date is outside the window of sensible dates."""
+    if problem := date_problem(day):
+        raise PlanningError("day", problem)
     local = datetime.combine(day, at).replace(tzinfo=PARIS)
     moment = local.astimezone(UTC)
     if moment.astimezone(PARIS).replace(tzinfo=None) != local.replace(tzinfo=None):
@@ -137,6 +141,9 @@ class Rhythm:
                 )
         if not days:
             raise PlanningError("day", "Aucune réunion ne tombe entre ces dates avec ce rythme.")
+        for field, day in (("day", days[0]), ("until", days[-1])):
+            if problem := date_problem(day):
+                raise PlanningError(field, problem)
         return days
 
     def describe(self, slot: Slot) -> str:

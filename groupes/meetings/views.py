@@ -1,5 +1,6 @@
 """The meeting page, and planning: new meeting, series, edit, cancel."""
 
+from datetime import date, datetime
 from functools import cache
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ from groupes.privacy.access_log import record_meeting
 from groupes.privacy.models import AccessKind
 from groupes.privacy.reading import readable_actions, reader_view
 from groupes.programmes.models import Programme
+from groupes.site.dates import far_ahead
 from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
 from groupes.site.page_cache import cached_fragment, without_transaction
@@ -199,6 +201,12 @@ def slot_from(form: MeetingForm) -> Slot:
     return Slot(form.day.data, form.start.data, form.end.data, form.title.data or "", form.place.data or "")
 
 
+def warn_if_far_ahead(day: date) -> None:
+    """A meeting years away is kept, but its year is questioned (a typing slip, often)."""
+    if warning := far_ahead(day, datetime.now(PARIS).date()):
+        flash(warning, "warning")
+
+
 @blueprint.route("/groupes/<int:group_id>/reunions/nouvelle", methods=["GET", "POST"])
 def create(group_id: int):
     group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
@@ -212,6 +220,7 @@ def create(group_id: int):
             show_error(form, error)
         else:
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
+            warn_if_far_ahead(form.day.data)
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template(
         "meetings/form.html",
@@ -243,6 +252,7 @@ def create_series(group_id: int):
             show_error(form, error)
         else:
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
+            warn_if_far_ahead(max(m.starts_at for m in meetings).astimezone(PARIS).date())
             return redirect(url_for("groups.show", group_id=group.id))
     return render_template(
         "meetings/series_form.html", form=form, group=group, cancel=url_for("groups.show", group_id=group.id)
@@ -270,6 +280,7 @@ def edit(meeting_id: int):
             notifications.meeting_changed(m for m in changed if m.status != MeetingStatus.CANCELLED)
             db.session.commit()
             flash("Réunion enregistrée.", "success")
+            warn_if_far_ahead(form.day.data)
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template(
         "meetings/form.html",

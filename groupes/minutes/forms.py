@@ -8,6 +8,7 @@ from wtforms.widgets import HiddenInput
 from groupes.minutes.review import MAX_COMMENT, MAX_QUOTE
 from groupes.minutes.writing import MAX_PART_LENGTH
 from groupes.outcomes.models import ActionStatus, FindingKind
+from groupes.site.dates import SensibleDate
 from groupes.site.forms import REQUIRED, choices, line, optional_id, strip
 
 
@@ -37,7 +38,7 @@ class DecisionForm(FlaskForm):
 class ActionForm(FlaskForm):
     title = line("Action", 500, required=True)
     owner = line("Qui (personne ou structure)", 200, render_kw={"list": "responsables", "autocomplete": "off"})
-    due = DateField("Pour quand", validators=[Optional()])
+    due = DateField("Pour quand", validators=[Optional(), SensibleDate()])
     agenda_item = agenda_item_field()
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.exports.documents import meeting_document
-from groupes.extensions import db
+from groupes.extensions import costly_for_anonymous, db
 from groupes.meetings.views import load_meeting
 from groupes.minutes.diff import compare
 from groupes.minutes.forms import CommentForm
@@ -202,6 +202,7 @@ def readable_contents(meeting, *revisions: MinutesRevision) -> list[dict]:
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/modifications")
+@costly_for_anonymous
 def changes(meeting_id: int):
     """The differences between two revisions one may read (by default: since one's last reading)."""
     meeting = load_readable(meeting_id)

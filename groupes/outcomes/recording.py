@@ -11,6 +11,7 @@ from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, Meeting
 from groupes.minutes.writing import MinutesError, ensure_editable
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, Decision, Finding, FindingKind
+from groupes.site.dates import date_problem
 
 MAX_TEXT = 5_000
 
@@ -123,6 +124,8 @@ def add_action(
     title = _text(title, "title", "Le titre d'une action")
     if len(title) > 500:
         raise MinutesError("title", "Le titre d'une action dépasse 500 caractères.")
+    if due is not None and (problem := date_problem(due)):
+        raise MinutesError("due", problem)
     person, organisation = resolve_owner(meeting, owner, visible_groups)
     action = Action(
         title=title,

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from wtforms.widgets import HiddenInput
 
 from groupes.outcomes.models import FindingKind
+from groupes.site.dates import SensibleDate
 from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
 
 
@@ -17,7 +18,7 @@ class ProgrammeForm(FlaskForm):
     description = text("Présentation", description="Texte libre, en Markdown.")
     closed_on = DateField(
         "Close le",
-        validators=[Optional()],
+        validators=[Optional(), SensibleDate()],
         description="Une fois la démarche close, sa durée de conservation court à partir de cette date.",
     )
     retention_months = IntegerField(
@@ -29,7 +30,7 @@ class ProgrammeForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
-    date = DateField("Date", validators=[InputRequired("Indiquez une date.")])
+    date = DateField("Date", validators=[InputRequired("Indiquez une date."), SensibleDate()])
     place = line("Lieu", 500)
 
 

@@ -13,6 +13,7 @@ from groupes.groups.models import Organisation, Person, WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.meetings.planning import paris_moment
 from groupes.outcomes.models import Action, ActionStatus, Decision
+from groupes.site.dates import date_problem
 
 PAGE_SIZE = 50
 UNFINISHED = "en-cours"  # open or in progress: the default of the actions register
@@ -66,10 +67,14 @@ def date_arg(args, name: str, label: str, ignored: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         ignored.append(f"Date {label} « {raw[:40]} » illisible (attendu : AAAA-MM-JJ) : filtre ignoré.")
         return None
+    if problem := date_problem(day):
+        ignored.append(f"{problem} Filtre ignoré.")
+        return None
+    return day
 
 
 def read_filters(args, *, sorts: dict[str, str], groups: list[WorkingGroup]) -> Filters:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from groupes.auth.permissions import load_or_refuse, may, require
 from groupes.exports.views import tabular_response
-from groupes.extensions import db
+from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AttendanceStatus
 from groupes.meetings.planning import PARIS
@@ -89,6 +89,7 @@ def decisions():
 
 
 @blueprint.route("/decisions.<any(csv, xlsx):extension>")
+@costly_for_anonymous
 def decisions_file(extension: str):
     filters = read_filters(request.args, sorts=DECISION_SORTS, groups=visible_groups())
     decisions = db.session.scalars(decisions_query(filters, document=True).limit(MAX_DOWNLOAD)).unique().all()
@@ -124,6 +125,7 @@ def actions():
 
 
 @blueprint.route("/actions.<any(csv, xlsx):extension>")
+@costly_for_anonymous
 def actions_file(extension: str):
     filters = read_filters(request.args, sorts=ACTION_SORTS, groups=visible_groups())
     actions = db.session.scalars(actions_query(filters, today(), document=True).limit(MAX_DOWNLOAD)).unique().all()
@@ -159,6 +161,7 @@ def attendance(group_id: int):
 
 
 @blueprint.route("/groupes/<int:group_id>/assiduite.<any(csv, xlsx):extension>")
+@costly_for_anonymous
 def attendance_file(group_id: int, extension: str):
     group, stats = load_assiduity(group_id)
     headers = ["Personne", "Structure", "Réunions comptées", "Présent·e ou représenté·e"] + [

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template, request, url_for
 
+from groupes.extensions import costly_for_anonymous
 from groupes.search.query import MAX_QUERY, parse, search
 
 blueprint = Blueprint("search", __name__)
@@ -22,6 +23,7 @@ def hit_url(hit) -> str:
 
 
 @blueprint.route("/recherche")
+@costly_for_anonymous
 def results():
     query = request.args.get("q", "")
     notice = ""

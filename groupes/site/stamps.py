@@ -188,6 +188,21 @@ def stamp_columns(*scopes: str | sa.ColumnElement[str]) -> list[sa.ScalarSelect]
     return [sa.select(ContentStamp.token).where(ContentStamp.scope == scope).scalar_subquery() for scope in scopes]
 
 
+def current_stamps(*scopes: str) -> str | None:
+    """The stamps of the site and of these scopes now, as part of a cache key (see ``stamps_key``)."""
+    return stamps_key(db.session.execute(sa.select(*stamp_columns(SITE, *scopes))).one())
+
+
+def meeting_stamps(meeting_id: int) -> str | None:
+    """The stamps of the site, a meeting's group and the meeting, as part of a cache key;
+    None for a meeting that does not exist."""
+    columns = stamp_columns(
+        SITE, "group:" + sa.cast(Meeting.group_id, sa.String), "meeting:" + sa.cast(Meeting.id, sa.String)
+    )
+    row = db.session.execute(sa.select(*columns).where(Meeting.id == meeting_id)).one_or_none()
+    return stamps_key(row) if row else None
+
+
 def stamps_key(tokens) -> str | None:
     """The tokens read by ``stamp_columns`` as part of a cache key; None when the database
     has no site stamp yet (nothing is cached then). A scope never bumped reads 0: it has

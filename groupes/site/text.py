@@ -4,9 +4,17 @@ markdown-it-py (CommonMark) renders with raw HTML disabled, so pasted HTML
 shows as text; nh3 (ammonia) then keeps only an allow-list of tags,
 attributes and link schemes. Headings are moved down so that a "# Titre" in
 the minutes never competes with the page's own <h1>.
+
+Rendering costs about a second for a part of 100,000 characters full of
+brackets (markdown-it tries every "[" as the start of a link), so each text is
+rendered once per process: the HTML is kept by the digest of the text, within
+a bound on the characters kept.
 """
 
+import hashlib
 import html
+import threading
+from collections import OrderedDict
 
 import nh3
 from markdown_it import MarkdownIt
@@ -23,8 +31,50 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+KEPT_CHARACTERS = 8_000_000
+
+
+class RenderedTexts:
+    """The HTML of the texts rendered last, by digest of the text, least recently used dropped first."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[bytes, Markup] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: bytes) -> Markup | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: bytes, rendered: Markup) -> None:
+        with self.lock:
+            if key in self.entries or len(rendered) > self.limit:
+                return
+            self.entries[key] = rendered
+            self.size += len(rendered)
+            while self.size > self.limit:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+
+rendered_texts = RenderedTexts(KEPT_CHARACTERS)
+
+
 def render_markdown(text: str | None, heading_offset: int = 2) -> Markup:
-    tokens = _markdown.parse(text or "")
+    key = hashlib.blake2b(f"{heading_offset}\n{text or ''}".encode(), digest_size=20).digest()
+    rendered = rendered_texts.get(key)
+    if rendered is None:
+        rendered = _render(text or "", heading_offset)
+        rendered_texts.put(key, rendered)
+    return rendered
+
+
+def _render(text: str, heading_offset: int) -> Markup:
+    tokens = _markdown.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
