@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from groupes.groups.people import is_valid_email
+from groupes.mail.addresses import InvalidAddress, normalised_email
 
 FORMAT = "groupes/1"
 PARIS = ZoneInfo("Europe/Paris")
@@ -92,10 +92,11 @@ class Email(Text):
         value = super().check(value, path, errors)
         if value is INVALID:
             return value
-        if not is_valid_email(value):
+        try:
+            return normalised_email(value)
+        except InvalidAddress:
             errors.add(path, f"adresse e-mail invalide : {quoted(value)}")
             return INVALID
-        return value.strip().lower()
 
 
 @dataclass
