@@ -3,6 +3,7 @@
 import io
 import os
 import re
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from world import attach, build_world, csrf_token, post_form, read_page, sign_in, signed_in
 
 from groupes.attachments import storage
+from groupes.attachments.attaching import add_attachment
 from groupes.attachments.checks import AttachmentRefused, check_file, clean_filename, detect
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
@@ -657,3 +659,53 @@ def test_an_upload_named_with_a_right_to_left_override_is_stored_without_it(app)
     response = upload(client, world.draft, samples.pdf(), "Relevé\u202egnp.pdf")
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Attachment.filename)) == "Relevégnp.pdf"
+
+
+def test_uploads_at_the_same_moment_never_pass_the_meeting_total_together(app, monkeypatch):
+    """Three uploads of 40 ko for 100 ko of room: each would fit alone, only two together."""
+    world = build_world()
+    meeting_id = world.draft.id
+    # Every upload waits here, after its check and before its commit, until all three are there or
+    # a second has passed: without a lock all three pass the check on the same total.
+    arrived = threading.Barrier(3, timeout=1)
+    write = storage.write
+
+    def write_when_all_are_in(content, stored_name=None):
+        try:
+            arrived.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return write(content, stored_name)
+
+    monkeypatch.setattr(storage, "write", write_when_all_are_in)
+    monkeypatch.setitem(app.config, "ATTACHMENTS_MAX_PER_MEETING", 100_000)
+    files_before = stored_files()
+    outcomes = []
+
+    def upload_one(n: int) -> None:
+        with app.app_context():
+            meeting = db.session.get(Meeting, meeting_id)
+            try:
+                add_attachment(
+                    meeting,
+                    filename=f"piece-{n}.pdf",
+                    content=samples.pdf() + b"\x00" * 40_000,
+                    agenda_item_id=None,
+                    user=None,
+                )
+            except AttachmentRefused as refusal:
+                outcomes.append(str(refusal))
+            else:
+                outcomes.append("stored")
+
+    threads = [threading.Thread(target=upload_one, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes)[-2:] == ["stored", "stored"]
+    assert "dépasseraient 97,7\u00a0ko au total" in sorted(outcomes)[0]
+    db.session.expire_all()
+    sizes = db.session.scalars(sa.select(Attachment.size).where(Attachment.meeting_id == meeting_id)).all()
+    assert len(sizes) == 2 and sum(sizes) <= 100_000
+    assert len(stored_files() - files_before) == 2  # the refused upload left no file
