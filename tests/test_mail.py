@@ -273,3 +273,17 @@ def test_no_person_is_stored_with_an_address_that_fails_the_shared_rule():
         with pytest.raises(InvalidAddress, match="Adresse e-mail invalide"):
             Person(name="Quelqu'un", email=address)
     assert Person(name="Quelqu'un", email="  Prénom.Nom@Exemple.FR ").email == "prénom.nom@exemple.fr"
+
+
+def test_an_address_stored_before_the_rule_can_be_set_again_unchanged_but_not_to_another_bad_one():
+    person = Person(name="Ancienne Adresse", email="ancienne@test.example")
+    db.session.add(person)
+    db.session.commit()
+    db.session.execute(sa.update(Person).where(Person.id == person.id).values(email="a@b.example, c@d.example"))
+    db.session.commit()
+    db.session.refresh(person)
+    person.email = person.email or "autre@test.example"  # as the import does
+    with pytest.raises(InvalidAddress):
+        person.email = "e@f.example, g@h.example"
+    person.email = "Corrigee@Test.example"
+    assert person.email == "corrigee@test.example"

@@ -92,8 +92,11 @@ class Person(db.Model):
     @validates("email")
     def _normalise_email(self, key, value):
         """One spelling (addresses are matched without regard to case), and never an address that
-        fails the shared rule, whichever page, import or command sets it (InvalidAddress)."""
-        return normalised_email(value) if value else None
+        fails the shared rule, whichever page, import or command sets it (InvalidAddress). An address
+        stored before the rule, set again unchanged, is left for a person to correct."""
+        if not value:
+            return None
+        return value if value == self.email else normalised_email(value)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"
