@@ -3,7 +3,9 @@
 import io
 import os
 import re
+import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from pypdf import PdfReader
 from world import attach, build_world, csrf_token, post_form, read_page, sign_in, signed_in
 
 from groupes.attachments import storage
+from groupes.attachments.attaching import add_attachment
 from groupes.attachments.checks import AttachmentRefused, check_file, clean_filename, detect
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
@@ -49,7 +52,6 @@ def stored_files() -> set[str]:
         (samples.EXE, None),
         (samples.HTML, None),
         (samples.SHELL, None),
-        (samples.docm(), None),
         (b"PK\x03\x04 not really a zip", None),
     ],
 )
@@ -93,7 +95,7 @@ def test_an_empty_file_is_refused():
         ("programme.exe", samples.EXE, "n'est pas d'un type accepté (PDF, ODT"),
         ("page.html", samples.HTML, "n'est pas d'un type accepté"),
         ("script.sh", samples.SHELL, "n'est pas d'un type accepté"),
-        ("macros.docx", samples.docm(), "porte l'extension .docx mais son contenu n'est pas un document Word"),
+        ("macros.docx", samples.docm(), "« macros.docx » contient des macros (partie « word/vbaProject.bin »)"),
         # A lying extension, both ways.
         ("facture.pdf", samples.EXE, "porte l'extension .pdf mais son contenu n'est pas un document PDF"),
         ("rapport.docx", samples.pdf(), "porte l'extension .docx mais son contenu est un document PDF (.pdf)"),
@@ -459,3 +461,251 @@ def test_backup_and_restore_bring_back_the_files(app, runner, tmp_path):
     restored = db.session.scalar(sa.select(Attachment).where(Attachment.stored_name == kept))
     response = signed_in(app, "member").get(f"/reunions/{world.validated.id}/documents/{restored.id}/x")
     assert response.data == content
+
+
+# Hostile office files, built here: macros whatever their parts are called, zip bombs, hidden names
+
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+VBA = "application/vnd.ms-office.vbaProject"
+
+
+def office_zip(parts: dict[str, bytes | str], first: str | None = None, level: int = 6) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name in [first] if first else []:
+            archive.writestr(name, parts[name], compress_type=zipfile.ZIP_STORED)
+        for name, data in parts.items():
+            if name != first:
+                archive.writestr(name, data)
+    return out.getvalue()
+
+
+def docx_parts(*, defaults="", overrides="", main_type=WORD_MAIN, document_rels="") -> dict[str, str]:
+    """A Word document's parts, with extra content types and relationships of the document part."""
+    return {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{CONTENT_TYPES_NS}">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>{defaults}'
+            f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>{overrides}</Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELATIONSHIPS_NS}">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/_rels/document.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELATIONSHIPS_NS}">'
+            f"{document_rels}</Relationships>"
+        ),
+        "word/document.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document '
+            'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
+        ),
+    }
+
+
+def relationship(kind: str, target: str) -> str:
+    return f'<Relationship Id="rId9" Type="{kind}" Target="{target}"/>'
+
+
+MS_RELS = "http://schemas.microsoft.com/office/2006/relationships"
+OOXML_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+HOSTILE_DOCX = {
+    "VBA part under another name, typed by extension": {
+        **docx_parts(defaults=f'<Default Extension="bin" ContentType="{VBA}"/>'),
+        "word/evil.bin": b"\xd0\xcf\x11\xe0" + b"\x00" * 60,
+    },
+    "VBA part under another name, typed by override": {
+        **docx_parts(overrides=f'<Override PartName="/word/evil.dat" ContentType="{VBA}"/>'),
+        "word/evil.dat": b"\xd0\xcf\x11\xe0" + b"\x00" * 60,
+    },
+    "VBA part reached by its relationship only": {
+        **docx_parts(document_rels=relationship(f"{MS_RELS}/vbaProject", "evil.png")),
+        "word/evil.png": b"\xd0\xcf\x11\xe0" + b"\x00" * 60,
+    },
+    "macro-enabled main part": docx_parts(main_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
+    "ActiveX control": {
+        **docx_parts(
+            overrides='<Override PartName="/word/activeX/x1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>'
+        ),
+        "word/activeX/x1.xml": "<ax/>",
+    },
+    "OLE object": {
+        **docx_parts(document_rels=relationship(f"{OOXML_RELS}/oleObject", "embeddings/objet.bin")),
+        "word/embeddings/objet.bin": b"\xd0\xcf\x11\xe0" + b"\x00" * 60,
+    },
+}
+
+
+@pytest.mark.parametrize("parts", HOSTILE_DOCX.values(), ids=HOSTILE_DOCX.keys())
+def test_word_macros_are_found_by_their_declared_types_whatever_their_names(parts):
+    with pytest.raises(AttachmentRefused, match=r"« rapport\.docx » contient des macros ou du contenu actif \("):
+        check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
+
+
+def test_a_plain_word_document_built_the_same_way_is_kept():
+    checked = check_file("rapport.docx", office_zip(docx_parts()), max_size=10 * MB)
+    assert checked.kind == "docx"
+
+
+def test_an_office_file_without_its_main_part_declared_is_not_a_document():
+    parts = docx_parts(main_type="application/xml")
+    with pytest.raises(AttachmentRefused, match="mais son contenu n'est pas un document Word"):
+        check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
+
+
+MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+
+def odt_parts(entries: str = "", content: str = "<office:document-content/>") -> dict[str, str]:
+    return {
+        "mimetype": "application/vnd.oasis.opendocument.text",
+        "META-INF/manifest.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{MANIFEST_NS}">'
+            '<manifest:file-entry manifest:full-path="/" '
+            f'manifest:media-type="application/vnd.oasis.opendocument.text"/>{entries}</manifest:manifest>'
+        ),
+        "content.xml": f'<?xml version="1.0" encoding="UTF-8"?>{content}',
+    }
+
+
+def entry(path: str, media_type: str) -> str:
+    return f'<manifest:file-entry manifest:full-path="{path}" manifest:media-type="{media_type}"/>'
+
+
+HOSTILE_ODT = {
+    "Python script": {**odt_parts(), "Scripts/python/pwn.py": "import os; os.system('id')"},
+    "Basic library in lower case": {**odt_parts(), "basic/Standard/Module1.xml": "<script:module/>"},
+    "script declared by the manifest only": odt_parts(entry("Outils/lancer.js", "application/javascript")),
+    "Basic folder declared by the manifest only": odt_parts(entry("BASIC/Standard/", "text/xml")),
+    "event calling a macro": odt_parts(
+        content='<office:document-content><office:event-listeners><script:event-listener script:event-name="'
+        'dom:load" xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=application"/>'
+        "</office:event-listeners></office:document-content>"
+    ),
+}
+
+
+@pytest.mark.parametrize("parts", HOSTILE_ODT.values(), ids=HOSTILE_ODT.keys())
+def test_opendocument_macros_and_scripts_are_refused_whatever_their_case(parts):
+    with pytest.raises(AttachmentRefused, match=r"« notes\.odt » (contient|déclenche) des macros"):
+        check_file("notes.odt", office_zip(parts, first="mimetype"), max_size=10 * MB)
+
+
+def test_a_plain_opendocument_text_built_the_same_way_is_kept():
+    assert check_file("notes.odt", office_zip(odt_parts(), first="mimetype"), max_size=10 * MB).kind == "odt"
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_inflated(monkeypatch):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in docx_parts().items():
+            archive.writestr(name, data)
+        with archive.open("word/media/image1.png", "w", force_zip64=True) as bomb:
+            for _ in range(16):
+                bomb.write(bytes(16 * MB))  # 256 Mo of zeros in a few hundred ko
+    content = out.getvalue()
+    assert len(content) < MB
+
+    inflated = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: inflated.append(a) or pytest.fail("inflated"))
+    with pytest.raises(AttachmentRefused, match="occuperait 256.*une fois décompressé.*archive piégée"):
+        check_file("rapport.docx", content, max_size=10 * MB)
+    assert inflated == []
+
+
+def test_a_part_compressed_beyond_any_document_is_refused():
+    parts = {**docx_parts(), "word/media/image1.png": bytes(4 * MB)}  # well under the total, ratio ~1000
+    with pytest.raises(AttachmentRefused, match=r"une partie compressée plus de 100 fois \(\d+ pour 1\)"):
+        check_file("rapport.docx", office_zip(parts, level=9), max_size=10 * MB)
+
+
+def test_an_archive_of_too_many_parts_is_refused():
+    parts = {**docx_parts(), **{f"word/media/{n}.xml": "<a/>" for n in range(2001)}}
+    with pytest.raises(AttachmentRefused, match=r"compte 2005 parties, plus qu'aucun document de bureau"):
+        check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
+
+
+def test_a_declared_entity_is_refused_rather_than_expanded():
+    parts = docx_parts()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "<Types ", '<!DOCTYPE Types [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><Types '
+    )
+    with pytest.raises(AttachmentRefused, match=r"contient une déclaration XML \(DOCTYPE\)"):
+        check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
+
+
+@pytest.mark.parametrize(
+    "name, cleaned",
+    [
+        ("facture\u202efdp.exe", "facturefdp.exe"),
+        ("\u202aa\u202bb\u202cc\u202dd\u2066e\u2067f\u2068g\u2069h\u200ei\u200fj.pdf", "abcdefghij.pdf"),
+        ("zéro\u200blargeur\ufeff.pdf", "zérolargeur.pdf"),
+        ("ligne\u2028suivante\u0085.pdf", "lignesuivante_.pdf"),
+        ("\u202e\u202e.pdf", "pdf"),
+    ],
+)
+def test_invisible_and_bidirectional_characters_leave_stored_names(name, cleaned):
+    assert clean_filename(name) == cleaned
+
+
+def test_an_upload_named_with_a_right_to_left_override_is_stored_without_it(app):
+    world = build_world()
+    client = signed_in(app, "facilitator")
+    response = upload(client, world.draft, samples.pdf(), "Relevé\u202egnp.pdf")
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Attachment.filename)) == "Relevégnp.pdf"
+
+
+def test_uploads_at_the_same_moment_never_pass_the_meeting_total_together(app, monkeypatch):
+    """Three uploads of 40 ko for 100 ko of room: each would fit alone, only two together."""
+    world = build_world()
+    meeting_id = world.draft.id
+    # Every upload waits here, after its check and before its commit, until all three are there or
+    # a second has passed: without a lock all three pass the check on the same total.
+    arrived = threading.Barrier(3, timeout=1)
+    write = storage.write
+
+    def write_when_all_are_in(content, stored_name=None):
+        try:
+            arrived.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return write(content, stored_name)
+
+    monkeypatch.setattr(storage, "write", write_when_all_are_in)
+    monkeypatch.setitem(app.config, "ATTACHMENTS_MAX_PER_MEETING", 100_000)
+    files_before = stored_files()
+    outcomes = []
+
+    def upload_one(n: int) -> None:
+        with app.app_context():
+            meeting = db.session.get(Meeting, meeting_id)
+            try:
+                add_attachment(
+                    meeting,
+                    filename=f"piece-{n}.pdf",
+                    content=samples.pdf() + b"\x00" * 40_000,
+                    agenda_item_id=None,
+                    user=None,
+                )
+            except AttachmentRefused as refusal:
+                outcomes.append(str(refusal))
+            else:
+                outcomes.append("stored")
+
+    threads = [threading.Thread(target=upload_one, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes)[-2:] == ["stored", "stored"]
+    assert "dépasseraient 97,7\u00a0ko au total" in sorted(outcomes)[0]
+    db.session.expire_all()
+    sizes = db.session.scalars(sa.select(Attachment.size).where(Attachment.meeting_id == meeting_id)).all()
+    assert len(sizes) == 2 and sum(sizes) <= 100_000
+    assert len(stored_files() - files_before) == 2  # the refused upload left no file

@@ -248,3 +248,21 @@ def test_an_action_owner_is_never_matched_in_a_group_one_may_not_see(world):
         visible_groups=[world.public.id],
     )
     assert action.owner_person is None and action.owner_organisation.name == "Observer Test"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["pas une adresse <a@x.example>, b@y.example", "a@b.example\r\nBcc: c@d.example", "a@b.example c@d.example"],
+)
+def test_a_guest_address_is_one_valid_address_or_the_form_says_so(app, meeting, count, address):
+    client = door(app)
+    url = f"/reunions/{meeting.id}/presences"
+    before = count(Attendance), count(Person)
+    response = client.post(url, data={"name": "Léa Martin", "email": address, "csrf_token": csrf_token(client, url)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Adresse e-mail invalide. Une seule adresse, sans nom ni chevrons" in html
+    assert 'value="Léa Martin"' in html and (count(Attendance), count(Person)) == before
+    with pytest.raises(AttendanceError, match="Adresse e-mail invalide"):
+        add_guest(meeting, name="Léa Martin", organisation="", email=address)
+    db.session.rollback()
+    assert (count(Attendance), count(Person)) == before

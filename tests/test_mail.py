@@ -6,14 +6,17 @@ from email import message_from_bytes, policy
 from html import unescape
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from conftest import Inbox, free_port
 from world import build_world, csrf_token, future_meeting, sign_in
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Person
+from groupes.mail.addresses import InvalidAddress
 from groupes.mail.models import OutgoingMail
-from groupes.mail.outbox import claim, deliver, queue
+from groupes.mail.outbox import MAX_ATTEMPTS, claim, deliver, queue
 from groupes.meetings.models import Attendance
 
 
@@ -99,7 +102,7 @@ def test_with_the_mail_server_down_the_action_succeeds_and_the_message_waits(app
     response.close()  # sending fails after the response: the user saw success
     landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Convocation envoyée à 3 personne(s)" in landing
-    assert "Sans adresse e-mail, à prévenir autrement : Invitée Sans Adresse." in landing
+    assert "Sans adresse e-mail valable, à prévenir autrement : Invitée Sans Adresse." in landing
     mails = db.session.scalars(sa.select(OutgoingMail)).all()
     assert len(mails) == 3
     for mail in mails:
@@ -170,3 +173,117 @@ def test_without_a_mail_server_messages_are_written_to_the_outbox_and_logged(app
     written = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     message = message_from_bytes(written[-1].read_bytes(), policy=policy.default)
     assert message["Subject"] == "Objet de développement"
+
+
+# Addresses: one checked address per message; a bad one never holds up the queue.
+
+HOSTILE_ADDRESSES = [
+    "pas une adresse <a@x.example>, b@y.example",
+    "a@b.example\r\nBcc: c@d.example",
+    "a@b.example, c@d.example",
+    "Nom <a@b.example>",
+]
+
+
+def raw_mail(recipient: str, subject: str = "Objet") -> OutgoingMail:
+    """A message as an older version, or a row written by hand, may have queued it."""
+    mail = OutgoingMail(kind="essai", recipient=recipient, subject=subject, text_body="Texte.", html_body="")
+    db.session.add(mail)
+    db.session.commit()
+    return mail
+
+
+def test_a_message_to_a_bad_address_is_given_up_with_its_reason_and_the_rest_goes(app, smtp_server):
+    bad = [raw_mail(address) for address in HOSTILE_ADDRESSES]
+    good = raw_mail("bonne@test.example", "Pour la bonne adresse")
+    assert deliver() == (1, len(bad))
+    smtp_server.wait_for(1)
+    assert smtp_server.envelopes == [(smtp_server.envelopes[0][0], ["bonne@test.example"])]
+    assert smtp_server.messages[0]["To"] == "bonne@test.example"
+    for mail in bad:
+        db.session.refresh(mail)
+        assert mail.sent_at is None and mail.attempts == MAX_ATTEMPTS
+        assert "Adresse e-mail invalide" in mail.last_error and "Message abandonné" in mail.last_error
+    db.session.refresh(good)
+    assert good.sent_at is not None
+    assert deliver() == (0, 0)  # given up: not tried again by itself
+    build_world()
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = unescape(admin.get("/admin/courriels").get_data(as_text=True))
+    assert "(abandonné)" in page and "Message abandonné : corrigez l'adresse de la personne." in page
+
+
+class RefusingInbox(Inbox):
+    """A server that refuses one mailbox for good (550) and another for now (450)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("inconnue@"):
+            return "550 5.1.1 Mailbox unavailable"
+        if address.startswith("pleine@"):
+            return "450 4.2.2 Mailbox full"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_an_address_the_server_refuses_for_good_is_given_up_a_passing_refusal_retried(app):
+    from aiosmtpd.controller import Controller
+
+    inbox = RefusingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        unknown, full, known = (raw_mail(f"{who}@test.example") for who in ("inconnue", "pleine", "connue"))
+        assert deliver() == (1, 2)
+        inbox.wait_for(1)
+    finally:
+        app.config.update(saved)
+        controller.stop()
+    assert [rcpt for _, rcpt in inbox.envelopes] == [["connue@test.example"]]
+    db.session.refresh(unknown)
+    db.session.refresh(full)
+    assert unknown.attempts == MAX_ATTEMPTS and "Adresse refusée par le serveur de courriel (550" in unknown.last_error
+    assert full.attempts == 1 and "SMTPRecipientsRefused" in full.last_error
+    assert full.send_after > utcnow()
+
+
+def test_a_guest_whose_stored_address_is_unusable_is_told_otherwise_and_the_others_convened(app, smtp_server):
+    world = build_world()
+    meeting = invited_meeting(world)
+    guest = Person(name="Invitée Adresse Cassée")
+    meeting.attendances.append(Attendance(person=guest))
+    db.session.commit()
+    # Written before addresses were checked: straight into the table, past the model's rule.
+    db.session.execute(sa.update(Person).where(Person.id == guest.id).values(email="a@b.example\r\nbcc: c@d.example"))
+    db.session.commit()
+    client, response = convene(app, meeting)
+    assert response.status_code == 302
+    response.close()
+    smtp_server.wait_for(3)
+    landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Convocation envoyée à 3 personne(s)" in landing
+    assert "à prévenir autrement : Invitée Adresse Cassée, Invitée Sans Adresse." in landing
+    assert all(len(rcpt) == 1 and "\n" not in rcpt[0] for _, rcpt in smtp_server.envelopes)
+
+
+def test_no_person_is_stored_with_an_address_that_fails_the_shared_rule():
+    for address in HOSTILE_ADDRESSES:
+        with pytest.raises(InvalidAddress, match="Adresse e-mail invalide"):
+            Person(name="Quelqu'un", email=address)
+    assert Person(name="Quelqu'un", email="  Prénom.Nom@Exemple.FR ").email == "prénom.nom@exemple.fr"
+
+
+def test_an_address_stored_before_the_rule_can_be_set_again_unchanged_but_not_to_another_bad_one():
+    person = Person(name="Ancienne Adresse", email="ancienne@test.example")
+    db.session.add(person)
+    db.session.commit()
+    db.session.execute(sa.update(Person).where(Person.id == person.id).values(email="a@b.example, c@d.example"))
+    db.session.commit()
+    db.session.refresh(person)
+    person.email = person.email or "autre@test.example"  # as the import does
+    with pytest.raises(InvalidAddress):
+        person.email = "e@f.example, g@h.example"
+    person.email = "Corrigee@Test.example"
+    assert person.email == "corrigee@test.example"

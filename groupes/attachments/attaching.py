@@ -26,27 +26,51 @@ def ensure_open(meeting: Meeting) -> None:
 def add_attachment(meeting: Meeting, *, filename: str, content: bytes, agenda_item_id: int | None, user) -> Attachment:
     """Check the file, store it, and commit its row; the file is removed again if the commit fails."""
     ensure_open(meeting)
-    config = current_app.config
-    checked = check_file(filename, content, max_size=config["ATTACHMENT_MAX_SIZE"])
-    total = sum(a.size for a in meeting.attachments) + len(content)
-    if total > config["ATTACHMENTS_MAX_PER_MEETING"]:
-        raise AttachmentRefused(
-            f"Les documents de cette réunion dépasseraient {file_size(config['ATTACHMENTS_MAX_PER_MEETING'])} "
-            f"au total : retirez-en avant d'ajouter « {checked.filename} »."
-        )
+    checked = check_file(filename, content, max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
     item = None
     if agenda_item_id is not None:
         item = next((i for i in meeting.agenda_items if i.id == agenda_item_id), None)
         if item is None:
             raise AttachmentRefused("Ce point ne fait pas partie de l'ordre du jour de cette réunion.")
-    attachment = stored_attachment(meeting, checked, content, item, user)
+    attachment = None
     try:
+        ensure_room(meeting, len(content), checked.filename)
+        attachment = stored_attachment(meeting, checked, content, item, user)
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage.remove(attachment.stored_name)
+        if attachment is not None:
+            storage.remove(attachment.stored_name)
         raise
     return attachment
+
+
+def ensure_room(meeting: Meeting, size: int, filename: str) -> None:
+    """The meeting's total, counted by the database once no other upload to it can commit before this
+    transaction ends: two uploads at the same moment never both pass on a total that neither has
+    added to yet."""
+    lock_documents(meeting.id)
+    stored = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(Attachment.meeting_id == meeting.id)
+    )
+    limit = current_app.config["ATTACHMENTS_MAX_PER_MEETING"]
+    if stored + size > limit:
+        raise AttachmentRefused(
+            f"Les documents de cette réunion dépasseraient {file_size(limit)} au total : "
+            f"retirez-en avant d'ajouter « {filename} »."
+        )
+
+
+def lock_documents(meeting_id: int) -> None:
+    """Hold the meeting's row until the commit. PostgreSQL locks the row; SQLite has no row locks, and
+    a write statement takes its lock on the whole database, so the row is written unchanged. Run on
+    the connection, not as an ORM statement: nothing changes that a page shows (no stamp to renew)."""
+    meetings = Meeting.__table__
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(id=meetings.c.id))
+    else:
+        connection.execute(sa.select(meetings.c.id).where(meetings.c.id == meeting_id).with_for_update())
 
 
 def stored_attachment(meeting: Meeting, checked: CheckedFile, content: bytes, item, user) -> Attachment:

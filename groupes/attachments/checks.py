@@ -5,12 +5,11 @@ are all ZIP archives, the parts inside), never from the name or the browser's
 Content-Type. The name's extension must then agree with what was found.
 """
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
+from groupes.attachments.archives import UnsafeArchive, office_kind
 from groupes.site.formatting import file_size
 
 
@@ -46,20 +45,14 @@ ACCEPTED = "PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG, GIF ou WebP"
 # The HTML accept attribute of the file field: a hint for the browser's file picker only.
 ACCEPT_ATTRIBUTE = ",".join(ext for kind in KINDS.values() for ext in kind.extensions)
 
-OPENDOCUMENT = {
-    b"application/vnd.oasis.opendocument.text": "odt",
-    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
-    b"application/vnd.oasis.opendocument.presentation": "odp",
-}
-OFFICE_OPEN_XML = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
-
 
 class AttachmentRefused(Exception):
     """A file that is not kept; the message, in French, says why."""
 
 
 def detect(content: bytes) -> str | None:
-    """The key of ``KINDS`` that the content is, or None."""
+    """The key of ``KINDS`` that the content is, or None; an office file that may not be kept
+    raises UnsafeArchive saying why."""
     if content.startswith(b"%PDF-"):
         return "pdf"
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -71,32 +64,17 @@ def detect(content: bytes) -> str | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "webp"
     if content.startswith(b"PK\x03\x04"):
-        return _detect_zip(content)
+        return office_kind(content)
     return None
 
 
-def _detect_zip(content: bytes) -> str | None:
-    """OpenDocument names its type in a ``mimetype`` part; Office Open XML has
-    ``[Content_Types].xml`` and a main part per kind. Documents with macros are not
-    accepted (they would be .docm, .xlsm…)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            if any(name.lower().endswith("vbaproject.bin") or name.startswith("Basic/") for name in names):
-                return None
-            if "mimetype" in names:
-                info = archive.getinfo("mimetype")
-                if info.file_size > 100:
-                    return None
-                return OPENDOCUMENT.get(archive.read(info).strip())
-            if "[Content_Types].xml" in names:
-                return next((kind for part, kind in OFFICE_OPEN_XML.items() if part in names), None)
-    except (zipfile.BadZipFile, ValueError, NotImplementedError, OSError):
-        return None
-    return None
-
-
-UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# Controls (Unicode category Cc) and the characters file systems reserve: each run becomes « _ ».
+UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
+# Invisible characters that change how a name reads, removed: formats (Cf: the bidirectional
+# embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks U+200E/F, zero-width
+# characters…), surrogates, private use, line and paragraph separators. With U+202E,
+# « facture\u202efdp.exe » shows as « factureexe.pdf ».
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cs", "Co", "Zl", "Zp"})
 # What counts as an extension: « .pdf », « .docx », not the « .2014 » of « CR 27.03.2014 ».
 EXTENSION = re.compile(r"\.[a-z][a-z0-9]{0,4}$", re.IGNORECASE)
 
@@ -107,9 +85,10 @@ def extension_of(name: str) -> str:
 
 
 def clean_filename(name: str) -> str:
-    """The name to show and offer on download: its last path part, NFC, without
-    control or reserved characters, at most 200 characters (the extension kept)."""
+    """The name to show and offer on download: its last path part, NFC, without control,
+    invisible or reserved characters, at most 200 characters (the extension kept)."""
     name = unicodedata.normalize("NFC", re.split(r"[/\\]", name or "")[-1])
+    name = "".join(c for c in name if unicodedata.category(c) not in INVISIBLE_CATEGORIES)
     name = UNSAFE.sub("_", name).strip().lstrip(".").strip()
     stem, suffix = name[: len(name) - len(extension_of(name))], name[len(name) - len(extension_of(name)) :]
     return stem[: 200 - len(suffix)].strip() + suffix if stem else ""
@@ -136,7 +115,10 @@ def check_file(filename: str, content: bytes, *, max_size: int) -> CheckedFile:
             f"Le fichier « {shown} » pèse {file_size(len(content))} : "
             f"la limite est de {file_size(max_size)} par fichier."
         )
-    kind = detect(content)
+    try:
+        kind = detect(content)
+    except UnsafeArchive as refusal:
+        raise AttachmentRefused(f"Le fichier « {shown} » {refusal}") from None
     extension = extension_of(name)
     claimed = next((key for key, k in KINDS.items() if extension in k.extensions), None)
     if kind is None:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
-from groupes.groups.people import is_valid_email
+from groupes.mail.addresses import InvalidAddress, normalised_email
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -18,9 +18,10 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     """The address in its stored form; syntax only, no DNS look-up."""
-    if not is_valid_email(email):
-        raise AccountError(f"Adresse e-mail invalide : « {email} ».")
-    return email.strip().lower()
+    try:
+        return normalised_email(email)
+    except InvalidAddress as error:
+        raise AccountError(str(error)) from None
 
 
 def check_password_strength(password: str) -> None:

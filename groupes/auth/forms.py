@@ -2,18 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from groupes.auth.accounts import MIN_PASSWORD_LENGTH
-from groupes.groups.people import is_valid_email
-from groupes.site.forms import line
+from groupes.site.forms import line, valid_email
 
 REQUIRED = "Ce champ est obligatoire."
-
-
-def valid_email(form, field) -> None:
-    if field.data and not is_valid_email(field.data):
-        raise ValidationError("Adresse e-mail invalide.")
 
 
 def strong_password(optional: bool = False):

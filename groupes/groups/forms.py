@@ -5,9 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from groupes.auth.forms import valid_email
 from groupes.groups.models import Role, Visibility
-from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
+from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long, valid_email
 
 
 class GroupForm(FlaskForm):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from groupes.dbtypes import UTCDateTime, enum_column_type
 from groupes.extensions import db
+from groupes.mail.addresses import normalised_email
 
 if TYPE_CHECKING:
     from groupes.auth.models import User
@@ -90,8 +91,12 @@ class Person(db.Model):
 
     @validates("email")
     def _normalise_email(self, key, value):
-        """E-mail addresses are matched without regard to case: keep one spelling."""
-        return value.strip().lower() if value else None
+        """One spelling (addresses are matched without regard to case), and never an address that
+        fails the shared rule, whichever page, import or command sets it (InvalidAddress). An address
+        stored before the rule, set again unchanged, is left for a person to correct."""
+        if not value:
+            return None
+        return value if value == self.email else normalised_email(value)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"

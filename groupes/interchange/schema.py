@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from groupes.groups.people import is_valid_email
+from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.site.dates import date_problem
 
 FORMAT = "groupes/1"
@@ -135,10 +135,11 @@ class Email(Text):
         value = super().check(value, path, errors)
         if value is INVALID:
             return value
-        if not is_valid_email(value):
+        try:
+            return normalised_email(value)
+        except InvalidAddress:
             errors.add(path, f"adresse e-mail invalide : {quoted(value)}")
             return INVALID
-        return value.strip().lower()
 
 
 @dataclass

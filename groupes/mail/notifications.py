@@ -12,6 +12,7 @@ from groupes.auth.models import User
 from groupes.dbtypes import utcnow
 from groupes.exports.ics import calendar
 from groupes.groups.models import Person, Role
+from groupes.mail.addresses import is_valid_email
 from groupes.mail.outbox import queue
 from groupes.meetings.models import Meeting
 from groupes.meetings.numbering import meeting_numbers
@@ -33,14 +34,14 @@ def send(
 
 
 def wanting(people: Iterable[Person], preference: str, *, account_needed: bool = False) -> list[Person]:
-    """The people of this list with an address who want this kind of message.
+    """The people of this list with a valid address who want this kind of message.
 
     Without an account (a guest), one gets what concerns them directly
     (convocations, actions) unless ``account_needed``.
     """
     chosen, seen = [], set()
     for person in people:
-        if person.id in seen or not person.email:
+        if person.id in seen or not reachable(person):
             continue
         seen.add(person.id)
         user = person.user
@@ -50,6 +51,12 @@ def wanting(people: Iterable[Person], preference: str, *, account_needed: bool =
             continue
         chosen.append(person)
     return chosen
+
+
+def reachable(person: Person) -> bool:
+    """An address written before addresses were checked may be unusable (two addresses, a line break):
+    such a person is told otherwise, like one without an address."""
+    return bool(person.email) and is_valid_email(person.email)
 
 
 def members(meeting: Meeting, *, with_observers: bool = True) -> list[Person]:

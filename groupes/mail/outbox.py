@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
+from groupes.mail.addresses import InvalidAddress, mailbox
 from groupes.mail.models import OutgoingMail
 
 # After this many failures a message is no longer retried by itself (an admin can).
@@ -121,8 +122,9 @@ def claim(mail_id: int, now: datetime, *, force: bool = False) -> bool:
 def deliver(ids: list[int] | None = None, *, force: bool = False) -> tuple[int, int]:
     """Send queued messages (these ids, or every one that is due); returns (sent, failed).
 
-    Never raises for a mail problem: a failure is recorded on the message,
-    which waits for its next try.
+    Never raises for a mail problem: a failure is recorded on the message, which
+    waits for its next try, or is given up at once when its address is at fault,
+    so that one bad address never holds up the rest of the queue.
     """
     now = utcnow()
     if ids is None:
@@ -135,12 +137,13 @@ def deliver(ids: list[int] | None = None, *, force: bool = False) -> tuple[int, 
             mail = db.session.get(OutgoingMail, mail_id)
             try:
                 transport.send(build_message(mail))
-            except Exception as error:  # noqa: BLE001 (any failure of any server waits for a retry)
+            except Exception as error:  # noqa: BLE001 (any failure of any server is recorded, never raised)
                 failed += 1
-                mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-                mail.send_after = utcnow() + retry_delay(mail.attempts)
-                mail.claimed_at = None
-                current_app.logger.warning("Courriel %s non envoyé (%s), nouvel essai plus tard", mail.id, error)
+                reason = address_refusal(error)
+                if reason:
+                    give_up(mail, reason)
+                else:
+                    wait_for_retry(mail, error)
             else:
                 sent += 1
                 mail.sent_at, mail.last_error = utcnow(), ""
@@ -148,11 +151,36 @@ def deliver(ids: list[int] | None = None, *, force: bool = False) -> tuple[int, 
     return sent, failed
 
 
+def address_refusal(error: Exception) -> str | None:
+    """Why a message can never go to its address (in French), or None for a failure worth retrying."""
+    if isinstance(error, InvalidAddress):
+        return f"{error} Message abandonné : corrigez l'adresse de la personne."
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and all(code >= 500 for code, _ in error.recipients.values()):
+        refusals = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values())
+        return f"Adresse refusée par le serveur de courriel ({refusals}). Message abandonné."
+    return None
+
+
+def give_up(mail: OutgoingMail, reason: str) -> None:
+    """Not retried by itself (an admin's « send now » tries it again)."""
+    mail.last_error = reason[:2000]
+    mail.attempts = max(mail.attempts, MAX_ATTEMPTS)
+    mail.claimed_at = None
+    current_app.logger.warning("Courriel %s abandonné : %s", mail.id, reason)
+
+
+def wait_for_retry(mail: OutgoingMail, error: Exception) -> None:
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    mail.send_after = utcnow() + retry_delay(mail.attempts)
+    mail.claimed_at = None
+    current_app.logger.warning("Courriel %s non envoyé (%s), nouvel essai plus tard", mail.id, error)
+
+
 def build_message(mail: OutgoingMail) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.recipient
+    message["To"] = mailbox(mail.recipient)  # one checked address, or InvalidAddress
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = make_msgid(f"courriel-{mail.id}", domain=config["MAIL_DOMAIN"])
@@ -210,8 +238,8 @@ class Transport:
             return
         if self.smtp is None:
             self.smtp = self.connect()
-        try:
-            self.smtp.send_message(message)
+        try:  # the envelope names the one recipient of the header, nothing read from elsewhere
+            self.smtp.send_message(message, to_addrs=[message["To"].addresses[0].addr_spec])
         except smtplib.SMTPServerDisconnected:
             self.smtp = None
             raise

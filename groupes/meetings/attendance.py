@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person, Role
 from groupes.groups.people import member_ids
+from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import PARIS, PlanningError, paris_moment
 from groupes.minutes.models import MinutesStatus
@@ -50,12 +51,17 @@ def add_guest(
     meeting's list): the form must not tell who is behind an address one may not see.
     """
     ensure_open(meeting)
+    if email:
+        try:
+            email = normalised_email(email)
+        except InvalidAddress as error:
+            raise AttendanceError("email", str(error)) from None
     organisation_row = None
     if organisation:
         organisation_row = db.session.scalar(sa.select(Organisation).where(Organisation.name == organisation))
     person = None
     if email:
-        person = db.session.scalar(sa.select(Person).where(Person.email == email.lower()))
+        person = db.session.scalar(sa.select(Person).where(Person.email == email))
         visible = visible_groups is None or (
             person is not None
             and (

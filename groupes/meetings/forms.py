@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from groupes.meetings.models import AttendanceStatus
 from groupes.meetings.planning import MAX_SERIES, NTH, WEEKDAYS
 from groupes.site.dates import SensibleDate
-from groupes.site.forms import choices, line, strip, too_long
+from groupes.site.forms import choices, line, strip, too_long, valid_email
 
 
 class MeetingForm(FlaskForm):
@@ -77,7 +77,7 @@ class AgendaItemForm(FlaskForm):
 class GuestForm(FlaskForm):
     name = line("Nom", 200, required=True, render_kw={"list": "personnes-connues", "autocomplete": "off"})
     organisation = line("Structure", 200, render_kw={"list": "structures-connues", "autocomplete": "off"})
-    email = StringField("Adresse e-mail", validators=[Optional(), too_long(254)], filters=[strip])
+    email = StringField("Adresse e-mail", validators=[Optional(), too_long(254), valid_email], filters=[strip])
 
 
 class AttendanceForm(FlaskForm):

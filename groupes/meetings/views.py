@@ -330,12 +330,12 @@ def convene(meeting_id: int):
         else:
             sent = notifications.convocation(meeting, update=meeting.convened_at is not None)
             db.session.commit()
-            unreachable = sorted(a.person.name for a in meeting.attendances if not a.person.email)
+            unreachable = sorted(a.person.name for a in meeting.attendances if not notifications.reachable(a.person))
             if sent:
                 message = f"Convocation envoyée à {len(sent)} personne(s), avec l'événement pour leur agenda."
                 if unreachable:
-                    message += f" Sans adresse e-mail, à prévenir autrement : {', '.join(unreachable)}."
+                    message += f" Sans adresse e-mail valable, à prévenir autrement : {', '.join(unreachable)}."
                 flash(message, "success")
             else:
-                flash("Personne à convoquer : aucune personne de la liste n'a d'adresse e-mail.", "error")
+                flash("Personne à convoquer : aucune personne de la liste n'a d'adresse e-mail valable.", "error")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from groupes.mail.addresses import is_valid_email
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -23,6 +25,14 @@ def line(label: str, maximum: int, required: bool = False, **kwargs) -> StringFi
 
 def text(label: str, maximum: int = 100_000, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), too_long(maximum)], **kwargs)
+
+
+def valid_email(form, field) -> None:
+    """Every address field of every form: the shared rule (groupes/mail/addresses.py)."""
+    if field.data and not is_valid_email(field.data):
+        raise ValidationError(
+            "Adresse e-mail invalide. Une seule adresse, sans nom ni chevrons : prenom.nom@exemple.fr."
+        )
 
 
 def optional_id(value) -> int | None:
