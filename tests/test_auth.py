@@ -33,10 +33,42 @@ def test_signing_in_leads_back_to_the_page_asked_for(app, world):
     assert db.session.get(User, world.users["member"].id).last_login_at is not None
 
 
-@pytest.mark.parametrize("target", ["https://ailleurs.example/", "//ailleurs.example/", "javascript:alert(1)"])
+ELSEWHERE = [
+    "https://ailleurs.example/",
+    "//ailleurs.example/",
+    "javascript:alert(1)",
+    "/%5Cailleurs.example/",  # a backslash, which browsers read as a slash
+    "/%0D%0ASet-Cookie:%20x=1",  # CR/LF would split the Location header
+    "/page%0Aautre",
+    "/%09/ailleurs.example",
+    "/%C2%85page",  # a C1 control character
+]
+
+
+@pytest.mark.parametrize("target", ELSEWHERE)
 def test_signing_in_never_sends_elsewhere(app, world, target):
-    response = post_login(app.test_client(), "member@test.example", PASSWORD, target)
-    assert response.headers["Location"] == "/"
+    client = app.test_client()
+    assert client.get(f"/connexion?next={target}").status_code == 200
+    response = post_login(client, "member@test.example", PASSWORD, target)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    # Signed in, the sign-in page sends on at once: to the dashboard too.
+    again = client.get(f"/connexion?next={target}")
+    assert again.status_code == 302 and again.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/%0D%0ASet-Cookie:%20x=1", "/%5Cailleurs.example/"])
+def test_a_forms_next_field_never_sends_elsewhere(app, world, target):
+    """Every ``next`` read from a form goes through the same check (here an action's follow-up)."""
+    from urllib.parse import unquote
+
+    client = app.test_client()
+    sign_in(client, "member")
+    action = world.validated.actions[0]
+    response = client.post(
+        f"/actions/{action.id}/suivi",
+        data={"status": "done", "note": "", "next": unquote(target), "csrf_token": csrf_token(client, "/")},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/reunions/{world.validated.id}"
 
 
 @pytest.mark.parametrize(
