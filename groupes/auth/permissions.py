@@ -123,11 +123,12 @@ def _account_rows(user_id: int) -> list[sa.Row]:
 
 def load_account(user_id: int, token: str) -> User | None:
     """The account of a session, with its person and its rights, in one query; None if it is
-    gone, disabled, or its password changed since (``token``). Its rights become the request's
-    viewer: each request reads them anew, so a removed member loses access at once."""
+    gone, disabled, or its sessions ended since (``token``: signed out, new password, disabled).
+    Its rights become the request's viewer: each request reads them anew, so a removed member
+    loses access at once."""
     rows = _account_rows(user_id)
     user = rows[0][0] if rows else None
-    if user is None or not user.is_active or user.session_token != token:
+    if user is None or not user.is_active or user.session_key != token:
         return None
     g.viewer = Viewer.from_rows(user, rows)
     return user
