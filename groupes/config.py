@@ -31,9 +31,9 @@ class Defaults:
     ATTACHMENTS_DIR = None
     ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
     ATTACHMENTS_MAX_PER_MEETING = 50 * 1024 * 1024
-    # Login limits are counted here; with several workers or machines point it to a
-    # shared store (GROUPES_RATELIMIT_STORAGE_URI=redis://…) so the limits hold across them.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where the limits (sign-in attempts…) are counted: the site's database by default
+    # (groupes/site/rate_limits.py), which every worker and machine shares; redis://… works too.
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_HEADERS_ENABLED = False
     # What anonymous visitors may ask, from one address, of the pages that cost the most
     # (documents, calendars, exports, search, comparisons of versions), all counted together.
@@ -61,6 +61,7 @@ class Defaults:
     # How long an invitation link and a password-reset link stay good.
     INVITATION_MAX_AGE = 14 * 24 * 3600
     RESET_MAX_AGE = 2 * 3600
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600  # the link confirming a new address of one's account
     # Retention (days, months): the access log; abandoned drafts (minutes never validated,
     # untouched since); sent mail and the outbox; the PDF cache; a closed programme by default.
     ACCESS_LOG_RETENTION_DAYS = 365

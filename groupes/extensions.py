@@ -47,8 +47,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Storage from RATELIMIT_STORAGE_URI: memory:// by default; production with several
-# workers points it to a shared store (redis://…) so that limits hold across them.
+# Storage from RATELIMIT_STORAGE_URI: the site's database by default (database://,
+# groupes/site/rate_limits.py), so that the limits hold across workers and machines.
 limiter = Limiter(key_func=get_remote_address)
 # For the pages whose cost has no small bound (documents, exports, search, comparisons):
 # anonymous visitors share one limit per address over all of them (ANONYMOUS_COSTLY_LIMIT);

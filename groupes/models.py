@@ -15,6 +15,7 @@ from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevis
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.privacy.models import AccessLogEntry
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
+from groupes.site.rate_limits import RateLimitCounter
 from groupes.site.stamps import ContentStamp
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Person",
     "Programme",
     "ProgrammeOrganiser",
+    "RateLimitCounter",
     "Role",
     "SynthesisEntry",
     "User",

@@ -318,12 +318,13 @@ def test_an_outsider_sees_only_the_people_of_groups_they_may_see(app, world):
     assert "Member Test (présent·e)" in html
 
 
-def test_organisers_see_everyone_and_their_addresses(app, world, elsewhere_organisation):
+def test_organisers_see_the_people_of_their_programmes_and_their_addresses(app, world, elsewhere_organisation):
     client = signed_in(app, "organiser")
     html = read_page(client, f"/annuaire/structures/{caf().id}")
     assert "member@test.example" in html and "Modifier la structure" in html
+    # The other programme's people and organisations are not theirs to keep.
     html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
-    assert "Paul Ailleurs" in html and "Groupe d'ailleurs" not in html  # the person, not the other programme's group
+    assert "Paul Ailleurs" not in html and "Groupe d'ailleurs" not in html and "Modifier la structure" not in html
 
 
 def test_contact_and_missions_are_shown_and_missions_sanitised(app, world):

@@ -129,7 +129,7 @@ def test_someone_with_an_account_is_added_and_told(app, smtp_server, count):
     client = app.test_client()
     sign_in(client, "organiser")
     invitations_before = count(Invitation)
-    response = invite(client, world, email="outsider@test.example", name="")
+    response = invite(client, world, email="outsider@test.example", name="Nom tapé")
     assert response.status_code == 302
     assert count(Invitation) == invitations_before
     outsider = world.users["outsider"].person
@@ -149,7 +149,7 @@ def test_bad_invitations_are_shown_back_in_french_and_write_nothing(app, count):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Adresse e-mail invalide." in html and "Quelqu&#39;un" in html
     response = invite(client, world, email="inconnue@test.example", name="")
-    assert "indiquez le nom de la personne" in unescape(response.get_data(as_text=True))
+    assert "Ce champ est obligatoire." in unescape(response.get_data(as_text=True))
     # A facilitator may not make someone else facilitator.
     response = invite(client, world, email="autre@test.example", name="Autre", role="facilitator")
     assert "N'est pas un choix valide." in unescape(response.get_data(as_text=True))
@@ -191,3 +191,53 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, smtp
     assert db.session.get(User, world.users["member"].id).check_password(NEW_PASSWORD)
     assert elsewhere.get("/compte").status_code == 302  # the old session ended
     assert client.get(link).status_code == 410
+
+
+@pytest.mark.parametrize("email", ["member@test.example", "admin@test.example", "inconnue@test.example"])
+def test_the_invite_form_tells_no_name_behind_an_address(app, smtp_server, email):
+    """A facilitator learns nothing of who is behind an address: the same answer, with no name,
+    whether it is a member, someone outside the programme (the administrator) or nobody; the
+    name typed is needed every time and does not rename a known person."""
+    world = build_world()
+    client = app.test_client()
+    sign_in(client, "facilitator")
+    response = invite(client, world, email=email, name="Nom Tapé")
+    assert response.status_code == 302
+    page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert f"{email} fait partie du groupe ; un message l’en informe" in page
+    assert "Admin Test" not in page and "Member Test" not in page
+    if email != "inconnue@test.example":
+        assert db.session.scalar(sa.select(Person.name).where(Person.email == email)) != "Nom Tapé"
+    without_name = invite(client, world, email=email, name="")
+    assert without_name.status_code == 200 and "Ce champ est obligatoire." in without_name.get_data(as_text=True)
+
+
+def test_a_disabled_account_is_invited_like_anyone_and_gets_no_message(app, smtp_server, count):
+    world = build_world()
+    world.users["admin"].active = False
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, "facilitator")
+    mails = count(OutgoingMail)
+    response = invite(client, world, email="admin@test.example", name="Quelqu’un")
+    assert response.status_code == 302
+    assert "admin@test.example fait partie du groupe" in unescape(client.get("/").get_data(as_text=True))
+    assert count(OutgoingMail) == mails
+
+
+@pytest.mark.parametrize("state", ["known", "disabled", "invited", "unknown"])
+def test_the_reset_form_answers_alike_whatever_the_address(app, state):
+    world = build_world()
+    email = {"unknown": "personne@test.example", "invited": "nouvelle@test.example"}.get(state, "member@test.example")
+    if state == "disabled":
+        world.users["member"].active = False
+    if state == "invited":
+        db.session.add(User(person=Person(name="Invitée", email=email)))
+    db.session.commit()
+    client = app.test_client()
+    response = post(client, "/mot-de-passe-oublie", {"email": email})
+    assert response.status_code == 302 and response.headers["Location"] == "/mot-de-passe-oublie?envoye=1"
+    page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert page.replace(email, "") == unescape(
+        app.test_client().get("/mot-de-passe-oublie?envoye=1").get_data(as_text=True)
+    ).replace(email, "")

@@ -9,7 +9,7 @@ import io
 import pytest
 import samples
 import sqlalchemy as sa
-from world import ROLES, attach, build_world, csrf_token, sign_in
+from world import PASSWORD, ROLES, attach, build_world, csrf_token, sign_in
 
 from groupes.extensions import db, limiter
 from groupes.groups.models import Organisation
@@ -95,6 +95,15 @@ ROWS = [
     ),
     ("auth.notifications", "POST", lambda w: "/compte/notifications", {"notify_reviews": "y"}, done(SIGNED_IN)),
     ("auth.calendar_feed", "POST", lambda w: "/compte/agenda", {"action": "renew"}, done(SIGNED_IN)),
+    (
+        "auth.email_change",
+        "POST",
+        lambda w: "/compte/adresse",
+        {"new_email": "nouvelle-adresse@test.example", "email_password": PASSWORD},
+        done(SIGNED_IN),
+    ),
+    ("auth.confirm_email", "GET", lambda w: "/compte/adresse/faux-jeton", None, expect(NF)),
+    ("auth.confirm_email", "POST", lambda w: "/compte/adresse/faux-jeton", {}, expect(NF)),
     ("auth.accept_invitation", "GET", lambda w: "/invitation/faux-jeton", None, expect(NF)),
     ("auth.accept_invitation", "POST", lambda w: "/invitation/faux-jeton", {"password": "x" * 12}, expect(NF)),
     ("auth.reset_password", "GET", lambda w: "/mot-de-passe/faux-jeton", None, expect(NF)),

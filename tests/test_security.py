@@ -296,10 +296,10 @@ def test_the_eleventh_failed_login_in_a_minute_is_refused_then_the_limit_resets(
     """Ten failures a minute from one address (whatever the accounts tried), then a French refusal."""
     import time
 
-    import limits.storage.memory
     import limits.strategies
 
     from groupes.extensions import limiter
+    from groupes.site import rate_limits
 
     limiter.reset()
     build_world()
@@ -328,7 +328,7 @@ def test_the_eleventh_failed_login_in_a_minute_is_refused_then_the_limit_resets(
         def __getattr__(self, name):
             return getattr(time, name)
 
-    monkeypatch.setattr(limits.storage.memory, "time", Later())
+    monkeypatch.setattr(rate_limits, "time", Later())  # the counters kept in the database
     monkeypatch.setattr(limits.strategies, "time", Later())
     assert fail(11).status_code == 200  # a minute later, one may try again
     limiter.reset()

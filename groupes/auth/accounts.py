@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from groupes.auth.models import User
+from groupes.auth.tokens import INVALID, SPENT, TokenError, read_token
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
 from groupes.mail.addresses import InvalidAddress, normalised_email
@@ -22,6 +27,30 @@ def normalise_email(email: str) -> str:
         return normalised_email(email)
     except InvalidAddress as error:
         raise AccountError(str(error)) from None
+
+
+@cache
+def dummy_password_hash() -> str:
+    """A hash of nothing anyone types, made like real ones (once per process)."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account of this address if the password is right, else None.
+
+    One password hash is checked whatever the address (a dummy one for an unknown address,
+    an account without password or a disabled one), so that the time of the answer does not
+    tell which addresses have an account.
+    """
+    try:
+        user = db.session.scalar(sa.select(User).join(Person).where(Person.email == normalise_email(email)))
+    except AccountError:
+        user = None
+    stored = user.password_hash if user is not None and user.password_hash else dummy_password_hash()
+    matches = check_password_hash(stored, password)
+    if user is None or not user.password_hash or not user.is_active:
+        return None
+    return user if matches else None
 
 
 def check_password_strength(password: str) -> None:
@@ -117,4 +146,28 @@ def update_profile(user: User, *, name: str, organisation: str, function: str) -
             sa.select(Organisation).where(sa.func.lower(Organisation.name) == organisation.lower())
         )
         person.organisation = found or Organisation(name=organisation)
+    db.session.commit()
+
+
+def email_change_from(token: str, max_age: int) -> tuple[User, str]:
+    """The account and the new address of a confirmation link; TokenError if it is not good
+    (anymore): it carries the address it was asked from, so it serves once."""
+    user, data = read_token("email", token, max_age)
+    new = data.get("e")
+    if not isinstance(new, str) or not is_valid_email(new):
+        raise TokenError(INVALID)
+    if data.get("o") != user.person.email:
+        raise TokenError(SPENT, 410)
+    return user, new
+
+
+def change_login_email(user: User, new: str) -> None:
+    """Apply a confirmed change of address; the access log records it (groupes/privacy/rights_log.py)."""
+    taken = db.session.scalar(sa.select(Person.id).where(Person.email == new, Person.id != user.person_id))
+    if taken:
+        raise AccountError(
+            f"L'adresse {new} est déjà celle d'une autre fiche de l'annuaire : "
+            "un administrateur peut fusionner les deux."
+        )
+    user.person.email = new
     db.session.commit()

@@ -69,6 +69,15 @@ class ForgottenPasswordForm(FlaskForm):
     email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254), valid_email])
 
 
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField(
+        "Nouvelle adresse e-mail",
+        validators=[DataRequired(REQUIRED), Length(max=254), valid_email],
+        render_kw={"autocomplete": "email"},
+    )
+    email_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
 class ProfileForm(FlaskForm):
     name = line("Nom", 200, required=True, render_kw={"autocomplete": "name"})
     organisation = line(

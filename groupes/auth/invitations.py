@@ -12,39 +12,38 @@ from groupes.mail import notifications
 from groupes.site.links import external_url
 
 
-def invite(group: WorkingGroup, *, email: str, name: str, role: Role, invited_by: User) -> tuple[User, bool]:
-    """Make the person a member of the group and tell them; True when they got an invitation link.
+def invite(group: WorkingGroup, *, email: str, name: str, role: Role, invited_by: User) -> None:
+    """Make the person a member of the group and tell them.
 
     Someone who already has a password is simply added and told so; someone
-    without gets a link to choose one (a new link, if invited again).
+    without gets a link to choose one (a new link, if invited again). Whatever
+    the address, the inviter gets the same answer and learns nothing of who is
+    behind it: the name typed is needed every time (a known person keeps theirs),
+    and a disabled account is added to the group without a message.
     """
     email = normalise_email(email)
+    if not name.strip():
+        raise AccountError("Indiquez le nom de la personne.")
     person = db.session.scalar(sa.select(Person).where(Person.email == email))
     if person is None:
-        if not name.strip():
-            raise AccountError("Cette adresse est inconnue : indiquez le nom de la personne.")
         person = Person(name=name.strip(), email=email)
         db.session.add(person)
     if not any(m.group_id == group.id for m in person.memberships):
         db.session.add(Membership(group=group, person=person, role=role))
     user = person.user
-    if user is not None and not user.is_active:
-        raise AccountError(f"Le compte de {person.name} est désactivé : un administrateur peut le réactiver.")
     if user is None:
         user = User(person=person)
         db.session.add(user)
     db.session.flush()
-    if user.password_hash:
+    if user.is_active and user.password_hash:
         notifications.added_to_group(user, group, invited_by)
-        db.session.commit()
-        return user, False
-    invitation = Invitation(user=user, group=group, invited_by=invited_by)
-    db.session.add(invitation)
-    db.session.flush()
-    link = external_url("auth.accept_invitation", token=make_token("invitation", user, i=invitation.id))
-    notifications.invitation(user, group, link, invited_by)
+    elif user.is_active:
+        invitation = Invitation(user=user, group=group, invited_by=invited_by)
+        db.session.add(invitation)
+        db.session.flush()
+        link = external_url("auth.accept_invitation", token=make_token("invitation", user, i=invitation.id))
+        notifications.invitation(user, group, link, invited_by)
     db.session.commit()
-    return user, True
 
 
 def invitation_from(token: str, max_age: int) -> tuple[User, Invitation]:

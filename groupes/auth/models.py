@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from groupes.dbtypes import UTCDateTime, utcnow
@@ -31,6 +31,10 @@ class User(UserMixin, db.Model):
     notify_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # The secret of the personal calendar feed; a new one revokes the old address.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Raised to end every session of the account at its next request: signing out, a new
+    # password, the account disabled. Sessions carry it (``get_id``); links sent by mail do
+    # not (``password_fingerprint``), so that signing out does not spend a reset link.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     person: Mapped[Person] = relationship(back_populates="user")
 
@@ -39,20 +43,40 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """The session names the account and its password: changing it signs out other sessions."""
-        return f"{self.id}:{self.session_token}"
+        """What the signed session holds: the account and its ``session_key``, checked against
+        the account row at every request (``load_account``)."""
+        return f"{self.id}:{self.session_key}"
 
     @property
-    def session_token(self) -> str:
+    def session_key(self) -> str:
+        """Changes with the password and with ``session_generation``: either ends the sessions."""
+        material = f"{self.session_generation or 0}:{self.password_hash or ''}"
+        return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+    @property
+    def password_fingerprint(self) -> str:
+        """Carried by the links sent by mail: a new password spends them."""
         return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Every session of this account ends at its next request."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+    @validates("active")
+    def _disabling_ends_sessions(self, key: str, active: bool) -> bool:
+        """Disabled, the account's sessions end, and stay ended if it is enabled again."""
+        if not active and self.active:
+            self.end_sessions()
+        return active
 
     @property
     def email(self) -> str | None:
         return self.person.email
 
     def set_password(self, password: str) -> None:
-        """Hash with Werkzeug's current default method (scrypt)."""
+        """Hash with Werkzeug's current default method (scrypt); the other sessions end."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

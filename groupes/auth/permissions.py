@@ -20,7 +20,8 @@ from sqlalchemy.orm import joinedload
 from groupes.attachments.models import Attachment
 from groupes.auth.models import User
 from groupes.extensions import db
-from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
+from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
+from groupes.groups.reach import programmes_of_organisations, programmes_of_people
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesStatus
 from groupes.outcomes.models import Action
@@ -123,11 +124,12 @@ def _account_rows(user_id: int) -> list[sa.Row]:
 
 def load_account(user_id: int, token: str) -> User | None:
     """The account of a session, with its person and its rights, in one query; None if it is
-    gone, disabled, or its password changed since (``token``). Its rights become the request's
-    viewer: each request reads them anew, so a removed member loses access at once."""
+    gone, disabled, or its sessions ended since (``token``: signed out, new password, disabled).
+    Its rights become the request's viewer: each request reads them anew, so a removed member
+    loses access at once."""
     rows = _account_rows(user_id)
     user = rows[0][0] if rows else None
-    if user is None or not user.is_active or user.session_token != token:
+    if user is None or not user.is_active or user.session_key != token:
         return None
     g.viewer = Viewer.from_rows(user, rows)
     return user
@@ -152,8 +154,9 @@ def may(action: str, obj=None) -> bool:
     (meeting: its huis clos passages, on pages; exports never carry them),
     "mark_confidential" (meeting: mark or unmark a passage huis clos), "follow_action"
     (action: its editors and its owner), "create_programme",
-    "manage_directory" (people and organisations: their forms, merging duplicates,
-    everyone of an organisation and their addresses in the directory),
+    "manage_directory" (None: open the directory, add people and organisations),
+    "manage" (person, organisation: its form, its address in the directory; see ``managed``),
+    "merge" (person, organisation: one side of a merge; ``may_merge`` checks the pair),
     "manage_accounts", "manage_mail", "download" (attachment: a meeting's document),
     "read_access_log" (programme: its organisers; None: the whole log, administrators),
     "manage_personal_data" (a person's data: export and erasure, administrators).
@@ -215,6 +218,10 @@ def may(action: str, obj=None) -> bool:
             return v.is_admin
         case "manage_directory", None:
             return v.is_admin or bool(v.organised)
+        case "manage", Person() | Organisation():
+            return bool(managed([obj]))
+        case "merge", Person() | Organisation():
+            return bool(managed([obj], merging=True))
         case "manage_accounts", None:
             return v.is_admin
         case "manage_mail", None:
@@ -226,6 +233,61 @@ def may(action: str, obj=None) -> bool:
         case "manage_personal_data", None:
             return v.is_admin
     raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}")
+
+
+def managed(objects: list, *, merging: bool = False) -> list:
+    """The people or organisations among ``objects`` (of one kind) the current user manages, in one query.
+
+    Administrators manage everyone. An organiser manages the people who take part in one
+    of their programmes (``groupes/groups/reach.py``) and those who take part in none and
+    have no account (just added); an organisation when every programme it takes part in
+    is theirs (one that takes part in none is every organiser's), so that no organiser
+    rewrites what another programme relies on. ``merging``: a record is merged by an
+    organiser only when everything it takes part in is in their programmes.
+    """
+    v = viewer()
+    if v.is_admin or not objects:
+        return list(objects)
+    if not v.organised:
+        return []
+    if isinstance(objects[0], Person):
+        links = programmes_of_people(p.id for p in objects)
+
+        def allowed(person: Person) -> bool:
+            mine = links.get(person.id, set())
+            if not mine:
+                return person.user is None
+            return mine <= v.organised if merging else bool(mine & v.organised)
+
+        return [person for person in objects if allowed(person)]
+    links = programmes_of_organisations(o.id for o in objects)
+    return [organisation for organisation in objects if links.get(organisation.id, set()) <= v.organised]
+
+
+def may_merge(duplicate: Person | Organisation, survivor: Person | Organisation) -> str | None:
+    """Why the current user may not merge ``duplicate`` into ``survivor`` (in French), or None.
+    Beyond ``merge`` on both: a merge that would sign an account in with another address is an
+    administrator's, as any change of an account's address is."""
+    if len(managed([duplicate, survivor], merging=True)) < 2:
+        return (
+            "Vous ne pouvez fusionner que des fiches qui ne concernent que vos démarches : "
+            "demandez à un administrateur."
+        )
+    v = viewer()
+    if isinstance(duplicate, Person) and not v.is_admin:
+        if duplicate.user is not None and survivor.email and survivor.email != duplicate.email:
+            return (
+                f"Le compte de connexion de « {duplicate.name} » changerait d'adresse : "
+                "seul un administrateur peut faire cette fusion."
+            )
+    return None
+
+
+def edits_email_in_directory(person: Person) -> bool:
+    """May the address be changed on the person's form? Not that of an account, which signs in
+    with it: only its owner changes it (from /compte, confirmed by a link sent to the new
+    address), or an administrator here."""
+    return person.user is None or viewer().is_admin
 
 
 def refuse() -> NoReturn:

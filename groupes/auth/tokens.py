@@ -31,7 +31,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def make_token(purpose: str, user: User, **extra) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "p": user.session_token, **extra})
+    return _serializer(purpose).dumps({"u": user.id, "p": user.password_fingerprint, **extra})
 
 
 def read_token(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
@@ -45,6 +45,6 @@ def read_token(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or not user.is_active:
         raise TokenError(INVALID)
-    if data.get("p") != user.session_token:
+    if data.get("p") != user.password_fingerprint:
         raise TokenError(SPENT, 410)
     return user, data

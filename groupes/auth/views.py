@@ -1,9 +1,11 @@
 """Sign-in, sign-out, one's own account, and the administration of accounts."""
 
+import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +13,7 @@ from groupes.auth import accounts, invitations
 from groupes.auth.forms import (
     AccountCreateForm,
     AccountEditForm,
+    EmailChangeForm,
     ForgottenPasswordForm,
     LoginForm,
     NewPasswordForm,
@@ -20,12 +23,13 @@ from groupes.auth.forms import (
 )
 from groupes.auth.models import User
 from groupes.auth.permissions import require
-from groupes.auth.tokens import TokenError, read_token
+from groupes.auth.tokens import TokenError, make_token, read_token
 from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
 from groupes.groups.models import Organisation, Person
+from groupes.mail import notifications as mail
 from groupes.site.forms import ConfirmForm, choices
-from groupes.site.links import safe_next
+from groupes.site.links import external_url, safe_next
 
 blueprint = Blueprint("auth", __name__)
 
@@ -37,32 +41,48 @@ def failed_login(response) -> bool:
     return request.method == "POST" and response.status_code == 200
 
 
-def submitted_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
+def address_from_client() -> str:
+    """The address typed and the client typing it, together: failures from one place do not lock
+    the address out for its owner elsewhere (a digest keeps the counter's key short)."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{hashlib.blake2s(email.encode(), digest_size=12).hexdigest()}|{get_remote_address()}"
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"], deduct_when=failed_login)
-@limiter.limit("5 per 5 minutes", methods=["POST"], key_func=submitted_email, deduct_when=failed_login)
+@limiter.limit("5 per 5 minutes", methods=["POST"], key_func=address_from_client, deduct_when=failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).join(Person).where(Person.email == form.email.data.strip().lower()))
-        if user is not None and user.is_active and user.check_password(form.password.data):
-            login_user(user)
-            user.last_login_at = utcnow()
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(BAD_CREDENTIALS)
     return render_template("auth/login.html", form=form)
 
 
+def start_session(user: User) -> None:
+    """Sign in with a new session. Flask's session is a signed cookie with no identifier of its
+    own: emptying it and writing the account anew is its renewal (nothing planted in it before
+    sign-in, a CSRF token included, survives)."""
+    session.clear()
+    login_user(user)
+    user.last_login_at = utcnow()
+
+
 @blueprint.route("/deconnexion", methods=["GET", "POST"])
 def logout():
     if request.method == "POST":
+        if current_user.is_authenticated:
+            # Every session of the account ends, a copy of this cookie included.
+            current_user._get_current_object().end_sessions()
+            db.session.commit()
         logout_user()
+        session.clear()
         flash("Vous êtes déconnecté·e.", "info")
         return redirect(url_for("site.dashboard"))
     return render_template("auth/logout.html")
@@ -85,6 +105,7 @@ def render_account(status: int = 200, **forms):
         ),
     )
     forms.setdefault("notifications_form", NotificationsForm(formdata=None, obj=user))
+    forms.setdefault("email_form", EmailChangeForm(formdata=None))
     organisations = db.session.scalars(sa.select(Organisation.name).order_by(Organisation.name)).all()
     feed = (
         url_for("documents.personal_feed", token=user.calendar_token, _external=True) if user.calendar_token else None
@@ -125,6 +146,54 @@ def profile():
     )
     flash("Profil enregistré.", "success")
     return redirect(url_for("auth.account"))
+
+
+@blueprint.route("/compte/adresse", methods=["POST"])
+@login_required
+@limiter.limit("5 per hour", methods=["POST"])
+def email_change():
+    """Ask to sign in with another address: a link goes to it; the address changes when it is opened."""
+    form = EmailChangeForm()
+    if not form.validate_on_submit():
+        return render_account(422, email_form=form)
+    user = current_user._get_current_object()
+    if not user.check_password(form.email_password.data):
+        form.email_password.errors.append("Mot de passe actuel incorrect.")
+        return render_account(422, email_form=form)
+    new_email = accounts.normalise_email(form.new_email.data)
+    token = make_token("email", user, e=new_email, o=user.person.email)
+    mail.email_change(user, new_email, external_url("auth.confirm_email", token=token))
+    db.session.commit()
+    hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
+    flash(
+        f"Un lien de confirmation est envoyé à {new_email} (valable {hours} heures) : "
+        "votre adresse changera quand vous l’ouvrirez.",
+        "success",
+    )
+    return redirect(url_for("auth.account", _anchor="adresse"))
+
+
+@blueprint.route("/compte/adresse/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def confirm_email(token: str):
+    """The link sent to the new address: shown, then confirmed by a button (a mail scanner that
+    opens the link changes nothing)."""
+    try:
+        user, new_email = accounts.email_change_from(token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
+    except TokenError as error:
+        return render_template("auth/link_refused.html", message=str(error)), error.status
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.change_login_email(user, new_email)
+        except accounts.AccountError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            flash(f"Votre compte se connecte désormais avec l’adresse {new_email}.", "success")
+            return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm_email.html", form=form, new_email=new_email, error=error)
 
 
 @blueprint.route("/compte/notifications", methods=["POST"])
@@ -172,8 +241,7 @@ def choose_password(token: str, read, apply, template: str, max_age: int, done: 
         except (TokenError, accounts.AccountError) as error:
             form.password.errors.append(str(error))
         else:
-            login_user(user)
-            user.last_login_at = utcnow()
+            start_session(user)
             db.session.commit()
             flash(done, "success")
             return redirect(url_for("site.dashboard"))

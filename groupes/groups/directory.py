@@ -1,11 +1,13 @@
 """The forms of organisations and people, kept by administrators and organisers,
-and the merging of duplicates."""
+and the merging of duplicates. An organiser sees and changes only the people and
+organisations of their programmes (``managed`` in groupes/auth/permissions.py):
+the others answer 404, as anything one may not see."""
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from groupes.auth.permissions import require
+from groupes.auth.permissions import edits_email_in_directory, managed, may_merge, refuse, require
 from groupes.extensions import db
 from groupes.groups.forms import OrganisationForm, PersonForm, organisation_choices
 from groupes.groups.merging import MergeRefused, merge, plan_merge
@@ -18,7 +20,7 @@ blueprint = Blueprint("directory", __name__)
 @blueprint.route("/structures")
 def organisations():
     require("manage_directory")
-    items = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    items = managed(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all())
     return render_template("directory/organisations.html", organisations=items)
 
 
@@ -26,7 +28,7 @@ def organisations():
 @blueprint.route("/structures/<int:organisation_id>", methods=["GET", "POST"])
 def organisation(organisation_id: int | None = None):
     require("manage_directory")
-    item = db.get_or_404(Organisation, organisation_id) if organisation_id else None
+    item = load_managed(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=item)
     if form.validate_on_submit():
         duplicate = db.session.scalar(
@@ -53,23 +55,33 @@ def organisation(organisation_id: int | None = None):
 @blueprint.route("/personnes")
 def people():
     require("manage_directory")
-    items = db.session.scalars(sa.select(Person).options(joinedload(Person.organisation)).order_by(Person.name)).all()
-    return render_template("directory/people.html", people=items)
+    query = sa.select(Person).options(joinedload(Person.organisation), joinedload(Person.user)).order_by(Person.name)
+    items = managed(db.session.scalars(query).unique().all())
+    mergeable = {person.id for person in managed(items, merging=True)}
+    return render_template("directory/people.html", people=items, mergeable=mergeable)
 
 
 @blueprint.route("/personnes/nouvelle", methods=["GET", "POST"])
 @blueprint.route("/personnes/<int:person_id>", methods=["GET", "POST"])
 def person(person_id: int | None = None):
     require("manage_directory")
-    item = db.get_or_404(Person, person_id) if person_id else None
+    item = load_managed(Person, person_id) if person_id else None
     form = PersonForm(obj=item)
+    email_locked = item is not None and not edits_email_in_directory(item)
+    if email_locked:
+        form.email.render_kw = {"readonly": True}
+        form.email.description = (
+            "Adresse de connexion d’un compte : seule la personne la change, depuis sa page « Mon compte », "
+            "ou un administrateur."
+        )
+        form.email.data = item.email
     form.organisation.choices = organisation_choices(
         db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
     )
     if not form.is_submitted() and item is not None:
         form.organisation.data = item.organisation_id or 0
     if form.validate_on_submit():
-        email = (form.email.data or "").lower() or None
+        email = item.email if email_locked else (form.email.data or "").lower() or None
         duplicate = email and db.session.scalar(
             sa.select(Person.id).where(Person.email == email, Person.id != (person_id or 0))
         )
@@ -102,9 +114,17 @@ def merge_person(person_id: int):
     return merge_page(Person, person_id)
 
 
+def load_managed(model, ident: int, *, merging: bool = False):
+    """The person or organisation, if the current user manages it (or may merge it); 404 otherwise."""
+    item = db.session.get(model, ident)
+    if item is None or not managed([item], merging=merging):
+        refuse()
+    return item
+
+
 def merge_page(model, duplicate_id: int):
     """Choose the survivor, see what will move, then confirm (POST)."""
-    duplicate = db.get_or_404(model, duplicate_id)
+    duplicate = load_managed(model, duplicate_id, merging=True)
     form = ConfirmForm()
     chosen = (request.form if request.method == "POST" else request.args).get("dans")
     plan = refusal = None
@@ -113,6 +133,9 @@ def merge_page(model, duplicate_id: int):
             plan = plan_merge(model, duplicate_id, chosen)
         except MergeRefused as error:
             refusal = str(error)
+        else:
+            refusal = may_merge(plan.duplicate, plan.survivor)
+            plan = None if refusal else plan
     if plan is not None and form.validate_on_submit():
         names = plan.duplicate.name, plan.survivor.name
         merge(plan)
@@ -121,7 +144,9 @@ def merge_page(model, duplicate_id: int):
         if model is Organisation:
             return redirect(url_for("lookup.organisation", organisation_id=int(chosen)))
         return redirect(url_for("directory.person", person_id=int(chosen)))
-    candidates = db.session.scalars(sa.select(model).where(model.id != duplicate_id).order_by(model.name)).all()
+    candidates = managed(
+        db.session.scalars(sa.select(model).where(model.id != duplicate_id).order_by(model.name)).all(), merging=True
+    )
     return render_template(
         "directory/merge.html",
         duplicate=duplicate,

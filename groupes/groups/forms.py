@@ -37,7 +37,12 @@ class InvitationForm(FlaskForm):
     email = EmailField(
         "Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), too_long(254), valid_email]
     )
-    name = line("Nom et prénom", 200, description="Nécessaire si la personne n'est pas encore dans l'annuaire.")
+    name = line(
+        "Nom et prénom",
+        200,
+        required=True,
+        description="Si l’adresse est déjà connue, la personne garde le nom sous lequel elle est inscrite.",
+    )
     role = SelectField("Rôle dans le groupe", default=Role.MEMBER.value)
 
 

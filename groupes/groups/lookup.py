@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import may, viewer
+from groupes.auth.permissions import managed, may, viewer
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -121,6 +121,7 @@ class Profile:
     partner_of: list[Programme]
     presences: list[Presence]
     people: list[Person] | None  # None: the viewer may not know who they are
+    managed_ids: set[int] = field(default_factory=set)  # of them, those whose form and address the viewer has
 
 
 def profile(organisation: Organisation) -> Profile:
@@ -151,7 +152,7 @@ def profile(organisation: Organisation) -> Profile:
         sorted(participations.values(), key=lambda p: (p.group.programme.title, p.group.number)),
         [programme for programme in partner_of if may("view", programme)],
         attended,
-        people(organisation, memberships, attended),
+        *people(organisation, memberships, attended),
     )
 
 
@@ -179,15 +180,17 @@ def presences(organisation: Organisation) -> list[Presence]:
     return list(by_meeting.values())
 
 
-def people(organisation: Organisation, memberships: list[Membership], shown: list[Presence]) -> list[Person] | None:
-    """Its people the viewer may know: members of groups they see, or named at meetings whose attendance they see."""
+def people(
+    organisation: Organisation, memberships: list[Membership], shown: list[Presence]
+) -> tuple[list[Person] | None, set[int]]:
+    """Its people the viewer may know: members of groups they see, named at meetings whose attendance
+    they see, or managed by them; and the ids of those they manage (whose address they may see)."""
     if not viewer().signed_in:
-        return None
+        return None, set()
     everyone = db.session.scalars(
         sa.select(Person).where(Person.organisation_id == organisation.id).order_by(Person.name)
     ).all()
-    if may("manage_directory"):
-        return list(everyone)
+    managed_ids = {person.id for person in managed(list(everyone))} if may("manage_directory") else set()
     seen = {m.person_id for m in memberships if may("view", m.group)}
     seen |= {a.person_id for presence in shown for a in presence.attendances}
-    return [person for person in everyone if person.id in seen]
+    return [person for person in everyone if person.id in seen | managed_ids], managed_ids

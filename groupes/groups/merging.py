@@ -15,8 +15,12 @@ import sqlalchemy as sa
 
 from groupes.auth.models import User
 from groupes.extensions import db
-from groupes.groups.models import Membership, Organisation, Person, Role
+from groupes.groups.models import Membership, Organisation, Person, Role, WorkingGroup
 from groupes.meetings.models import Attendance, AttendanceStatus
+from groupes.privacy.access_log import record
+from groupes.privacy.models import AccessKind
+from groupes.privacy.rights_log import person_label
+from groupes.programmes.models import ProgrammeOrganiser
 
 
 class MergeRefused(Exception):
@@ -217,10 +221,43 @@ def fills(plan: Plan, key: str) -> bool:
     return getattr(plan.survivor, key) in (None, "") and getattr(plan.duplicate, key) not in (None, "")
 
 
+def log_rights_moved(plan: Plan) -> None:
+    """Memberships, organiser roles and an account that move to the survivor give it rights:
+    a change of rights, logged as one (the moves are made in SQL, which the session events of
+    ``groupes/privacy/rights_log.py`` do not see), once per programme concerned."""
+    if not isinstance(plan.duplicate, Person):
+        return
+    duplicate, survivor = plan.duplicate, plan.survivor
+    groups = db.session.execute(
+        sa.select(WorkingGroup.programme_id, WorkingGroup.number, WorkingGroup.title, Membership.role)
+        .join(Membership, Membership.group_id == WorkingGroup.id)
+        .where(Membership.person_id == duplicate.id)
+    ).all()
+    organised = db.session.scalars(
+        sa.select(ProgrammeOrganiser.programme_id).where(ProgrammeOrganiser.person_id == duplicate.id)
+    ).all()
+    moved: dict[int | None, list[str]] = {}
+    for programme_id, number, title, role in groups:
+        moved.setdefault(programme_id, []).append(f"groupe {number} – {title} ({Role(role).label.lower()})")
+    for programme_id in organised:
+        moved.setdefault(programme_id, []).append("organisation de la démarche")
+    if duplicate.user is not None:
+        moved.setdefault(None, []).append("compte de connexion")
+    whom = f"{person_label(duplicate.name, duplicate.id)} fusionnée dans {person_label(survivor.name, survivor.id)}"
+    for programme_id, what in moved.items():
+        record(
+            AccessKind.RIGHTS,
+            f"Fusion : {whom}",
+            programme_id=programme_id,
+            detail=f"droits transférés : {', '.join(what)}",
+        )
+
+
 def merge(plan: Plan) -> None:
     """Move every link of the duplicate to the survivor, fill the survivor's empty
     fields, delete the duplicate; in the session's transaction (the caller commits)."""
     survivor, duplicate = plan.survivor, plan.duplicate
+    log_rights_moved(plan)
     table = type(survivor).__table__
     taken = {key: getattr(duplicate, key) for key in FILLED[type(survivor)] if fills(plan, key)}
     # The duplicate lets go of its unique values (an e-mail) before the survivor takes them.

@@ -143,7 +143,7 @@ def invite(group_id: int):
     form.role.choices = choices((r.value, r.label) for r in roles)
     if form.validate_on_submit():
         try:
-            user, invited = invitations.invite(
+            invitations.invite(
                 group,
                 email=form.email.data,
                 name=form.name.data or "",
@@ -154,10 +154,12 @@ def invite(group_id: int):
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
-            if invited:
-                flash(f"Invitation envoyée à {user.email} : le lien lui permet de choisir son mot de passe.", "success")
-            else:
-                flash(f"{user.person.name} fait partie du groupe ; un message l'en informe.", "success")
+            # The same words whoever is behind the address (or nobody): the form tells no name.
+            flash(
+                f"{form.email.data.strip().lower()} fait partie du groupe ; un message l’en informe "
+                "(avec un lien pour choisir son mot de passe s’il n’a pas encore de compte).",
+                "success",
+            )
             return redirect(url_for("groups.invite", group_id=group.id))
     pending = db.session.scalars(
         sa.select(Invitation)

@@ -100,6 +100,15 @@ def password_reset(user: User, link: str) -> None:
     send(user.person, "reset", "Choisir un nouveau mot de passe", kind="reset", link=link)
 
 
+def email_change(user: User, new_email: str, link: str) -> None:
+    """To the new address, which the link proves one receives mail at."""
+    subject = "Confirmer votre nouvelle adresse e-mail"
+    context = dict(person=user.person, subject=subject, url=external_url, link=link, new_email=new_email)
+    text = render_template("mail/email_change.txt", **context)
+    html = render_template("mail/email_change.html", **context)
+    queue(new_email, subject, text, html, kind="email_change")
+
+
 # Meetings
 
 

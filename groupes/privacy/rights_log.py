@@ -2,7 +2,8 @@
 
 A session event looks at what is about to be written: memberships and their
 roles, a group's visibility, the organisers of a programme, the
-administrators and active accounts. Views, invitations, merges and commands
+administrators and active accounts, and the address an account signs in with
+(whoever holds it can reset the password). Views, invitations, merges and commands
 thus need no code of their own. Memberships made with their group (a new
 group, an import) are not changes of rights and are left out.
 """
@@ -101,6 +102,17 @@ def _account(session: Session, user: User) -> None:
         record(AccessKind.RIGHTS, f"Compte de {name}", programme_id=None, detail=", ".join(changes))
 
 
+def _login_address(session: Session, person: Person) -> None:
+    if not inspect(person).attrs.email.history.has_changes():
+        return
+    old = _old(person, "email")
+    user = session.scalar(sa.select(User).where(User.person_id == person.id)) if person.id else None
+    if user is None or old is None or old == person.email:
+        return
+    detail = f"adresse de connexion changée : {old} → {person.email or 'aucune'}"
+    record(AccessKind.RIGHTS, f"Compte de {_who(person)}", programme_id=None, detail=detail)
+
+
 def log_changed_rights(session: Session, flush_context, instances) -> None:
     """Before the flush: changed roles, visibility and accounts (their histories are still there),
     and removals."""
@@ -117,6 +129,8 @@ def log_changed_rights(session: Session, flush_context, instances) -> None:
                 _visibility(obj)
             elif isinstance(obj, User):
                 _account(session, obj)
+            elif isinstance(obj, Person):
+                _login_address(session, obj)
 
 
 def log_granted_rights(session: Session, flush_context) -> None:
