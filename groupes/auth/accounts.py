@@ -12,7 +12,7 @@ from groupes.auth.models import User
 from groupes.auth.tokens import INVALID, SPENT, TokenError, read_token
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
-from groupes.mail.addresses import InvalidAddress, normalised_email
+from groupes.mail.addresses import InvalidAddress, is_valid_email, normalised_email
 
 MIN_PASSWORD_LENGTH = 12
 
