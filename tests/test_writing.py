@@ -1,11 +1,12 @@
 """Writing the minutes: no lost edits, every revision kept, the workflow and its rules."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from world import build_world
+from world import build_world, read_page, signed_in
 
+from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import MinutesRevision, MinutesSection, MinutesStatus
@@ -326,3 +327,67 @@ def test_two_first_saves_of_the_same_item_notes_are_a_conflict(world):
     with pytest.raises(Conflict) as conflict:
         save_part(minutes, key=f"p{item.id}", base_version=0, body="Texte de B", user=user(world, "secretary"))
     assert conflict.value.theirs == "Texte de A" and conflict.value.mine == "Texte de B"
+
+
+def revisions_of(minutes) -> list[MinutesRevision]:
+    db.session.expire_all()
+    return db.session.scalars(
+        sa.select(MinutesRevision).where(MinutesRevision.minutes_id == minutes.id).order_by(MinutesRevision.number)
+    ).all()
+
+
+def test_an_authors_successive_saves_make_one_revision_for_a_few_minutes(app, world, draft, monkeypatch):
+    minutes, key, secretary = draft.minutes, notes_key(draft), user(world, "secretary")
+    start = utcnow()  # a new revision is stamped by the database's default, at the real time
+    clock = {"now": start}
+    monkeypatch.setattr("groupes.minutes.writing.utcnow", lambda: clock["now"])
+    version = next(s for s in minutes.sections if s.agenda_item_id).version
+    for n in range(1, 6):  # five autosaves, a minute apart
+        clock["now"] = start + timedelta(minutes=n)
+        saved = save_part(minutes, key=key, base_version=version, body=f"Texte {n}", user=secretary)
+        version = saved.version
+    first = revisions_of(minutes)
+    assert [(r.number, r.content["sections"][1]["body"]) for r in first] == [(5, "Texte 5")]
+    assert first[0].started_at - start < timedelta(seconds=30)  # when the first save was made
+    assert first[0].created_at == start + timedelta(minutes=5)  # when its text was saved
+    assert saved.revision == minutes.revision == 5  # the counter that guards concurrent saves moves on
+    listed = read_page(signed_in(app, "facilitator"), f"/reunions/{draft.id}/compte-rendu/versions")
+    assert "enregistrements successifs depuis" in listed
+
+    # Someone else saves: their own revision, and the secretary's next save starts a new one.
+    clock["now"] = start + timedelta(minutes=6)
+    other = save_part(minutes, key=key, base_version=version, body="Relu", user=user(world, "facilitator"))
+    clock["now"] = start + timedelta(minutes=7)
+    saved = save_part(minutes, key=key, base_version=other.version, body="Texte 7", user=secretary)
+    # Ten minutes after a revision began, the next save starts another.
+    clock["now"] = start + timedelta(minutes=17, seconds=1)
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Texte 17", user=secretary)
+    authors = [(r.number, r.author.person.name, r.content["sections"][1]["body"]) for r in revisions_of(minutes)]
+    assert authors == [
+        (5, "Secretary Test", "Texte 5"),
+        (6, "Facilitator Test", "Relu"),
+        (7, "Secretary Test", "Texte 7"),
+        (8, "Secretary Test", "Texte 17"),
+    ]
+
+
+def test_submission_validation_and_reopening_always_make_their_own_revision(world, draft):
+    minutes, key, facilitator = draft.minutes, notes_key(draft), user(world, "facilitator")
+    version = next(s for s in minutes.sections if s.agenda_item_id).version
+    saved = save_part(minutes, key=key, base_version=version, body="Brouillon", user=facilitator)
+    submit_for_review(minutes, facilitator)
+    # In review, members read and approve numbered revisions: every save makes its own.
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Corrigé", user=facilitator)
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Corrigé encore", user=facilitator)
+    validate(minutes, facilitator)
+    reopen(minutes, facilitator, "Une coquille")
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Sans coquille", user=facilitator)
+    assert [(r.number, r.reason) for r in revisions_of(minutes)] == [
+        (1, ""),
+        (2, "Soumis à la relecture"),
+        (3, ""),
+        (4, ""),
+        (5, "Validé"),
+        (6, "Rouvert : Une coquille"),
+        (7, ""),
+    ]

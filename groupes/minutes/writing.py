@@ -2,19 +2,26 @@
 
 Every save names the version of the part it started from. If someone saved
 that part meanwhile, nothing is written and a ``Conflict`` carries both texts
-so that the writer can choose or merge. Each accepted save is a new revision.
+so that the writer can choose or merge. Each accepted save is kept in a revision:
+a new one, or the author's last one when they are still at it (``REVISION_SPAN``).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
-from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
+
+# An author's successive saves of a draft within this time make one revision (a few minutes of
+# work, not a full copy of every part at each autosave), unless someone else saved in between;
+# a new section, a removal, submission, validation and reopening always make their own.
+REVISION_SPAN = timedelta(minutes=10)
 
 # A part holds at most this many characters (a long section is about 10,000):
 # a paste beyond it is refused whole rather than cut.
@@ -136,7 +143,7 @@ def save_part(
         try:
             db.session.flush()
             saved_key, version = part_key(section), section.version
-            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user))
+            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user, gather=True))
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read
             # and our write. Start again from what is there now.
@@ -146,12 +153,43 @@ def save_part(
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
-def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> int:
-    """Commit the change with its revision; the revision's number."""
+def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
+    """Commit the change with its revision (``gather``: the author's last one, if it may take
+    it); the revision's number."""
     db.session.flush()
-    number = minutes.add_revision(author=user, reason=reason).number
+    if gather:
+        minutes.revision += 1
+        db.session.flush()  # the counter first: a save that got in meanwhile is known now
+        if not _gathered(minutes, user):
+            minutes.record_revision(author=user)
+    else:
+        minutes.add_revision(author=user, reason=reason)
+    number = minutes.revision
     db.session.commit()
     return number
+
+
+def _gathered(minutes: Minutes, user: User) -> bool:
+    """Make the draft's last revision hold this save too, as the next number, if it is an ordinary
+    save of the same author begun less than ``REVISION_SPAN`` ago; whether it did. One statement,
+    run beside the session (a revision's text is on no page the session holds)."""
+    if minutes.status != MinutesStatus.DRAFT or minutes.revision == 1:  # a draft's first save: nothing to hold it
+        return False
+    revisions, now = MinutesRevision.__table__, utcnow()
+    began = sa.func.coalesce(revisions.c.started_at, revisions.c.created_at)
+    result = db.session.connection().execute(
+        sa.update(revisions)
+        .where(
+            revisions.c.minutes_id == minutes.id,
+            revisions.c.number == minutes.revision - 1,
+            revisions.c.author_id == user.id,
+            revisions.c.status == MinutesStatus.DRAFT,
+            revisions.c.reason == "",
+            began > now - REVISION_SPAN,
+        )
+        .values(number=minutes.revision, content=minutes.snapshot(), created_at=now, started_at=began)
+    )
+    return result.rowcount == 1
 
 
 def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:

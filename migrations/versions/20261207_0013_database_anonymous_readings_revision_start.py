@@ -1,4 +1,5 @@
-"""Anonymous readings counted per page and day instead of one access log row each.
+"""Anonymous readings counted per page and day instead of one access log row each; the
+start of a revision that gathers an author's successive saves.
 
 Revision ID: 0013_database
 Revises: 0012
@@ -32,9 +33,13 @@ def upgrade():
     with op.batch_alter_table('anonymous_readings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_anonymous_readings_day'), ['day'], unique=False)
         batch_op.create_index(batch_op.f('ix_anonymous_readings_programme_id'), ['programme_id'], unique=False)
+    with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('started_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
+        batch_op.drop_column('started_at')
     with op.batch_alter_table('anonymous_readings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_anonymous_readings_programme_id'))
         batch_op.drop_index(batch_op.f('ix_anonymous_readings_day'))
