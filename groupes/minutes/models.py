@@ -86,19 +86,25 @@ class Minutes(db.Model):
             ]
         }
 
-    def add_revision(self, author: Optional["User"] = None, reason: str = "") -> "MinutesRevision":
+    def add_revision(
+        self, author: Optional["User"] = None, reason: str = "", at: datetime | None = None
+    ) -> "MinutesRevision":
         """Record the current state of every part as the next revision.
 
         The parts must have been flushed: the snapshot names them by id.
         """
         self.revision += 1
-        return self.record_revision(author, reason)
+        return self.record_revision(author, reason, at)
 
-    def record_revision(self, author: Optional["User"] = None, reason: str = "") -> "MinutesRevision":
+    def record_revision(
+        self, author: Optional["User"] = None, reason: str = "", at: datetime | None = None
+    ) -> "MinutesRevision":
         """Record the current state of every part as revision ``self.revision``, already counted."""
         revision = MinutesRevision(
             number=self.revision, status=self.status, author=author, reason=reason, content=self.snapshot()
         )
+        if at is not None:
+            revision.created_at = at
         self.revisions.add(revision)
         return revision
 
