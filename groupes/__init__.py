@@ -3,13 +3,21 @@
 import os
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from groupes.auth.permissions import load_account, may
 from groupes.config import load_config
-from groupes.extensions import babel, csrf, db, limiter, listen_on_sessions, login_manager, migrate
+from groupes.extensions import (
+    babel,
+    configure_sqlite,
+    csrf,
+    db,
+    limiter,
+    listen_on_sessions,
+    login_manager,
+    migrate,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -68,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     listen_on_sessions(*index.LISTENERS, *stamps.LISTENERS, *rights_log.LISTENERS, *storage.LISTENERS)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            configure_sqlite(db.engine)
 
 
 def register_web(app: Flask) -> None:
@@ -128,14 +136,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE)
     register_security(app)
     register_errors(app)
-
-
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite checks foreign keys only when asked, on every connection."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
 
 
 def register_commands(app: Flask) -> None:

@@ -4,8 +4,9 @@ The file is gzip-compressed JSON lines: a header (format, schema revision),
 then for each table a line naming its columns followed by one line per row,
 then a line ``{"files": "attachments"}`` followed by one line per document's
 file (its stored name and its content in base64). It is read in one
-transaction (a snapshot), works the same on SQLite and PostgreSQL, and can
-move data from one to the other.
+transaction (a snapshot; on SQLite, of a private copy made by SQLite's online
+backup API, so that writers never wait for the backup), works the same on
+SQLite and PostgreSQL, and can move data from one to the other.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import base64
 import gzip
 import json
 import os
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -97,7 +100,7 @@ def write_backup(path: Path) -> tuple[dict[str, int], int]:
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as raw:
-            counts = _write_tables(raw)
+            counts = _write_tables(raw, path.parent)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -105,10 +108,36 @@ def write_backup(path: Path) -> tuple[dict[str, int], int]:
     return counts
 
 
-def _write_tables(raw) -> tuple[dict[str, int], int]:
+@contextmanager
+def _source(folder: Path) -> Iterator[sa.Engine]:
+    """The database to read the backup from. On SQLite, a copy made in ``folder`` by SQLite's
+    online backup API: it takes a moment (pages copied, nothing decoded), and the long read
+    that follows (every row encoded and compressed, the files added) then holds nothing on
+    the live database, where people go on writing. Elsewhere the database itself."""
+    if db.engine.dialect.name != "sqlite":
+        yield db.engine
+        return
+    with tempfile.TemporaryDirectory(prefix=".groupes-backup-", dir=folder) as private:  # mode 700
+        copy = Path(private) / "copy.sqlite3"
+        target = sqlite3.connect(copy)
+        live = db.engine.raw_connection()
+        try:
+            live.driver_connection.backup(target)  # one step: one consistent read of the source
+        finally:
+            live.close()
+            target.close()
+        engine = sa.create_engine(f"sqlite:///{copy}", poolclass=sa.pool.NullPool)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def _write_tables(raw, folder: Path) -> tuple[dict[str, int], int]:
     counts: dict[str, int] = {}
     with (
-        db.engine.connect() as connection,
+        _source(folder) as source,
+        source.connect() as connection,
         snapshot(connection) as conn,
         gzip.open(raw, "wt", encoding="utf-8") as out,
     ):

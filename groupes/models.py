@@ -13,13 +13,14 @@ from groupes.meetings.models import (
 )
 from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
-from groupes.privacy.models import AccessLogEntry
+from groupes.privacy.models import AccessLogEntry, AnonymousReading
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, SynthesisEntry
 from groupes.site.rate_limits import RateLimitCounter
 from groupes.site.stamps import ContentStamp
 
 __all__ = [
     "AccessLogEntry",
+    "AnonymousReading",
     "Action",
     "ActionStatus",
     "AgendaItem",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import Inbox, free_port
-from world import build_world, csrf_token, future_meeting, sign_in
+from world import another_app, build_world, csrf_token, future_meeting, sign_in
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
@@ -162,6 +162,40 @@ def test_a_key_queues_a_message_once(count):
     assert queued(key="rappel:1") is not None
     assert queued(key="rappel:1") is None
     assert count(OutgoingMail) == 1
+
+
+def test_a_message_is_rolled_back_with_the_change_it_announces(count):
+    """Queued before anything else is written (a savepoint first thing in the transaction)."""
+    queue("quelqu-un@test.example", "Objet", "Texte.", kind="essai", key="annonce:1")
+    db.session.add(Person(name="Changement qui échoue"))
+    db.session.flush()
+    db.session.rollback()
+    assert count(OutgoingMail) == 0
+    assert count(Person) == 0
+    assert queued(key="annonce:1") is not None  # its key is free again
+
+
+def test_a_page_that_queues_a_message_and_then_fails_sends_nothing(app, smtp_server, count):
+    failing = another_app(
+        app, PROPAGATE_EXCEPTIONS=False, MAIL_SERVER=app.config["MAIL_SERVER"], MAIL_PORT=app.config["MAIL_PORT"]
+    )
+
+    @failing.route("/essai/annonce-puis-echoue")
+    def announce_then_fail():
+        queue("quelqu-un@test.example", "Annonce d'un changement", "Texte.", kind="essai")
+        db.session.add(Person(name="Changement qui échoue"))
+        db.session.flush()
+        raise RuntimeError("le changement échoue")
+
+    response = failing.test_client().get("/essai/annonce-puis-echoue")
+    assert response.status_code == 500
+    response.close()  # what the page queued would go now
+    with failing.app_context():
+        assert deliver() == (0, 0)
+        db.engine.dispose()
+    assert count(OutgoingMail) == 0
+    assert count(Person) == 0
+    assert smtp_server.messages == []
 
 
 def test_without_a_mail_server_messages_are_written_to_the_outbox_and_logged(app, caplog):

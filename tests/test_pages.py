@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from world import build_world, counting, future_meeting, read_page, sign_in, signed_in
+from world import build_world, future_meeting, read_page, sign_in, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, AgendaItemKind
@@ -120,16 +120,6 @@ def test_the_first_of_the_month_is_written_1er(app):
     assert long_date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
     assert [short_date(date(2014, 5, d)) for d in (11, 21, 31)] == ["11 mai 2014", "21 mai 2014", "31 mai 2014"]
     assert long_date(date(2014, 3, 27)) == "jeudi 27 mars 2014"
-
-
-def test_the_health_check_answers_without_the_database(app):
-    """/sante is for the load balancer: it answers « ok » even when the database does not."""
-    with counting(app) as statements:
-        response = app.test_client().get("/sante")
-    assert response.status_code == 200
-    assert response.get_data(as_text=True) == "ok"
-    assert response.headers["Cache-Control"] == "no-store"
-    assert statements == []
 
 
 def test_the_follow_up_point_lists_earlier_open_actions_the_reader_may_read(app):

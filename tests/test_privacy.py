@@ -16,11 +16,13 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role, Visibility
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import Attendance
+from groupes.meetings.planning import PARIS
 from groupes.minutes.models import Comment, MinutesSection
 from groupes.outcomes.models import Action
-from groupes.privacy.models import AccessKind, AccessLogEntry
+from groupes.privacy.models import AccessKind, AccessLogEntry, AnonymousReading
 from groupes.privacy.retention import pdf_cache
 from groupes.programmes.models import Programme
+from groupes.site.stamps import ContentStamp
 
 
 @pytest.fixture
@@ -81,9 +83,39 @@ def test_a_refused_read_is_not_logged_as_a_read(app, world):
     assert log(kind=AccessKind.READ) == []
 
 
-def test_anonymous_readers_are_logged_as_such(app, world):
-    read_page(app.test_client(), f"/reunions/{world.public_validated.id}/compte-rendu")
-    assert [e.actor for e in log(kind=AccessKind.READ)] == ["Visiteur non connecté"]
+def anonymous_counts() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(AnonymousReading).order_by(AnonymousReading.target))
+    return [(r.day, r.kind, r.programme_id, r.meeting_id, r.target, r.count) for r in rows]
+
+
+def test_anonymous_readings_are_counted_per_page_and_day_not_logged_one_by_one(app, world):
+    meeting = world.public_validated
+    site_stamp = db.session.scalar(sa.select(ContentStamp.token).where(ContentStamp.scope == "site"))
+    for _ in range(3):  # three visitors (no cookie kept)
+        read_page(app.test_client(), f"/reunions/{meeting.id}/compte-rendu")
+    read_page(app.test_client(), f"/reunions/{meeting.id}")
+    assert app.test_client().get(f"/reunions/{meeting.id}/compte-rendu.pdf").status_code == 200
+    assert [e.target for e in log() if e.kind != AccessKind.RIGHTS] == []
+    today = utcnow().astimezone(PARIS).date()
+    where = (world.programme.id, meeting.id)
+    assert anonymous_counts() == [
+        (today, AccessKind.DOWNLOAD, *where, "Compte-rendu (PDF) – groupe 2, réunion du 04/03/2014", 1),
+        (today, AccessKind.READ, *where, "Compte-rendu (page de la réunion) – groupe 2, réunion du 04/03/2014", 1),
+        (today, AccessKind.READ, *where, "Compte-rendu – groupe 2, réunion du 04/03/2014", 3),
+    ]
+    # Counting changes nothing a kept page shows.
+    assert db.session.scalar(sa.select(ContentStamp.token).where(ContentStamp.scope == "site")) == site_stamp
+    # The organisers see the counts where they see the log; another programme's do not.
+    page = read_page(signed_in(app, "organiser"), f"/programmes/{world.programme.id}/journal")
+    counts = page[page.index('id="anonymes"') :]
+    assert "Compte-rendu – groupe 2, réunion du 04/03/2014</a></td>\n    <td>3</td>" in counts
+    assert "Lecture" in counts and "Téléchargement" in counts
+    assert "Aucune lecture anonyme" in read_page(
+        signed_in(app, "admin"), f"/programmes/{world.other_programme.id}/journal"
+    )
+    named = read_page(signed_in(app, "organiser"), f"/programmes/{world.programme.id}/journal?qui=Member")
+    assert "Aucune lecture anonyme" in named
 
 
 def test_downloads_and_exports_are_logged(app, world):
@@ -202,6 +234,10 @@ def test_the_purge_lists_then_removes_what_has_expired_and_nothing_else(app, run
                 kind="t", recipient="a@test.example", subject="Vieux", text_body="", created_at=old, sent_at=old
             ),
             OutgoingMail(kind="t", recipient="a@test.example", subject="Neuf", text_body="", sent_at=recent),
+            *(
+                AnonymousReading(day=day, kind=AccessKind.READ, programme_id=world.programme.id, target="z", count=3)
+                for day in (old.date(), recent.date())
+            ),
         ]
     )
     touch(world.public_draft)  # the world's meetings are of 2014: only the draft of group 1 is abandoned
@@ -213,7 +249,7 @@ def test_the_purge_lists_then_removes_what_has_expired_and_nothing_else(app, run
 
     dry = runner.invoke(args=["purge"])
     assert dry.exit_code == 0, dry.output
-    assert "journal des accès : 1 entrée(s)" in dry.output
+    assert "journal des accès : 2 entrée(s)" in dry.output  # a row and a day's count of anonymous readings
     assert "brouillons abandonnés : 1 compte(s)-rendu(s)" in dry.output and "groupe 1" in dry.output
     assert "courriels : 1 message(s)" in dry.output and "PDF en cache : 1 fichier(s)" in dry.output
     assert "Simulation : rien n'a été effacé." in dry.output
@@ -222,6 +258,7 @@ def test_the_purge_lists_then_removes_what_has_expired_and_nothing_else(app, run
     done = runner.invoke(args=["purge", "--apply"])
     assert done.exit_code == 0 and "Purge faite." in done.output
     assert [e.actor for e in log(kind=AccessKind.READ)] == ["Récent"]
+    assert db.session.scalars(sa.select(AnonymousReading.day)).all() == [recent.date()]
     assert db.session.scalars(sa.select(OutgoingMail.subject)).all() == ["Neuf"]
     assert not stale.exists() and fresh.exists()
     draft = world.draft.minutes

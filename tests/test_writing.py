@@ -1,11 +1,12 @@
 """Writing the minutes: no lost edits, every revision kept, the workflow and its rules."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from world import build_world
+from world import build_world, read_page, signed_in
 
+from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import MinutesRevision, MinutesSection, MinutesStatus
@@ -326,3 +327,107 @@ def test_two_first_saves_of_the_same_item_notes_are_a_conflict(world):
     with pytest.raises(Conflict) as conflict:
         save_part(minutes, key=f"p{item.id}", base_version=0, body="Texte de B", user=user(world, "secretary"))
     assert conflict.value.theirs == "Texte de A" and conflict.value.mine == "Texte de B"
+
+
+def revisions_of(minutes) -> list[MinutesRevision]:
+    db.session.expire_all()
+    return db.session.scalars(
+        sa.select(MinutesRevision).where(MinutesRevision.minutes_id == minutes.id).order_by(MinutesRevision.number)
+    ).all()
+
+
+class Clock:
+    """The time the minutes' writing sees, moved by the test."""
+
+    def __init__(self, monkeypatch):
+        self.start = self.now = utcnow()
+        monkeypatch.setattr("groupes.minutes.writing.utcnow", lambda: self.now)
+
+    def at(self, minutes: float) -> None:
+        self.now = self.start + timedelta(minutes=minutes)
+
+
+def history(minutes) -> list[tuple[int, str, list[str]]]:
+    """Each revision's number, author and the text of each part."""
+    return [
+        (r.number, r.author.person.name.split()[0], [s["body"] for s in r.content["sections"]])
+        for r in revisions_of(minutes)
+    ]
+
+
+def test_an_authors_successive_saves_make_one_revision_for_a_few_minutes(app, world, draft, monkeypatch):
+    minutes, key, secretary = draft.minutes, notes_key(draft), user(world, "secretary")
+    clock = Clock(monkeypatch)
+    saved = save_part(minutes, key=key, base_version=1, body="Texte 0", user=secretary)
+    for n in range(1, 5):  # autosaves, a minute apart
+        clock.at(n)
+        saved = save_part(minutes, key=key, base_version=saved.version, body=f"Texte {n}", user=secretary)
+    [revision] = revisions_of(minutes)
+    assert (revision.number, revision.content["sections"][1]["body"]) == (5, "Texte 4")
+    assert (revision.started_at, revision.created_at) == (clock.start, clock.start + timedelta(minutes=4))
+    assert saved.revision == minutes.revision == 5  # the counter that guards concurrent saves moves on
+    listed = read_page(signed_in(app, "facilitator"), f"/reunions/{draft.id}/compte-rendu/versions")
+    assert "enregistrements successifs depuis" in listed
+
+    # Someone else saves this part: their own revision, and the secretary's next save starts a new one.
+    clock.at(5)
+    other = save_part(minutes, key=key, base_version=saved.version, body="Relu", user=user(world, "facilitator"))
+    clock.at(6)
+    saved = save_part(minutes, key=key, base_version=other.version, body="Texte 6", user=secretary)
+    clock.at(15)
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Texte 15", user=secretary)
+    # Ten minutes after a revision began, the next save starts another.
+    clock.at(16.1)
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Texte 16", user=secretary)
+    assert [(number, author, parts[1]) for number, author, parts in history(minutes)] == [
+        (5, "Secretary", "Texte 4"),
+        (6, "Facilitator", "Relu"),
+        (8, "Secretary", "Texte 15"),
+        (9, "Secretary", "Texte 16"),
+    ]
+
+
+def test_people_writing_different_parts_at_once_keep_one_revision_each(world, draft, monkeypatch):
+    """Four writers saving in turn, each their own part: each one's latest revision moves on to
+    the newest number with the whole text, so that the history holds one copy per writer."""
+    minutes, clock = draft.minutes, Clock(monkeypatch)
+    writers = [user(world, role) for role in ("secretary", "facilitator", "member", "organiser")]
+    free = [s for s in minutes.sections if s.agenda_item_id is None]
+    added = [add_section(minutes, heading=f"Partie {n}", body="", user=w) for n, w in enumerate(writers[2:])]
+    keys = [notes_key(draft)] + [f"s{s.id}" for s in (*free, *added)]
+    versions = dict.fromkeys(keys, 1)
+    for second in range(45):
+        clock.at(second / 60)
+        for writer, key in zip(writers, keys, strict=True):
+            saved = save_part(minutes, key=key, base_version=versions[key], body=f"{second}", user=writer)
+            versions[key] = saved.version
+    kept = history(minutes)
+    assert [(number, author) for number, author, _ in kept] == [
+        (minutes.revision - 3, "Secretary"),
+        (minutes.revision - 2, "Facilitator"),
+        (minutes.revision - 1, "Member"),
+        (minutes.revision, "Organiser"),
+    ]
+    assert kept[-1][2] == ["44"] * 4  # the newest is the whole text as it stands
+
+
+def test_submission_validation_and_reopening_always_make_their_own_revision(world, draft):
+    minutes, key, facilitator = draft.minutes, notes_key(draft), user(world, "facilitator")
+    version = next(s for s in minutes.sections if s.agenda_item_id).version
+    saved = save_part(minutes, key=key, base_version=version, body="Brouillon", user=facilitator)
+    submit_for_review(minutes, facilitator)
+    # In review, members read and approve numbered revisions: every save makes its own.
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Corrigé", user=facilitator)
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Corrigé encore", user=facilitator)
+    validate(minutes, facilitator)
+    reopen(minutes, facilitator, "Une coquille")
+    saved = save_part(minutes, key=key, base_version=saved.version, body="Sans coquille", user=facilitator)
+    assert [(r.number, r.reason) for r in revisions_of(minutes)] == [
+        (1, ""),
+        (2, "Soumis à la relecture"),
+        (3, ""),
+        (4, ""),
+        (5, "Validé"),
+        (6, "Rouvert : Une coquille"),
+        (7, ""),
+    ]

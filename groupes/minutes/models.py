@@ -86,15 +86,25 @@ class Minutes(db.Model):
             ]
         }
 
-    def add_revision(self, author: Optional["User"] = None, reason: str = "") -> "MinutesRevision":
+    def add_revision(
+        self, author: Optional["User"] = None, reason: str = "", at: datetime | None = None
+    ) -> "MinutesRevision":
         """Record the current state of every part as the next revision.
 
         The parts must have been flushed: the snapshot names them by id.
         """
         self.revision += 1
+        return self.record_revision(author, reason, at)
+
+    def record_revision(
+        self, author: Optional["User"] = None, reason: str = "", at: datetime | None = None
+    ) -> "MinutesRevision":
+        """Record the current state of every part as revision ``self.revision``, already counted."""
         revision = MinutesRevision(
             number=self.revision, status=self.status, author=author, reason=reason, content=self.snapshot()
         )
+        if at is not None:
+            revision.created_at = at
         self.revisions.add(revision)
         return revision
 
@@ -154,7 +164,10 @@ class MinutesRevision(db.Model):
     number: Mapped[int]
     status: Mapped[MinutesStatus] = mapped_column(enum_column_type(MinutesStatus, "status"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # When its text was saved; a revision that gathers an author's successive saves (see
+    # ``groupes.minutes.writing``) also keeps when the first of them was made.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why this revision was made when it is not an ordinary save (reopening…).
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -2,19 +2,26 @@
 
 Every save names the version of the part it started from. If someone saved
 that part meanwhile, nothing is written and a ``Conflict`` carries both texts
-so that the writer can choose or merge. Each accepted save is a new revision.
+so that the writer can choose or merge. Each accepted save is kept in a revision:
+a new one, or the author's last one when they are still at it (``REVISION_SPAN``).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
-from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
+
+# An author's successive saves of a draft within this time make one revision (a few minutes of
+# work, not a full copy of every part at each autosave), as long as nobody else saved the part
+# in between; a new section, a removal, submission, validation and reopening make their own.
+REVISION_SPAN = timedelta(minutes=10)
 
 # A part holds at most this many characters (a long section is about 10,000):
 # a paste beyond it is refused whole rather than cut.
@@ -125,6 +132,8 @@ def save_part(
                 # The same text saved twice (a retry): nothing to do.
                 return SavedPart(section, key, section.version, minutes.revision)
             raise _conflict(key, body, section)
+        # Who saved this part last: the author's own run of saves goes on in one revision.
+        own_run = section is not None and section.updated_by_id == user.id
         if section is None:
             section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
             minutes.sections.append(section)
@@ -136,7 +145,7 @@ def save_part(
         try:
             db.session.flush()
             saved_key, version = part_key(section), section.version
-            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user))
+            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user, gather=own_run))
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read
             # and our write. Start again from what is there now.
@@ -146,12 +155,56 @@ def save_part(
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
-def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "") -> int:
-    """Commit the change with its revision; the revision's number."""
+def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
+    """Commit the change with its revision (``gather``: the author's latest one, if it may take
+    it); the revision's number."""
     db.session.flush()
-    number = minutes.add_revision(author=user, reason=reason).number
+    if gather:
+        minutes.revision += 1
+        db.session.flush()  # the counter first: a save that got in meanwhile is known now
+        if not _gathered(minutes, user):
+            minutes.record_revision(author=user, at=utcnow())
+    else:
+        minutes.add_revision(author=user, reason=reason, at=utcnow())
+    number = minutes.revision
     db.session.commit()
     return number
+
+
+def _gathered(minutes: Minutes, user: User) -> bool:
+    """Move the author's latest revision of this draft to the new number with the current text,
+    if it is an ordinary save begun less than ``REVISION_SPAN`` ago and no submission or
+    reopening came after it; whether it did. Its place in the history is taken by the next
+    revision (each revision is a whole copy of the minutes), so that several people writing
+    at once keep one revision each rather than one per autosave. One statement, run beside the
+    session (no page the session holds shows a revision's text)."""
+    if minutes.status != MinutesStatus.DRAFT:
+        return False
+    revisions, mine, later = (
+        MinutesRevision.__table__,
+        MinutesRevision.__table__.alias("mine"),
+        MinutesRevision.__table__.alias("later"),
+    )
+    latest = (
+        sa.select(sa.func.max(mine.c.number))
+        .where(mine.c.minutes_id == minutes.id, mine.c.author_id == user.id)
+        .scalar_subquery()
+    )
+    step_after = sa.exists().where(later.c.minutes_id == minutes.id, later.c.number > latest, later.c.reason != "")
+    began, now = sa.func.coalesce(revisions.c.started_at, revisions.c.created_at), utcnow()
+    result = db.session.connection().execute(
+        sa.update(revisions)
+        .where(
+            revisions.c.minutes_id == minutes.id,
+            revisions.c.number == latest,
+            revisions.c.status == MinutesStatus.DRAFT,
+            revisions.c.reason == "",
+            began > now - REVISION_SPAN,
+            ~step_after,
+        )
+        .values(number=minutes.revision, content=minutes.snapshot(), created_at=now, started_at=began)
+    )
+    return result.rowcount == 1
 
 
 def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:

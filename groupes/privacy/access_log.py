@@ -1,7 +1,9 @@
 """Recording who read, downloaded or exported which minutes and documents, and who changed rights.
 
 Views and commands call ``record`` (added to the session, written with the
-change it goes with) or ``record_now`` (for reads: written at once).
+change it goes with) or ``record_now`` (for reads: written at once). What
+visitors who are not signed in read is counted per day, not logged
+(``AnonymousReading``).
 """
 
 import hashlib
@@ -11,12 +13,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import after_this_request, current_app, has_request_context, session
 from flask_login import current_user
+from sqlalchemy.dialects import postgresql, sqlite
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.meetings.planning import PARIS
-from groupes.privacy.models import AccessKind, AccessLogEntry
+from groupes.privacy.models import AccessKind, AccessLogEntry, AnonymousReading
 
 ANONYMOUS = "Visiteur non connecté"
 OPERATOR = "Exploitation (ligne de commande)"
@@ -86,10 +89,28 @@ def record_now(kind: AccessKind, target: str, **where) -> None:
     @after_this_request
     def write(response):
         if response.status_code == 200 and not (kind == AccessKind.READ and _read_again(target)):
-            # A plain insert: the page's objects need no flush, and nothing else is written.
-            db.session.execute(sa.insert(AccessLogEntry).values(**_entry(kind, target, **where)))
+            # One plain statement: the page's objects need no flush, and nothing else is written.
+            entry = _entry(kind, target, **where)
+            anonymous = entry["user_id"] is None and entry["programme_id"] is not None
+            db.session.execute(_count_anonymous(entry) if anonymous else sa.insert(AccessLogEntry).values(**entry))
             db.session.commit()
         return response
+
+
+def _count_anonymous(entry: dict) -> sa.Insert:
+    """Add one to the day's count of what a visitor who is not signed in read (an upsert)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(AnonymousReading).values(
+        day=utcnow().astimezone(PARIS).date(),
+        kind=entry["kind"],
+        programme_id=entry["programme_id"],
+        meeting_id=entry["meeting_id"],
+        target=entry["target"],
+        count=1,
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["day", "programme_id", "kind", "target"], set_={"count": AnonymousReading.count + 1}
+    )
 
 
 def meeting_target(meeting: Meeting, what: str) -> str:
@@ -133,3 +154,25 @@ def _paris_midnight(day: date) -> datetime:
 
 def expired_before(days: int) -> datetime:
     return utcnow() - timedelta(days=days)
+
+
+def anonymous_readings_query(
+    *,
+    programme_id: int | None = None,
+    kind: AccessKind | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> sa.Select:
+    """The daily counts of anonymous readings, newest day and most read first."""
+    query = sa.select(AnonymousReading).order_by(
+        AnonymousReading.day.desc(), AnonymousReading.count.desc(), AnonymousReading.id
+    )
+    if programme_id is not None:
+        query = query.where(AnonymousReading.programme_id == programme_id)
+    if kind is not None:
+        query = query.where(AnonymousReading.kind == kind)
+    if start is not None:
+        query = query.where(AnonymousReading.day >= start)
+    if end is not None:
+        query = query.where(AnonymousReading.day <= end)
+    return query

@@ -1,7 +1,7 @@
 """The access log: who read, downloaded or exported what, and who changed whose rights."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,3 +44,21 @@ class AccessLogEntry(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"))
     target: Mapped[str] = mapped_column(sa.String(500))
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class AnonymousReading(db.Model):
+    """How often visitors who are not signed in read, downloaded or exported one thing, per
+    day (Paris): counted, not logged one by one, since nobody is named and a row per request
+    would let anyone grow the database at will."""
+
+    __tablename__ = "anonymous_readings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, index=True)
+    kind: Mapped[AccessKind] = mapped_column(enum_column_type(AccessKind, "kind"))
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"))
+    target: Mapped[str] = mapped_column(sa.String(500))
+    count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.UniqueConstraint("day", "programme_id", "kind", "target"),)

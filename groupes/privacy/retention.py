@@ -29,7 +29,7 @@ from groupes.groups.models import WorkingGroup
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesRevision, MinutesSection, MinutesStatus
-from groupes.privacy.models import AccessLogEntry
+from groupes.privacy.models import AccessLogEntry, AnonymousReading
 from groupes.programmes.models import Programme
 from groupes.search.index import forget_deleted_meetings, reindex
 from groupes.site.formatting import long_date, number
@@ -131,6 +131,9 @@ def plan_purge(*, programmes: bool = False) -> PurgePlan:
         log_before=log_day,
         log_entries=db.session.scalar(
             sa.select(sa.func.count()).select_from(AccessLogEntry).where(AccessLogEntry.at < log_limit)
+        )
+        + db.session.scalar(
+            sa.select(sa.func.count()).select_from(AnonymousReading).where(AnonymousReading.day < log_day)
         ),
         drafts=abandoned_drafts(config["DRAFT_RETENTION_DAYS"]),
         mail_before=mail_day,
@@ -157,9 +160,10 @@ def apply_purge(plan: PurgePlan, *, include_validated: bool = False) -> None:
             "Relancez avec --include-validated pour confirmer qu'ils doivent disparaître."
         )
     config = current_app.config
-    _, log_limit = _days_ago(config["ACCESS_LOG_RETENTION_DAYS"])
+    log_day, log_limit = _days_ago(config["ACCESS_LOG_RETENTION_DAYS"])
     _, mail_limit = _days_ago(config["MAIL_RETENTION_DAYS"])
     db.session.execute(sa.delete(AccessLogEntry).where(AccessLogEntry.at < log_limit))
+    db.session.execute(sa.delete(AnonymousReading).where(AnonymousReading.day < log_day))
     db.session.execute(sa.delete(OutgoingMail).where(_old_mail(mail_limit)))
     for meeting in plan.drafts:
         minutes = meeting.minutes

@@ -15,10 +15,10 @@ from groupes.extensions import db
 from groupes.groups.models import Person
 from groupes.meetings.planning import PARIS
 from groupes.meetings.views import load_meeting
-from groupes.privacy.access_log import entries_query, record_now
+from groupes.privacy.access_log import ANONYMOUS, anonymous_readings_query, entries_query, record_now
 from groupes.privacy.forms import ErasureForm
 from groupes.privacy.marking import UnknownPart, mark
-from groupes.privacy.models import AccessKind
+from groupes.privacy.models import AccessKind, AnonymousReading
 from groupes.privacy.personal_data import ErasureRefused, erase_person, name_mentions, sole_facilitations
 from groupes.privacy.personal_data import person_data as person_data_of
 from groupes.programmes.models import Programme
@@ -110,6 +110,20 @@ def log_query(programme: Programme | None, f: LogFilters) -> sa.Select:
     )
 
 
+ANONYMOUS_DAYS_SHOWN = 200
+
+
+def anonymous_counts(programme: Programme | None, f: LogFilters) -> list[AnonymousReading]:
+    """The daily counts of what visitors not signed in read, under the same filters (the
+    latest ones), unless the log is filtered on a person those visitors are not."""
+    if f.actor and f.actor.lower() not in ANONYMOUS.lower():
+        return []
+    query = anonymous_readings_query(
+        programme_id=programme.id if programme else None, kind=f.kind, start=f.start, end=f.end
+    )
+    return db.session.scalars(query.limit(ANONYMOUS_DAYS_SHOWN)).all()
+
+
 @blueprint.route("/programmes/<int:programme_id>/journal")
 @blueprint.route("/admin/journal")
 def access_log(programme_id: int | None = None):
@@ -122,6 +136,8 @@ def access_log(programme_id: int | None = None):
         programme=programme,
         rows=rows,
         total=total,
+        anonymous=anonymous_counts(programme, filters),
+        anonymous_shown=ANONYMOUS_DAYS_SHOWN,
         filters=filters,
         pages=max(1, -(-total // PAGE_SIZE)),
         kinds=list(AccessKind),

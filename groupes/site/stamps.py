@@ -44,15 +44,18 @@ from groupes.minutes.models import (
     meetings_of_minutes,
 )
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
-from groupes.privacy.models import AccessLogEntry
+from groupes.privacy.models import AccessLogEntry, AnonymousReading
 
 SITE = "site"
 GROUPS = "groups"
 PENDING = "content_stamp_scopes"
 
-# Nothing a cached page shows: the access log, the mail queue, accounts (names are the person's).
-UNSEEN = (AccessLogEntry, OutgoingMail, User)
-UNSEEN_TABLES = frozenset({"access_log", "outgoing_mail", "users", "search_index", "content_stamps"})
+# Nothing a cached page shows: the access log and the counts of anonymous readings, the mail
+# queue, accounts (names are the person's).
+UNSEEN = (AccessLogEntry, AnonymousReading, OutgoingMail, User)
+UNSEEN_TABLES = frozenset(
+    {"access_log", "anonymous_readings", "outgoing_mail", "users", "search_index", "content_stamps"}
+)
 # The scope an object belongs to, by the column that leads to it.
 OF_GROUP = {
     WorkingGroup: "id",

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.permissions import disclosed_clause, may, viewer
@@ -18,15 +19,36 @@ from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
 from groupes.site.page_cache import cached_fragment, without_transaction
-from groupes.site.stamps import GROUPS, SITE, stamp_columns, stamps_key
+from groupes.site.stamps import GROUPS, SITE, ContentStamp, stamp_columns, stamps_key
 
 blueprint = Blueprint("site", __name__)
 
 
 @blueprint.route("/sante")
 def health():
-    """For the load balancer and the monitoring: the process answers. Reads nothing, not even the database."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    """For the load balancer and the monitoring: the process answers and can read the database
+    (a table of the schema, on a connection of its own); 503 otherwise, so that a worker whose
+    database is locked, gone or unreachable is taken out rather than answering 500 to everyone."""
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    try:
+        if (missing := _missing_sqlite_file()) is not None:
+            raise FileNotFoundError(missing)
+        with db.engine.connect() as connection:
+            connection.execute(sa.select(ContentStamp.token).limit(1)).all()
+    except (sa.exc.SQLAlchemyError, FileNotFoundError) as error:
+        current_app.logger.error("Santé : la base de données ne peut pas être lue (%s)", error)
+        return "base de données illisible", 503, headers
+    return "ok", 200, headers
+
+
+def _missing_sqlite_file() -> str | None:
+    """The SQLite file named by the configuration when it is gone: a connection kept by the
+    pool would still read the removed file, and a new one would make an empty database."""
+    url = db.engine.url
+    name = url.database or ""
+    if url.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return None if Path(name).is_file() else name
 
 
 @blueprint.route("/")

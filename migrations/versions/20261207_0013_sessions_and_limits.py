@@ -4,7 +4,7 @@
 out, a new password, the account disabled); ``rate_limits`` holds the counters of
 the sign-in limits and the other limited forms.
 
-Revision ID: 0013_auth
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-07 00:00:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0013_auth'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
