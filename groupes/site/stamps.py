@@ -51,10 +51,10 @@ GROUPS = "groups"
 PENDING = "content_stamp_scopes"
 
 # Nothing a cached page shows: the access log and the counts of anonymous readings, the mail
-# queue, accounts (names are the person's).
+# queue, accounts (names are the person's), the counters of the rate limits.
 UNSEEN = (AccessLogEntry, AnonymousReading, OutgoingMail, User)
 UNSEEN_TABLES = frozenset(
-    {"access_log", "anonymous_readings", "outgoing_mail", "users", "search_index", "content_stamps"}
+    {"access_log", "anonymous_readings", "outgoing_mail", "users", "search_index", "content_stamps", "rate_limits"}
 )
 # The scope an object belongs to, by the column that leads to it.
 OF_GROUP = {
