@@ -102,7 +102,7 @@ def render_room(meeting, status: int = 200, forms=None):
             can_validate=may("validate_minutes", meeting),
             open_comments=open_comment_counts(minutes),
             max_length=MAX_PART_LENGTH,
-            editable=minutes.status.value != "validated",
+            editable=not minutes.is_frozen,
         ),
         status,
     )
