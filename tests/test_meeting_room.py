@@ -201,16 +201,19 @@ def test_decisions_are_edited_until_validation(app, world):
     token = csrf_token(client, f"/reunions/{world.draft.id}/compte-rendu/rediger")
     decision = world.draft.decisions[0]
     client.post(
-        f"/reunions/{world.draft.id}/decisions/{decision.id}", data={"text": "Décision reformulée", "csrf_token": token}
+        f"/reunions/{world.draft.id}/decisions/{decision.id}",
+        data={"text": "Décision reformulée", "base_version": "1", "csrf_token": token},
     )
     assert db.session.scalar(sa.select(Decision.text).where(Decision.id == decision.id)) == "Décision reformulée"
     emptied = client.post(
-        f"/reunions/{world.draft.id}/decisions/{decision.id}", data={"text": " ", "csrf_token": token}
+        f"/reunions/{world.draft.id}/decisions/{decision.id}",
+        data={"text": " ", "base_version": "2", "csrf_token": token},
     )
     assert emptied.status_code == 422 and "Une décision ne peut pas être vide." in emptied.get_data(as_text=True)
     validated = world.validated.decisions[0]
     late = client.post(
-        f"/reunions/{world.validated.id}/decisions/{validated.id}", data={"text": "Après coup", "csrf_token": token}
+        f"/reunions/{world.validated.id}/decisions/{validated.id}",
+        data={"text": "Après coup", "base_version": "1", "csrf_token": token},
     )
     assert late.status_code == 422 and "Après coup" in late.get_data(as_text=True)
     assert db.session.scalar(sa.select(Decision.text).where(Decision.id == validated.id)) == "Décision validé"

@@ -101,8 +101,12 @@ def test_upgrading_keeps_every_row():
     with db.engine.connect() as connection:
         counts = {t: connection.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in tables}
         kinds = connection.execute(sa.text("SELECT DISTINCT kind FROM agenda_items")).scalars().all()
+        frozen = connection.execute(sa.text("SELECT frozen_number FROM meetings")).scalar()
+        version = connection.execute(sa.text("SELECT version FROM decisions")).scalar()
     assert counts == {**dict.fromkeys(tables, 1), "agenda_items": 2}
     assert kinds == ["topic"]
+    # Validated minutes keep the number their meeting had when the upgrade came.
+    assert frozen == 1 and version == 1
     if db.engine.dialect.name == "postgresql":  # rows were given explicit ids
         with db.engine.begin() as connection:
             for table in tables:

@@ -305,8 +305,8 @@ ROWS = [
     (
         "privacy.mark_confidential",
         "POST",
-        lambda w: f"/reunions/{w.validated.id}/huis-clos",
-        lambda w: {"part": f"p{w.validated.agenda_items[0].id}", "confidential": "1"},
+        lambda w: f"/reunions/{w.draft.id}/huis-clos",
+        lambda w: {"part": f"p{w.draft.agenda_items[0].id}", "confidential": "1"},
         done(VALIDATE_PRIVATE),
     ),
     (
@@ -419,7 +419,7 @@ ROWS = [
     ("meetings.create_series", "GET", lambda w: f"/groupes/{w.private.id}/reunions/serie", None, EDIT_PRIVATE),
     ("meetings.create_series", "POST", lambda w: f"/groupes/{w.private.id}/reunions/serie", SERIES, done(EDIT_PRIVATE)),
     ("meetings.edit", "GET", lambda w: f"/reunions/{w.validated.id}/modifier", None, EDIT_PRIVATE),
-    ("meetings.edit", "POST", lambda w: f"/reunions/{w.validated.id}/modifier", SLOT, done(EDIT_PRIVATE)),
+    ("meetings.edit", "POST", lambda w: f"/reunions/{w.draft.id}/modifier", SLOT, done(EDIT_PRIVATE)),
     (
         "meetings.edit",
         "GET",
@@ -427,7 +427,7 @@ ROWS = [
         None,
         expect(NF, anonymous=LOGIN, organiser=OK, admin=OK),
     ),
-    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.validated.id}/annuler", {}, done(EDIT_PRIVATE)),
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {}, done(EDIT_PRIVATE)),
     ("meetings.restore", "POST", lambda w: f"/reunions/{w.validated.id}/retablir", {}, done(EDIT_PRIVATE)),
     ("agenda.edit", "GET", lambda w: f"/reunions/{w.draft.id}/ordre-du-jour", None, EDIT_PRIVATE),
     (
@@ -572,21 +572,35 @@ ROWS = [
         "minutes.decision_edit",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/decisions/{w.draft.decisions[0].id}",
-        {"text": "Décision reformulée"},
+        {"text": "Décision reformulée", "base_version": "1"},
         done(EDIT_PRIVATE),
     ),
     (
         "minutes.decision_delete",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/decisions/{w.draft.decisions[0].id}/supprimer",
-        {},
+        {"base_version": "1"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.action_edit",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/actions/{w.draft.actions[0].id}",
+        {"title": "Action corrigée", "owner": "CAF du Cher", "due": "2014-06-01", "base_version": "1"},
+        done(EDIT_PRIVATE),
+    ),
+    (
+        "minutes.action_delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/actions/{w.draft.actions[0].id}/supprimer",
+        {"base_version": "1"},
         done(EDIT_PRIVATE),
     ),
     (
         "minutes.finding_delete",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/elements/{w.draft.findings[0].id}/supprimer",
-        {},
+        {"base_version": "1"},
         done(EDIT_PRIVATE),
     ),
     (

@@ -208,14 +208,14 @@ def test_decisions_are_numbered_and_renumbered(world, draft):
     second = add_decision(draft, text="Élargir le groupe", agenda_item_id=draft.agenda_items[0].id)
     third = add_decision(draft, text="Organiser une journée")
     assert [d.number for d in (first, second, third)] == [1, 2, 3]
-    delete_decision(second)
+    delete_decision(second, base_version=second.version)
     db.session.expire_all()
     meeting = db.session.get(Meeting, draft.id)
     assert [(d.number, d.text) for d in meeting.decisions] == [(1, "Décision brouillon"), (2, "Organiser une journée")]
     with pytest.raises(MinutesError, match="Une décision ne peut pas être vide."):
         add_decision(meeting, text="   ")
     with pytest.raises(MinutesError, match="Une décision ne peut pas être vide."):
-        edit_decision(meeting.decisions[0], text="")
+        edit_decision(meeting.decisions[0], text="", base_version=1)
 
 
 def test_actions_have_an_owner_a_due_date_and_a_history(world, draft):

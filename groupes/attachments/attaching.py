@@ -10,13 +10,12 @@ from groupes.attachments.checks import AttachmentRefused, CheckedFile, check_fil
 from groupes.attachments.models import Attachment
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
-from groupes.minutes.models import MinutesStatus
 from groupes.site.formatting import file_size
 
 
 def ensure_open(meeting: Meeting) -> None:
     """Documents are part of the record: validated minutes freeze them, as they freeze the agenda."""
-    if meeting.minutes.status == MinutesStatus.VALIDATED:
+    if meeting.is_frozen:
         raise AttachmentRefused(
             "Le compte-rendu de cette réunion est validé : ses documents sont figés "
             "(rouvrez-le pour en ajouter ou en retirer)."

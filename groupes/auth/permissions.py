@@ -192,7 +192,7 @@ def may(action: str, obj=None) -> bool:
         case "comment_minutes", Meeting():
             group = obj.group
             writer = v.edits_group(group) or v.role_in(group) == Role.MEMBER
-            return writer and obj.minutes.status != MinutesStatus.VALIDATED and may("read_minutes", obj)
+            return writer and not obj.is_frozen and may("read_minutes", obj)
         case "approve_minutes", Meeting():
             role = v.role_in(obj.group)
             return role is not None and role != Role.OBSERVER and obj.minutes.status == MinutesStatus.REVIEW

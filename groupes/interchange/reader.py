@@ -21,6 +21,7 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.interchange.schema import MAX_DEPTH, Errors, check_document, object_pairs_hook, quoted, too_deep
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+from groupes.meetings.numbering import freeze_number
 from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser
@@ -359,6 +360,7 @@ class Builder:
             minutes.add_revision(reason="Import")
             if minutes.status == MinutesStatus.VALIDATED:
                 minutes.validated_revision = minutes.revision
+                freeze_number(minutes.meeting)
         db.session.flush()
         self.summary.programme_ids = [programme.id for programme in programmes]
         return self.summary

@@ -3,7 +3,6 @@
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItem, AgendaItemKind, Meeting
 from groupes.meetings.planning import PlanningError, previous_meeting
-from groupes.minutes.models import MinutesStatus
 
 MAX_DEPTH = 2
 
@@ -14,7 +13,7 @@ class AgendaError(PlanningError):
 
 def ensure_open(meeting: Meeting) -> None:
     """Validated minutes are frozen, and with them the agenda their notes hang on."""
-    if meeting.minutes.status == MinutesStatus.VALIDATED:
+    if meeting.is_frozen:
         raise AgendaError(
             "title",
             "Le compte-rendu de cette réunion est validé : son ordre du jour est figé (rouvrez-le pour le modifier).",

@@ -11,7 +11,6 @@ from groupes.groups.people import member_ids
 from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import PARIS, PlanningError, paris_moment
-from groupes.minutes.models import MinutesStatus
 
 
 class AttendanceError(PlanningError):
@@ -20,7 +19,7 @@ class AttendanceError(PlanningError):
 
 def ensure_open(meeting: Meeting) -> None:
     """Once the minutes are validated, the list of who was there is part of them."""
-    if meeting.minutes.status == MinutesStatus.VALIDATED:
+    if meeting.is_frozen:
         raise AttendanceError(
             "name",
             "Le compte-rendu de cette réunion est validé : "

@@ -1,7 +1,7 @@
 """Forms of meetings, series, agenda items and attendance."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TimeField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from groupes.meetings.models import AttendanceStatus
@@ -23,6 +23,8 @@ class MeetingForm(FlaskForm):
         ),
         default="this",
     )
+    # Shown only when the change would renumber meetings whose minutes are validated.
+    confirm_renumbering = BooleanField("Confirmer : renuméroter ces réunions validées")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

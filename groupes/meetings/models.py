@@ -89,6 +89,9 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the convocation was last sent: changes after it are sent as updates.
     convened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The number (1 for the « 1ère réunion ») its minutes were validated with: kept while
+    # they stay validated, whatever meetings are added or cancelled around it.
+    frozen_number: Mapped[int | None]
 
     group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
@@ -132,6 +135,11 @@ class Meeting(db.Model):
         ),
         sa.CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="ends_after_start"),
     )
+
+    @property
+    def is_frozen(self) -> bool:
+        """Its minutes are validated: nothing of it changes until they are reopened."""
+        return self.minutes is not None and self.minutes.is_frozen
 
     @property
     def root_agenda_items(self) -> list["AgendaItem"]:

@@ -18,8 +18,10 @@ from groupes.meetings.models import (
     MeetingSeries,
     MeetingStatus,
 )
+from groupes.meetings.numbering import Renumbered, renumbered
 from groupes.minutes.models import Minutes
 from groupes.site.dates import date_problem
+from groupes.site.formatting import short_date
 
 PARIS = ZoneInfo("Europe/Paris")
 MAX_SERIES = 60
@@ -35,6 +37,62 @@ class PlanningError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class RenumberingNotConfirmed(PlanningError):
+    """The change would give meetings with validated minutes another number: it is made
+    only once the user has confirmed it, knowing which."""
+
+    def __init__(self, changes: list[Renumbered], cause: str):
+        super().__init__(
+            "day",
+            f"{cause} renumérote des réunions dont le compte-rendu est validé : "
+            + " ; ".join(str(change) for change in changes)
+            + ". Confirmez pour l'enregistrer quand même.",
+        )
+        self.changes = changes
+
+
+@dataclass
+class Changes:
+    """What a change of several meetings did, and the meetings it left as they were
+    because their minutes are validated."""
+
+    changed: list[Meeting]
+    frozen: list[Meeting]
+
+    def frozen_names(self) -> str:
+        return ", ".join(f"la réunion du {short_date(m.starts_at)}" for m in self.frozen)
+
+
+def ensure_not_frozen(meeting: Meeting, what: str) -> None:
+    """Refuse ``what`` (« modifiée », « annulée »…) on a meeting whose minutes are validated."""
+    if meeting.is_frozen:
+        raise PlanningError(
+            "day",
+            f"Le compte-rendu de cette réunion est validé : elle ne peut pas être {what} "
+            "sans le rouvrir (avec un motif) : date, lieu, sous-titre et numéro sont figés.",
+        )
+
+
+def _check_numbers(
+    group: WorkingGroup,
+    confirmed: bool,
+    cause: str,
+    moved: dict[Meeting, tuple[datetime, MeetingStatus]] | None = None,
+    added: list[datetime] = (),
+) -> list[Renumbered]:
+    """Stop a change that renumbers validated meetings unless it is confirmed; once it is,
+    the new numbers are theirs."""
+    changes = renumbered(group.meetings, moved, added)
+    if changes and not confirmed:
+        raise RenumberingNotConfirmed(changes, cause)
+    return changes
+
+
+def _renumber(changes: list[Renumbered]) -> None:
+    for change in changes:
+        change.meeting.frozen_number = change.becomes
 
 
 def paris_moment(day: date, at: time, field: str = "start") -> datetime:
@@ -105,11 +163,13 @@ def _new_meeting(group: WorkingGroup, starts: datetime, ends: datetime | None, s
     return meeting
 
 
-def plan_meeting(group: WorkingGroup, slot: Slot) -> Meeting:
+def plan_meeting(group: WorkingGroup, slot: Slot, confirmed: bool = False) -> Meeting:
     """A new meeting, with the standing agenda items and the group's members invited."""
     starts, ends = slot.moments()
     _check_free(group, starts)
+    changes = _check_numbers(group, confirmed, "Cette date", added=[starts])
     meeting = _new_meeting(group, starts, ends, slot)
+    _renumber(changes)
     _commit(group)
     return meeting
 
@@ -154,11 +214,12 @@ class Rhythm:
         return f"le {dict(NTH)[self.nth]} {WEEKDAYS[self.weekday]} de chaque mois, {hours}"
 
 
-def plan_series(group: WorkingGroup, slot: Slot, rhythm: Rhythm) -> list[Meeting]:
+def plan_series(group: WorkingGroup, slot: Slot, rhythm: Rhythm, confirmed: bool = False) -> list[Meeting]:
     """Every meeting of a series in one step; nothing is written if one of them cannot be."""
     moments = [Slot(day, slot.start, slot.end).moments() for day in rhythm.days(slot.day)]
     for starts, _ in moments:
         _check_free(group, starts)
+    _renumber(_check_numbers(group, confirmed, "Cette série", added=[starts for starts, _ in moments]))
     series = MeetingSeries(group=group, description=rhythm.describe(slot))
     meetings = [_new_meeting(group, starts, ends, slot) for starts, ends in moments]
     for meeting in meetings:
@@ -174,17 +235,24 @@ def _this_and_following(meeting: Meeting, scope: str) -> list[Meeting]:
     return [meeting]
 
 
-def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> list[Meeting]:
+def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this", confirmed: bool = False) -> Changes:
     """Move or edit a meeting; with scope "following", its later meetings in the series
-    take the same hours, place and subtitle (each keeps its own date). Returns the
-    meetings that changed: each has its iCalendar sequence raised."""
+    take the same hours, place and subtitle (each keeps its own date), except those whose
+    minutes are validated, which are left as they are. Returns the meetings that changed
+    (each has its iCalendar sequence raised) and those left."""
+    ensure_not_frozen(meeting, "modifiée")
     targets = _this_and_following(meeting, scope)
+    frozen = [target for target in targets if target.is_frozen]
+    targets = [target for target in targets if not target.is_frozen]
     changes = []
     for target in targets:
         day = slot.day if target is meeting else target.starts_at.astimezone(PARIS).date()
         starts, ends = Slot(day, slot.start, slot.end).moments()
         _check_free(meeting.group, starts, ignore=targets)
         changes.append((target, starts, ends))
+    renumbering = _check_numbers(
+        meeting.group, confirmed, "Cette date", moved={target: (starts, target.status) for target, starts, _ in changes}
+    )
     changed = []
     for target, starts, ends in changes:
         before = (target.starts_at, target.ends_at, target.title, target.place)
@@ -193,22 +261,41 @@ def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this") -> list[Me
         if (starts, ends, slot.title, slot.place) != before:
             target.sequence += 1
             changed.append(target)
+    _renumber(renumbering)
     _commit(meeting.group)
-    return changed
+    return Changes(changed, frozen)
 
 
-def cancel_meeting(meeting: Meeting, scope: str = "this") -> list[Meeting]:
-    """Cancel a meeting (or it and the rest of its series); their pages stay."""
+def cancel_meeting(meeting: Meeting, scope: str = "this", confirmed: bool = False) -> Changes:
+    """Cancel a meeting (or it and the rest of its series, except those whose minutes are
+    validated: they stay in the dossier and the annex); their pages stay."""
+    ensure_not_frozen(meeting, "annulée")
     targets = [m for m in _this_and_following(meeting, scope) if m.status != MeetingStatus.CANCELLED]
+    frozen = [target for target in targets if target.is_frozen]
+    targets = [target for target in targets if not target.is_frozen]
+    _renumber(
+        _check_numbers(
+            meeting.group,
+            confirmed,
+            "Cette annulation",
+            moved={target: (target.starts_at, MeetingStatus.CANCELLED) for target in targets},
+        )
+    )
     for target in targets:
         target.status = MeetingStatus.CANCELLED
         target.sequence += 1
     db.session.commit()
-    return targets
+    return Changes(targets, frozen)
 
 
-def restore_meeting(meeting: Meeting) -> None:
+def restore_meeting(meeting: Meeting, confirmed: bool = False) -> None:
+    ensure_not_frozen(meeting, "rétablie")
     _check_free(meeting.group, meeting.starts_at, ignore=[meeting])
+    _renumber(
+        _check_numbers(
+            meeting.group, confirmed, "Ce rétablissement", moved={meeting: (meeting.starts_at, MeetingStatus.PLANNED)}
+        )
+    )
     meeting.status = MeetingStatus.PLANNED
     meeting.sequence += 1
     _commit(meeting.group)

@@ -22,6 +22,7 @@ from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.planning import (
     PARIS,
     PlanningError,
+    RenumberingNotConfirmed,
     Rhythm,
     Slot,
     cancel_meeting,
@@ -197,6 +198,13 @@ def meeting_body(meeting_id: int) -> dict[str, str]:
     return {"heading": escape(heading), "body": body}
 
 
+def ask_renumbering_only_when_needed(form: MeetingForm, error: PlanningError | None) -> None:
+    """The confirmation box appears with the list of validated meetings it renumbers, and stays
+    while the user has it ticked."""
+    if not isinstance(error, RenumberingNotConfirmed) and not form.confirm_renumbering.data:
+        del form.confirm_renumbering
+
+
 def slot_from(form: MeetingForm) -> Slot:
     return Slot(form.day.data, form.start.data, form.end.data, form.title.data or "", form.place.data or "")
 
@@ -213,15 +221,18 @@ def create(group_id: int):
     require("edit", group)
     form = MeetingForm()
     del form.scope
+    error = None
     if form.validate_on_submit():
         try:
-            meeting = plan_meeting(group, slot_from(form))
-        except PlanningError as error:
+            meeting = plan_meeting(group, slot_from(form), confirmed=form.confirm_renumbering.data)
+        except PlanningError as refused:
+            error = refused
             show_error(form, error)
         else:
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
             warn_if_far_ahead(form.day.data)
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    ask_renumbering_only_when_needed(form, error)
     return render_template(
         "meetings/form.html",
         form=form,
@@ -237,6 +248,7 @@ def create_series(group_id: int):
     require("edit", group)
     form = SeriesForm()
     del form.scope
+    error = None
     if form.validate_on_submit():
         rhythm = Rhythm(
             kind=form.rhythm.data,
@@ -247,13 +259,15 @@ def create_series(group_id: int):
             count=form.count.data,
         )
         try:
-            meetings = plan_series(group, slot_from(form), rhythm)
-        except PlanningError as error:
+            meetings = plan_series(group, slot_from(form), rhythm, confirmed=form.confirm_renumbering.data)
+        except PlanningError as refused:
+            error = refused
             show_error(form, error)
         else:
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
             warn_if_far_ahead(max(m.starts_at for m in meetings).astimezone(PARIS).date())
             return redirect(url_for("groups.show", group_id=group.id))
+    ask_renumbering_only_when_needed(form, error)
     return render_template(
         "meetings/series_form.html", form=form, group=group, cancel=url_for("groups.show", group_id=group.id)
     )
@@ -270,18 +284,23 @@ def edit(meeting_id: int):
         form.day.data, form.start.data = local.date(), local.time()
         form.end.data = paris_time(meeting.ends_at)
         form.title.data, form.place.data = meeting.title, meeting.place
+    error = None
     if form.validate_on_submit():
         scope = form.scope.data if meeting.series is not None else "this"
         try:
-            changed = update_meeting(meeting, slot_from(form), scope)
-        except PlanningError as error:
+            changes = update_meeting(meeting, slot_from(form), scope, confirmed=form.confirm_renumbering.data)
+        except PlanningError as refused:
+            error = refused
             show_error(form, error)
         else:
-            notifications.meeting_changed(m for m in changed if m.status != MeetingStatus.CANCELLED)
+            notifications.meeting_changed(m for m in changes.changed if m.status != MeetingStatus.CANCELLED)
             db.session.commit()
             flash("Réunion enregistrée.", "success")
             warn_if_far_ahead(form.day.data)
+            if changes.frozen:
+                flash(f"Laissées telles quelles, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    ask_renumbering_only_when_needed(form, error)
     return render_template(
         "meetings/form.html",
         form=form,
@@ -292,16 +311,38 @@ def edit(meeting_id: int):
     )
 
 
+def confirm_renumbering(meeting: Meeting, error: RenumberingNotConfirmed, action: str, label: str):
+    """Ask before a cancellation or a restoration that renumbers validated meetings."""
+    return render_template(
+        "meetings/confirm_renumbering.html",
+        meeting=meeting,
+        group=meeting.group,
+        message=str(error),
+        action=action,
+        label=label,
+        scope=request.form.get("scope", "this"),
+    ), 409
+
+
 @blueprint.route("/reunions/<int:meeting_id>/annuler", methods=["POST"])
 def cancel(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         scope = "following" if request.form.get("scope") == "following" else "this"
-        cancelled = cancel_meeting(meeting, scope)
-        notifications.meeting_cancelled(cancelled)
+        try:
+            changes = cancel_meeting(meeting, scope, confirmed=request.form.get("confirm_renumbering") == "1")
+        except RenumberingNotConfirmed as error:
+            db.session.rollback()
+            return confirm_renumbering(meeting, error, url_for("meetings.cancel", meeting_id=meeting_id), "Annuler")
+        except PlanningError as error:
+            flash(str(error), "error")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        notifications.meeting_cancelled(changes.changed)
         db.session.commit()
-        flash(f"{len(cancelled)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
+        flash(f"{len(changes.changed)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
+        if changes.frozen:
+            flash(f"Non annulées, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -310,7 +351,10 @@ def restore(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit() and meeting.status == MeetingStatus.CANCELLED:
         try:
-            restore_meeting(meeting)
+            restore_meeting(meeting, confirmed=request.form.get("confirm_renumbering") == "1")
+        except RenumberingNotConfirmed as error:
+            db.session.rollback()
+            return confirm_renumbering(meeting, error, url_for("meetings.restore", meeting_id=meeting_id), "Rétablir")
         except PlanningError as error:
             flash(str(error), "error")
         else:

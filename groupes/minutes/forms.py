@@ -42,6 +42,12 @@ class ActionForm(FlaskForm):
     agenda_item = agenda_item_field()
 
 
+class ActionEditForm(ActionForm):
+    """Correcting an action until validation: the version of the action it started from."""
+
+    base_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
 class FindingForm(FlaskForm):
     kind = SelectField("Nature", choices=choices((k.value, k.label) for k in FindingKind))
     text = TextAreaField("Élément", filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])

@@ -47,6 +47,9 @@ class Minutes(db.Model):
     validated_revision: Mapped[int | None]
     validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     validated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Raised on every change of the decisions, actions and findings: with ``revision``, it
+    # names what a reader approved (the outcomes are part of what « lu et approuvé » covers).
+    outcomes_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     meeting: Mapped["Meeting"] = relationship(back_populates="minutes")
     sections: Mapped[list["MinutesSection"]] = relationship(
@@ -61,6 +64,13 @@ class Minutes(db.Model):
     # Every change of the minutes row says which revision it started from
     # (UPDATE … WHERE revision = old): two saves at once cannot both win.
     __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
+
+    @property
+    def is_frozen(self) -> bool:
+        """Validated minutes freeze their meeting: its number, date, place, title, agenda,
+        attendance, text, outcomes, documents and huis clos marks, until reopened with a reason.
+        Every edit path asks this (through ``Meeting.is_frozen`` outside the minutes)."""
+        return self.status == MinutesStatus.VALIDATED
 
     @property
     def free_sections(self) -> list["MinutesSection"]:
@@ -215,8 +225,9 @@ class MinutesReader(db.Model):
     """What one reader has read of the minutes, and whether they approved them.
 
     ``read_revision`` is the latest revision they were shown, the base of « what
-    changed since I last read »; ``approved_revision`` the one they marked « lu
-    et approuvé » (approval of an older revision is shown as such).
+    changed since I last read »; ``approved_revision`` and ``approved_outcomes_version``
+    what they marked « lu et approuvé », text and outcomes (an approval of anything
+    older is shown as given on an earlier version).
     """
 
     __tablename__ = "minutes_readers"
@@ -227,9 +238,18 @@ class MinutesReader(db.Model):
     read_revision: Mapped[int] = mapped_column(default=0)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_revision: Mapped[int | None]
+    # The minutes' ``outcomes_version`` when they approved.
+    approved_outcomes_version: Mapped[int | None]
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     minutes: Mapped[Minutes] = relationship()
     user: Mapped["User"] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("minutes_id", "user_id"),)
+
+    def approves_current(self, minutes: Minutes) -> bool:
+        """Whether they approved the minutes as they stand, text and outcomes alike."""
+        return (
+            self.approved_revision == minutes.revision
+            and (self.approved_outcomes_version or 0) == minutes.outcomes_version
+        )

@@ -46,11 +46,23 @@ def last_read(minutes: Minutes, user: User) -> int:
     return row or 0
 
 
-def approve(minutes: Minutes, user: User) -> None:
+def approve(minutes: Minutes, user: User, *, revision: int | None = None, outcomes_version: int | None = None) -> None:
+    """« Lu et approuvé » of what the reader was shown: the text of ``revision`` and the
+    outcomes of ``outcomes_version`` (as the page gave them); refused if either has changed since."""
     if minutes.status != MinutesStatus.REVIEW:
         raise MinutesError("status", "Seul un compte-rendu en relecture peut être approuvé.")
+    if (revision, outcomes_version) != (None, None) and (revision, outcomes_version) != (
+        minutes.revision,
+        minutes.outcomes_version,
+    ):
+        raise MinutesError(
+            "status",
+            "Le compte-rendu (texte, décisions, actions ou éléments de synthèse) a changé pendant votre lecture : "
+            "relisez-le avant de l'approuver.",
+        )
     row = reader_row(minutes, user)
     row.approved_revision, row.approved_at = minutes.revision, utcnow()
+    row.approved_outcomes_version = minutes.outcomes_version
     row.read_revision, row.read_at = max(row.read_revision, minutes.revision), utcnow()
     db.session.commit()
 
@@ -60,16 +72,18 @@ class Approval:
     name: str
     revision: int
     at: object
-    current: bool  # approved the text as it stands
+    current: bool  # approved the text and outcomes as they stand
 
 
-def approved_by(minutes: Minutes, user: User) -> int | None:
-    """The revision this reader approved, if any."""
-    return db.session.scalar(
-        sa.select(MinutesReader.approved_revision).where(
-            MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id
-        )
+def approved_by(minutes: Minutes, user: User) -> bool | None:
+    """Whether this reader approved the minutes as they stand (False: an earlier version;
+    None: never)."""
+    row = db.session.scalar(
+        sa.select(MinutesReader).where(MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id)
     )
+    if row is None or row.approved_revision is None:
+        return None
+    return row.approves_current(minutes)
 
 
 def approvals(minutes: Minutes) -> list[Approval]:
@@ -81,7 +95,7 @@ def approvals(minutes: Minutes) -> list[Approval]:
         .order_by(MinutesReader.approved_at)
     ).all()
     return [
-        Approval(user.person.name, row.approved_revision, row.approved_at, row.approved_revision == minutes.revision)
+        Approval(user.person.name, row.approved_revision, row.approved_at, row.approves_current(minutes))
         for row, user in rows
     ]
 

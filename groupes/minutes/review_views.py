@@ -168,7 +168,12 @@ def approve_minutes(meeting_id: int):
     require("approve_minutes", meeting)
     if ConfirmForm().validate_on_submit():
         try:
-            approve(meeting.minutes, user())
+            approve(
+                meeting.minutes,
+                user(),
+                revision=request.form.get("revision", type=int),
+                outcomes_version=request.form.get("outcomes_version", type=int),
+            )
         except MinutesError as error:
             db.session.rollback()
             flash(str(error), "error")

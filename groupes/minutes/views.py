@@ -14,8 +14,9 @@ from groupes.groups.people import member_names
 from groupes.mail import notifications
 from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
-from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before, pick
+from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before
 from groupes.minutes.forms import (
+    ActionEditForm,
     ActionForm,
     DecisionForm,
     FindingForm,
@@ -40,11 +41,14 @@ from groupes.minutes.writing import (
 )
 from groupes.outcomes.models import Action
 from groupes.outcomes.recording import (
+    StaleOutcome,
     add_action,
     add_decision,
     add_finding,
+    delete_action,
     delete_decision,
     delete_finding,
+    edit_action,
     edit_decision,
     follow_up,
 )
@@ -102,7 +106,7 @@ def render_room(meeting, status: int = 200, forms=None):
             can_validate=may("validate_minutes", meeting),
             open_comments=open_comment_counts(minutes),
             max_length=MAX_PART_LENGTH,
-            editable=minutes.status.value != "validated",
+            editable=not minutes.is_frozen,
         ),
         status,
     )
@@ -317,12 +321,34 @@ def finding(meeting_id: int):
     )
 
 
-def remove(meeting_id: int, rows, row_id: int, delete, success: str, anchor: str):
+def base_version() -> int | None:
+    """The version of the decision, action or finding the edit started from (a hidden field)."""
+    return request.form.get("base_version", type=int)
+
+
+def stale(meeting, error: StaleOutcome, action: str | None, fields: list[tuple[str, str, str, str]]):
+    """A stale edit: what is recorded now beside what the user typed, which they may send again."""
+    return render_template(
+        "minutes/outcome_conflict.html",
+        meeting=meeting,
+        group=meeting.group,
+        conflict=error,
+        action=action,
+        fields=fields,
+    ), 409
+
+
+def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, anchor: str):
     meeting = load_editable_meeting(meeting_id)
-    row = pick(rows(meeting), row_id)
+    row = next((r for r in rows(meeting) if r.id == row_id), None)
     if ConfirmForm().validate_on_submit():
         try:
-            delete(meeting, row)
+            if row is None:
+                raise StaleOutcome(what, {}, 0, removed=True)
+            delete(row)
+        except StaleOutcome as error:
+            db.session.rollback()
+            return stale(meeting, error, None, [])
         except MinutesError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -334,19 +360,35 @@ def remove(meeting_id: int, rows, row_id: int, delete, success: str, anchor: str
 @blueprint.route("/reunions/<int:meeting_id>/decisions/<int:decision_id>/supprimer", methods=["POST"])
 def decision_delete(meeting_id: int, decision_id: int):
     return remove(
-        meeting_id, lambda m: m.decisions, decision_id, lambda m, d: delete_decision(d), "Décision retirée.", "releve"
+        meeting_id,
+        lambda m: m.decisions,
+        decision_id,
+        "cette décision",
+        lambda d: delete_decision(d, base_version=base_version()),
+        "Décision retirée.",
+        "releve",
     )
 
 
 @blueprint.route("/reunions/<int:meeting_id>/decisions/<int:decision_id>", methods=["POST"])
 def decision_edit(meeting_id: int, decision_id: int):
     meeting = load_editable_meeting(meeting_id)
-    decision = pick(meeting.decisions, decision_id)
+    decision = next((d for d in meeting.decisions if d.id == decision_id), None)
     form = ConfirmForm()
     typed = request.form.get("text", "")
     if form.validate_on_submit():
         try:
-            edit_decision(decision, text=typed)
+            if decision is None:
+                raise StaleOutcome("cette décision", {}, 0, removed=True)
+            edit_decision(decision, text=typed, base_version=base_version())
+        except StaleOutcome as error:
+            db.session.rollback()
+            return stale(
+                meeting,
+                error,
+                url_for("minutes.decision_edit", meeting_id=meeting.id, decision_id=decision_id),
+                [("text", "Décision", typed, "textarea")],
+            )
         except MinutesError as error:
             db.session.rollback()
             return refused(meeting, str(error), typed, 422)
@@ -354,10 +396,72 @@ def decision_edit(meeting_id: int, decision_id: int):
     return redirect(room_url(meeting, "releve"))
 
 
+def action_edit_form(meeting) -> ActionEditForm:
+    form = ActionEditForm()
+    form.agenda_item.choices = item_choices(meeting)
+    return form
+
+
+@blueprint.route("/reunions/<int:meeting_id>/actions/<int:action_id>", methods=["POST"])
+def action_edit(meeting_id: int, action_id: int):
+    """Correct an action's title, owner, due date or agenda item, until validation."""
+    meeting = load_editable_meeting(meeting_id)
+    action = next((a for a in meeting.actions if a.id == action_id), None)
+    form = action_edit_form(meeting)
+    typed = [
+        ("title", "Action", request.form.get("title", ""), "text"),
+        ("owner", "Qui", request.form.get("owner", ""), "text"),
+        ("due", "Pour quand", request.form.get("due", ""), "date"),
+        ("agenda_item", "Point de l'ordre du jour", request.form.get("agenda_item", ""), "hidden"),
+    ]
+    if not form.validate_on_submit():
+        message = next(iter(e for errors in form.errors.values() for e in errors), "Action non modifiée.")
+        return refused(meeting, message, "\n".join(value for _, _, value, _ in typed[:3]), 422)
+    try:
+        if action is None:
+            raise StaleOutcome("cette action", {}, 0, removed=True)
+        changed = edit_action(
+            action,
+            title=form.title.data,
+            owner=form.owner.data or "",
+            due=form.due.data,
+            agenda_item_id=form.agenda_item.data,
+            base_version=form.base_version.data,
+            visible_groups=visible_group_ids(meeting.group.programme_id),
+        )
+    except StaleOutcome as error:
+        db.session.rollback()
+        return stale(meeting, error, url_for("minutes.action_edit", meeting_id=meeting.id, action_id=action_id), typed)
+    except MinutesError as error:
+        db.session.rollback()
+        return refused(meeting, str(error), "\n".join(value for _, _, value, _ in typed[:3]), 422)
+    flash("Action modifiée." if changed else "Rien à modifier dans cette action.", "success")
+    return redirect(room_url(meeting, "actions"))
+
+
+@blueprint.route("/reunions/<int:meeting_id>/actions/<int:action_id>/supprimer", methods=["POST"])
+def action_delete(meeting_id: int, action_id: int):
+    return remove(
+        meeting_id,
+        lambda m: m.actions,
+        action_id,
+        "cette action",
+        lambda a: delete_action(a, base_version=base_version()),
+        "Action retirée.",
+        "actions",
+    )
+
+
 @blueprint.route("/reunions/<int:meeting_id>/elements/<int:finding_id>/supprimer", methods=["POST"])
 def finding_delete(meeting_id: int, finding_id: int):
     return remove(
-        meeting_id, lambda m: m.findings, finding_id, lambda m, f: delete_finding(f), "Élément retiré.", "elements"
+        meeting_id,
+        lambda m: m.findings,
+        finding_id,
+        "cet élément",
+        lambda f: delete_finding(f, base_version=base_version()),
+        "Élément retiré.",
+        "elements",
     )
 
 
@@ -388,7 +492,8 @@ def section_delete(meeting_id: int, section_id: int):
         meeting_id,
         lambda m: m.minutes.free_sections,
         section_id,
-        lambda m, s: delete_section(m.minutes, s, current_user._get_current_object()),
+        "cette section",
+        lambda s: delete_section(s.minutes, s, current_user._get_current_object()),
         "Section supprimée (son texte reste dans l'historique).",
         "sections",
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
+from groupes.meetings.numbering import freeze_number
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
 
 # An author's successive saves of a draft within this time make one revision (a few minutes of
@@ -65,7 +66,7 @@ def part_key(section: MinutesSection) -> str:
 
 
 def ensure_editable(minutes: Minutes) -> None:
-    if minutes.status == MinutesStatus.VALIDATED:
+    if minutes.is_frozen:
         raise MinutesError(
             "body", "Le compte-rendu est validé : il ne peut plus être modifié sans être rouvert (avec un motif)."
         )
@@ -258,6 +259,7 @@ def validate(minutes: Minutes, user: User) -> None:
     minutes.status = MinutesStatus.VALIDATED
     minutes.validated_at, minutes.validated_by = utcnow(), user
     minutes.validated_revision = minutes.revision + 1
+    freeze_number(minutes.meeting)
     _record(minutes, user, "Validé")
 
 
@@ -268,4 +270,5 @@ def reopen(minutes: Minutes, user: User, reason: str) -> None:
         raise MinutesError("reason", "Indiquez pourquoi le compte-rendu est rouvert.")
     check_length(reason, "reason")
     minutes.status = MinutesStatus.DRAFT
+    freeze_number(minutes.meeting)
     _record(minutes, user, f"Rouvert : {reason.strip()}")

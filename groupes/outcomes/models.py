@@ -80,6 +80,8 @@ class Decision(UnderAgendaItem, db.Model):
     )
     number: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
+    # Raised on every change; an edit names the version it started from (as the minutes' parts do).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     meeting: Mapped["Meeting"] = relationship(back_populates="decisions")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
@@ -89,6 +91,7 @@ class Decision(UnderAgendaItem, db.Model):
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.CheckConstraint("text <> ''", name="text_not_empty"),
     )
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class Action(UnderAgendaItem, db.Model):
@@ -109,6 +112,8 @@ class Action(UnderAgendaItem, db.Model):
     due: Mapped[date | None]
     status: Mapped[ActionStatus] = mapped_column(enum_column_type(ActionStatus, "status"), default=ActionStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised on every change; an edit names the version it started from (as the minutes' parts do).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     meeting: Mapped["Meeting"] = relationship(back_populates="actions")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
@@ -122,6 +127,7 @@ class Action(UnderAgendaItem, db.Model):
         sa.CheckConstraint("owner_person_id IS NULL OR owner_organisation_id IS NULL", name="one_owner_at_most"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def owner_name(self) -> str | None:
@@ -161,8 +167,11 @@ class Finding(UnderAgendaItem, db.Model):
     kind: Mapped[FindingKind] = mapped_column(enum_column_type(FindingKind, "kind"))
     text: Mapped[str] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(default=0)
+    # Raised on every change; an edit names the version it started from (as the minutes' parts do).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     meeting: Mapped["Meeting"] = relationship(back_populates="findings")
     agenda_item: Mapped[Optional["AgendaItem"]] = relationship()
 
     __table_args__ = (sa.CheckConstraint("text <> ''", name="text_not_empty"),)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

@@ -1,19 +1,98 @@
-"""Capturing what a meeting decides: decisions, actions, findings, and following actions up."""
+"""Capturing what a meeting decides: decisions, actions, findings, and following actions up.
 
+Decisions, actions and findings are part of what members approve: every change of
+them raises the minutes' ``outcomes_version``, so that an earlier « lu et approuvé »
+shows as given on an earlier version. Every edit or removal names the version of the
+row it started from; a stale one is refused with a ``StaleOutcome``, nothing overwritten.
+Until validation editors change them; after it, only an action's follow-up changes.
+"""
+
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, Meeting
+from groupes.meetings.planning import PARIS
+from groupes.minutes.models import Minutes
 from groupes.minutes.writing import MinutesError, ensure_editable
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, Decision, Finding, FindingKind
 from groupes.site.dates import date_problem
+from groupes.site.formatting import short_date
 
 MAX_TEXT = 5_000
+
+
+@dataclass
+class StaleOutcome(Exception):
+    """Someone changed or removed this decision, action or finding since the version the
+    editor started from. ``theirs`` holds what is recorded now (label → text; empty when
+    it was removed), so that the page can show it beside what the editor typed."""
+
+    what: str  # « la décision 2 », « l'action « … » »
+    theirs: dict[str, str]
+    version: int
+    removed: bool = False
+
+    def __str__(self) -> str:
+        if self.removed:
+            return f"Une autre personne a retiré {self.what} entre-temps : rien n'a été enregistré."
+        if not self.theirs:
+            return (
+                f"Une autre personne a enregistré un changement de {self.what} au même moment : "
+                "rien n'a été écrasé ; rechargez la page pour le voir."
+            )
+        return (
+            f"Une autre personne a enregistré un changement de {self.what} pendant votre correction : "
+            "rien n'a été écrasé. Voici les deux versions."
+        )
+
+
+def _outcomes_changed(meeting: Meeting) -> None:
+    """Raise the minutes' count of outcome changes, in one statement (not a read then a
+    write: two changes at once both count)."""
+    db.session.execute(
+        sa.update(Minutes)
+        .where(Minutes.id == meeting.minutes.id)
+        .values(outcomes_version=Minutes.outcomes_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(meeting.minutes, ["outcomes_version"])
+
+
+def _check_version(row, base_version: int | None, what: str, theirs: dict[str, str]) -> None:
+    if base_version is None or row.version != base_version:
+        raise StaleOutcome(what, theirs, row.version)
+
+
+def _commit_outcome_change(meeting: Meeting, what: str) -> None:
+    """Commit the change with the raised count; a change of the same row that reached the
+    database first makes this one fail whole."""
+    try:
+        db.session.flush()
+        _outcomes_changed(meeting)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleOutcome(what, {}, 0) from None
+
+
+def decision_fields(decision: Decision) -> dict[str, str]:
+    return {"Décision": decision.text}
+
+
+def action_fields(action: Action) -> dict[str, str]:
+    return {
+        "Action": action.title,
+        "Qui": action.owner_name or "",
+        "Pour quand": short_date(action.due) if action.due else "",
+        "Point de l'ordre du jour": action.agenda_item.title if action.agenda_item else "",
+    }
 
 
 def _text(value: str, field: str, what: str) -> str:
@@ -41,6 +120,8 @@ def add_decision(meeting: Meeting, *, text: str, agenda_item_id: int | None = No
     )
     meeting.decisions.append(decision)
     try:
+        db.session.flush()
+        _outcomes_changed(meeting)
         db.session.commit()
     except IntegrityError:  # another decision took that number meanwhile
         db.session.rollback()
@@ -50,27 +131,37 @@ def add_decision(meeting: Meeting, *, text: str, agenda_item_id: int | None = No
     return decision
 
 
-def edit_decision(decision: Decision, *, text: str) -> None:
+def edit_decision(decision: Decision, *, text: str, base_version: int | None) -> None:
     ensure_editable(decision.meeting.minutes)
-    decision.text = _text(text, "text", "Une décision")
-    db.session.commit()
+    what = f"la décision {decision.number}"
+    _check_version(decision, base_version, what, decision_fields(decision))
+    text = _text(text, "text", "Une décision")
+    if text == decision.text:
+        return
+    decision.text = text
+    decision.version += 1
+    _commit_outcome_change(decision.meeting, what)
 
 
-def delete_decision(decision: Decision) -> None:
+def delete_decision(decision: Decision, *, base_version: int | None) -> None:
     """Remove a decision; the following ones move up a number."""
     meeting = decision.meeting
     ensure_editable(meeting.minutes)
+    _check_version(decision, base_version, f"la décision {decision.number}", decision_fields(decision))
     meeting.decisions.remove(decision)
     db.session.delete(decision)
     db.session.flush()
     # Two passes, through numbers no decision has, so that they stay unique at every step.
     remaining = sorted(meeting.decisions, key=lambda d: d.number)
+    moved = {other.id for offset, other in enumerate(remaining, start=1) if other.number != offset}
     for offset, other in enumerate(remaining, start=1):
         other.number = 100_000 + offset
     db.session.flush()
     for offset, other in enumerate(remaining, start=1):
         other.number = offset
-    db.session.commit()
+        if other.id in moved:  # its number is part of what an edit started from
+            other.version += 1
+    _commit_outcome_change(meeting, f"la décision {decision.number}")
 
 
 def resolve_owner(
@@ -110,6 +201,28 @@ def resolve_owner(
     return None, organisation
 
 
+def _action_title(title: str) -> str:
+    title = _text(title, "title", "Le titre d'une action")
+    if len(title) > 500:
+        raise MinutesError("title", "Le titre d'une action dépasse 500 caractères.")
+    return title
+
+
+def _due(meeting: Meeting, due: date | None) -> date | None:
+    """An action is born in its meeting: a due date before it is a slip (often of the year),
+    refused rather than recorded."""
+    if due is not None and (problem := date_problem(due)):
+        raise MinutesError("due", problem)
+    day = meeting.starts_at.astimezone(PARIS).date()
+    if due is not None and due < day:
+        raise MinutesError(
+            "due",
+            f"L'échéance ({short_date(due)}) précède la réunion du {short_date(day)} où l'action est décidée : "
+            "vérifiez la date (l'année, peut-être).",
+        )
+    return due
+
+
 def add_action(
     meeting: Meeting,
     *,
@@ -121,11 +234,8 @@ def add_action(
     visible_groups: list[int] | None = None,
 ) -> Action:
     ensure_editable(meeting.minutes)
-    title = _text(title, "title", "Le titre d'une action")
-    if len(title) > 500:
-        raise MinutesError("title", "Le titre d'une action dépasse 500 caractères.")
-    if due is not None and (problem := date_problem(due)):
-        raise MinutesError("due", problem)
+    title = _action_title(title)
+    due = _due(meeting, due)
     person, organisation = resolve_owner(meeting, owner, visible_groups)
     action = Action(
         title=title,
@@ -136,8 +246,50 @@ def add_action(
     )
     action.updates.append(ActionUpdate(status=ActionStatus.OPEN, note="Action décidée en réunion.", author=user))
     meeting.actions.append(action)
+    db.session.flush()
+    _outcomes_changed(meeting)
     db.session.commit()
     return action
+
+
+def edit_action(
+    action: Action,
+    *,
+    title: str,
+    owner: str,
+    due: date | None,
+    agenda_item_id: int | None,
+    base_version: int | None,
+    visible_groups: list[int] | None = None,
+) -> bool:
+    """Correct what was recorded (title, owner, due date, agenda item) until validation; its
+    follow-up (status, notes) goes through ``follow_up``. Whether anything changed."""
+    meeting = action.meeting
+    ensure_editable(meeting.minutes)
+    what = f"l'action « {action.title} »"
+    _check_version(action, base_version, what, action_fields(action))
+    title, due = _action_title(title), _due(meeting, due)
+    person, organisation = resolve_owner(meeting, owner, visible_groups)
+    item_id = _agenda_item_id(meeting, agenda_item_id)
+    before = (action.title, action.owner_person, action.owner_organisation, action.due, action.agenda_item_id)
+    if (title, person, organisation, due, item_id) == before:
+        return False
+    action.title, action.due, action.agenda_item_id = title, due, item_id
+    action.owner_person, action.owner_organisation = person, organisation
+    action.version += 1
+    _commit_outcome_change(meeting, what)
+    return True
+
+
+def delete_action(action: Action, *, base_version: int | None) -> None:
+    """Remove an action recorded by mistake, with its history, until validation."""
+    meeting = action.meeting
+    ensure_editable(meeting.minutes)
+    what = f"l'action « {action.title} »"
+    _check_version(action, base_version, what, action_fields(action))
+    meeting.actions.remove(action)
+    db.session.delete(action)
+    _commit_outcome_change(meeting, what)
 
 
 def follow_up(action: Action, *, status: str, note: str, user: User) -> ActionUpdate:
@@ -167,12 +319,17 @@ def add_finding(meeting: Meeting, *, kind: str, text: str, agenda_item_id: int |
         position=max((f.position for f in meeting.findings), default=-1) + 1,
     )
     meeting.findings.append(finding)
+    db.session.flush()
+    _outcomes_changed(meeting)
     db.session.commit()
     return finding
 
 
-def delete_finding(finding: Finding) -> None:
-    ensure_editable(finding.meeting.minutes)
-    finding.meeting.findings.remove(finding)
+def delete_finding(finding: Finding, *, base_version: int | None) -> None:
+    meeting = finding.meeting
+    ensure_editable(meeting.minutes)
+    what = f"l'élément « {finding.text[:60]} »"
+    _check_version(finding, base_version, what, {finding.kind.label: finding.text})
+    meeting.findings.remove(finding)
     db.session.delete(finding)
-    db.session.commit()
+    _commit_outcome_change(meeting, what)

@@ -11,6 +11,10 @@ class UnknownPart(LookupError):
     """No such part in this meeting."""
 
 
+class MarkRefused(ValueError):
+    """The mark may not change now; the message says why, in French."""
+
+
 def find_part(meeting: Meeting, key: str):
     """The agenda item (p…), free section (s…), decision (d…), action (a…) or finding (f…) named by ``key``."""
     prefix, number = key[:1], key[1:]
@@ -36,10 +40,18 @@ def describe(key: str, part) -> str:
 
 
 def mark(meeting: Meeting, key: str, confidential: bool) -> str:
-    """Set or lift the mark; returns what was changed, in words. The caller commits."""
+    """Set or lift the mark; returns what was changed, in words. The caller commits.
+
+    Validated minutes keep their marks: lifting one would publish the passage, setting one
+    would change the published record; both wait for the minutes to be reopened."""
     part = find_part(meeting, key)
     what = describe(key, part)
     if part.confidential != confidential:
+        if meeting.is_frozen:
+            raise MarkRefused(
+                f"Le compte-rendu de cette réunion est validé : le huis clos sur {what} est figé. "
+                "Rouvrez le compte-rendu (avec un motif) pour le changer."
+            )
         part.confidential = confidential
         record(
             AccessKind.RIGHTS,

@@ -17,7 +17,7 @@ from groupes.meetings.planning import PARIS
 from groupes.meetings.views import load_meeting
 from groupes.privacy.access_log import ANONYMOUS, anonymous_readings_query, entries_query, record_now
 from groupes.privacy.forms import ErasureForm
-from groupes.privacy.marking import UnknownPart, mark
+from groupes.privacy.marking import MarkRefused, UnknownPart, mark
 from groupes.privacy.models import AccessKind, AnonymousReading
 from groupes.privacy.personal_data import ErasureRefused, erase_person, name_mentions, sole_facilitations
 from groupes.privacy.personal_data import person_data as person_data_of
@@ -43,6 +43,9 @@ def mark_confidential(meeting_id: int):
         what = mark(meeting, request.form.get("part", ""), confidential)
     except UnknownPart:
         abort(404)
+    except MarkRefused as error:
+        flash(str(error), "error")
+        return redirect(back)
     db.session.commit()
     if confidential:
         flash(
