@@ -75,7 +75,7 @@ def test_the_organisers_programme_from_creation_to_the_synthesis(live_server, ne
     page.get_by_label("Adresse e-mail").fill(INVITEE)
     page.get_by_label("Nom et prénom").fill("Claire Nouvelle")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.get_by_text(f"Invitation envoyée à {INVITEE}")).to_be_visible()
+    expect(page.get_by_text(f"{INVITEE} fait partie du groupe")).to_be_visible()
     [invitation] = wait_for_mail(smtp_server, INVITEE, 1)
     assert "Participation des personnes accompagnées" in invitation["Subject"]
 
