@@ -73,6 +73,7 @@ def pages(world, extra) -> dict[str, list[tuple[str, str]]]:
             ("annuaire", "/annuaire"),
             ("annuaire-structure", f"/annuaire/structures/{caf}"),
             ("compte", "/compte"),
+            ("confirmer-adresse", f"/compte/adresse/{extra['email_change']}"),
             ("erreur-404", "/nulle-part"),
         ],
         "secretary": [
@@ -144,6 +145,9 @@ def build_extra(world) -> dict:
     return {
         "invitation": make_token("invitation", newcomer, i=invitation.id),
         "reset": make_token("reset", world.users["observer"]),
+        "email_change": make_token(
+            "email", world.users["member"], e="member.nouvelle@test.example", o=world.users["member"].person.email
+        ),
         "entry": entry.id,
         "person": duplicate.id,
         "organisation": duplicate.organisation_id,
