@@ -20,7 +20,9 @@ def test_json_export_without_the_option_carries_no_huis_clos_marker(app, runner,
 
 def test_pdf_exports_of_the_command_line_carry_no_huis_clos_marker(app, runner, tmp_path):
     world, elsewhere_validated, elsewhere_draft = marked_world()
-    jobs = [["--meeting", str(m.id)] for m in (world.validated, world.public_validated, world.draft, elsewhere_validated)]
+    jobs = [
+        ["--meeting", str(m.id)] for m in (world.validated, world.public_validated, world.draft, elsewhere_validated)
+    ]
     jobs += [["--group", str(world.private.id)], ["--programme", str(world.programme.id)]]
     jobs += [["--programme", str(world.programme.id), "--synthesis"]]
     for n, job in enumerate(jobs):
