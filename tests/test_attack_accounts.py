@@ -72,3 +72,25 @@ def test_a_reset_link_sent_to_an_old_address_is_spent_when_the_address_changes(a
     stranger.post(link, data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "csrf_token": token})
     db.session.expire_all()
     assert db.session.get(User, member.id).check_password(PASSWORD)
+
+
+def test_an_invitation_sent_to_a_mistyped_address_is_spent_once_the_address_is_corrected(app):
+    world = build_world()
+    facilitator = signed_in(app, "facilitator")
+    post_form(
+        facilitator,
+        f"/groupes/{world.private.id}/inviter",
+        {"email": "nadia@tset.example", "name": "Nadia Nouvelle", "role": "member"},
+    )
+    link = last_link("nadia@tset.example")
+    admin = signed_in(app, "admin")
+    nadia = db.session.scalar(sa.select(Person).where(Person.email == "nadia@tset.example"))
+    post_form(admin, f"/personnes/{nadia.id}", {"name": "Nadia Nouvelle", "email": "nadia@test.example"})
+    db.session.expire_all()
+    assert db.session.get(Person, nadia.id).email == "nadia@test.example"
+    stranger = app.test_client()
+    assert stranger.get(link).status_code == 410
+    token = csrf_token(stranger)
+    stranger.post(link, data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Person, nadia.id).user.password_hash is None
