@@ -33,7 +33,7 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Raised to end every session of the account at its next request: signing out, a new
     # password, the account disabled. Sessions carry it (``get_id``); links sent by mail do
-    # not (``password_fingerprint``), so that signing out does not spend a reset link.
+    # not (``link_fingerprint``), so that signing out does not spend a reset link.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     person: Mapped[Person] = relationship(back_populates="user")
@@ -54,9 +54,12 @@ class User(UserMixin, db.Model):
         return hashlib.sha256(material.encode()).hexdigest()[:20]
 
     @property
-    def password_fingerprint(self) -> str:
-        """Carried by the links sent by mail: a new password spends them."""
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+    def link_fingerprint(self) -> str:
+        """Carried by the links sent by mail: a new password spends them, and so does a new
+        address (a link sent to a mailbox the account no longer has, mistyped or lost, signs
+        no one in)."""
+        material = f"{self.password_hash or ''}\n{self.person.email or ''}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
 
     def end_sessions(self) -> None:
         """Every session of this account ends at its next request."""

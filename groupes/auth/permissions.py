@@ -286,8 +286,12 @@ def may_merge(duplicate: Person | Organisation, survivor: Person | Organisation)
 def edits_email_in_directory(person: Person) -> bool:
     """May the address be changed on the person's form? Not that of an account, which signs in
     with it: only its owner changes it (from /compte, confirmed by a link sent to the new
-    address), or an administrator here."""
-    return person.user is None or viewer().is_admin
+    address), or an administrator here. Nor, for an organiser, that of a person who takes part
+    in another programme too: an invitation to the new address would make the account of
+    someone the other programme relies on (its groups included)."""
+    if viewer().is_admin:
+        return True
+    return person.user is None and bool(managed([person], merging=True))
 
 
 def refuse() -> NoReturn:

@@ -1,8 +1,8 @@
 """Links sent by e-mail that stand for their recipient: signed, expiring, good once.
 
 A token is signed with the secret key and carries a fingerprint of the
-account's password: once the password has been set or changed, every link
-made before it is spent.
+account's password and address: once the password has been set or changed,
+or the address changed, every link made before it is spent.
 """
 
 from flask import current_app
@@ -31,7 +31,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def make_token(purpose: str, user: User, **extra) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "p": user.password_fingerprint, **extra})
+    return _serializer(purpose).dumps({"u": user.id, "p": user.link_fingerprint, **extra})
 
 
 def read_token(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
@@ -45,6 +45,6 @@ def read_token(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or not user.is_active:
         raise TokenError(INVALID)
-    if data.get("p") != user.password_fingerprint:
+    if data.get("p") != user.link_fingerprint:
         raise TokenError(SPENT, 410)
     return user, data

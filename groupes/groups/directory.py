@@ -73,6 +73,8 @@ def person(person_id: int | None = None):
         form.email.description = (
             "Adresse de connexion d’un compte : seule la personne la change, depuis sa page « Mon compte », "
             "ou un administrateur."
+            if item.user is not None
+            else "Cette personne participe aussi à une autre démarche : seul un administrateur change son adresse."
         )
         form.email.data = item.email
     form.organisation.choices = organisation_choices(

@@ -171,10 +171,16 @@ def take_up(programme: Programme, findings: list[Finding], *, together: bool) ->
     """New entries from findings: one standing for them all (``together``), or one each.
 
     A merged entry starts with the wording of the first finding; the others stay
-    as its sources, to be read while rewording it.
+    as its sources, to be read while rewording it. A huis clos finding is never taken
+    up: its wording would start an entry of a published document.
     """
     if not findings:
         raise SynthesisError("Cochez au moins un élément des groupes.")
+    if any(f.is_confidential for f in findings):
+        raise SynthesisError(
+            "Un élément à huis clos ne peut pas être repris dans la synthèse, qui est publiée : "
+            "rédigez vous-même l’élément, sans ce qui reste dans le groupe."
+        )
     if together:
         kind = _one_kind(findings)
         return [_append(programme, kind, findings[0].text, findings[0].meeting.group.theme, findings)]
@@ -182,11 +188,13 @@ def take_up(programme: Programme, findings: list[Finding], *, together: bool) ->
 
 
 def take_up_validated(programme: Programme, space: Workspace) -> list[SynthesisEntry]:
-    """One entry for every finding of validated minutes that no entry stands for yet."""
+    """One entry for every finding of validated minutes that no entry stands for yet (huis clos ones left out)."""
     pending = [
         s.finding
         for s in space.sources.values()
-        if s.finding.id not in space.taken_up and s.meeting.minutes.status == MinutesStatus.VALIDATED
+        if s.finding.id not in space.taken_up
+        and s.meeting.minutes.status == MinutesStatus.VALIDATED
+        and not s.finding.is_confidential
     ]
     pending.sort(key=lambda f: list(FindingKind).index(f.kind))
     return take_up(programme, pending, together=False) if pending else []
