@@ -77,3 +77,41 @@ def test_an_outcome_change_racing_a_validation_lands_nowhere(app, change):
     assert happened, "the change never reached the database"
     assert response.status_code in (302, 409, 422)
     assert {model: rows(model, meeting.id) for model in (Decision, Action, Finding)} == before
+
+
+def test_two_first_approvals_at_once_record_one_approval(app):
+    """A double click on « lu et approuvé » by a first-time reader: the other request makes the
+    reader's row between this one's look-up and its insert."""
+    from groupes.minutes.models import MinutesReader
+
+    world = build_world()
+    meeting, member = world.in_review, world.users["member"]
+    client = app.test_client()
+    sign_in(client, "member")
+    review = f"/reunions/{meeting.id}/compte-rendu/relecture"
+    token = csrf_token(client, review)
+    db.session.execute(sa.delete(MinutesReader))  # the page just read made the row: not yet, as on a first reading
+    db.session.commit()
+    done = []
+
+    def other_request_first(session, flush_context, instances):
+        if done or not any(isinstance(o, MinutesReader) for o in session.new):
+            return
+        done.append(True)
+        with db.engine.begin() as other:
+            other.execute(
+                sa.insert(MinutesReader.__table__).values(
+                    minutes_id=meeting.minutes.id, user_id=member.id, read_revision=0
+                )
+            )
+
+    sa.event.listen(db.session, "before_flush", other_request_first)
+    try:
+        response = client.post(f"/reunions/{meeting.id}/compte-rendu/approuver", data={"csrf_token": token})
+    finally:
+        sa.event.remove(db.session, "before_flush", other_request_first)
+    assert done
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(MinutesReader).where(MinutesReader.user_id == member.id)).all()
+    assert len(rows) == 1 and rows[0].approved_revision == meeting.minutes.revision
