@@ -28,6 +28,7 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
 from groupes.groups.models import Organisation, Person
 from groupes.mail import notifications as mail
+from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.site.forms import ConfirmForm, choices
 from groupes.site.links import external_url, safe_next
 
@@ -44,7 +45,12 @@ def failed_login(response) -> bool:
 def address_from_client() -> str:
     """The address typed and the client typing it, together: failures from one place do not lock
     the address out for its owner elsewhere (a digest keeps the counter's key short)."""
-    email = (request.form.get("email") or "").strip().lower()
+    typed = request.form.get("email") or ""
+    try:
+        # The address as the sign-in matches it: « ADMIN@ｔｅｓｔ.example » counts with « admin@test.example ».
+        email = normalised_email(typed)
+    except InvalidAddress:
+        email = typed.strip().lower()
     return f"{hashlib.blake2s(email.encode(), digest_size=12).hexdigest()}|{get_remote_address()}"
 
 

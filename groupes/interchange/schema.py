@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from groupes.mail.addresses import InvalidAddress, normalised_email
+from groupes.minutes.writing import MAX_PART_LENGTH
 from groupes.site.dates import date_problem
 
 FORMAT = "groupes/1"
@@ -326,7 +327,8 @@ def _list(item) -> Key:
 NAME = Text(max_length=200, not_empty=True, single_line=True)
 TITLE = Text(max_length=500, not_empty=True, single_line=True)
 LINE = Text(max_length=500, single_line=True)
-MARKDOWN = Text(max_length=1_000_000)
+# Free text, bounded as the editor and every form bound it: an import is no way past the bound.
+MARKDOWN = Text(max_length=MAX_PART_LENGTH)
 
 ROLES = ("facilitator", "secretary", "member", "observer")
 ATTENDANCE_STATUSES = ("invited", "present", "excused", "absent", "represented")

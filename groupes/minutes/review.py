@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.models import User
@@ -18,12 +19,18 @@ MAX_QUOTE = 1000
 
 
 def reader_row(minutes: Minutes, user: User) -> MinutesReader:
-    row = db.session.scalar(
-        sa.select(MinutesReader).where(MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id)
-    )
+    """The reader's row, made on their first reading. Two first readings at once (two tabs, a
+    double click on « lu et approuvé ») both find none: the second one's insert fails alone, in
+    its savepoint, and it takes the row the first one made."""
+    query = sa.select(MinutesReader).where(MinutesReader.minutes_id == minutes.id, MinutesReader.user_id == user.id)
+    row = db.session.scalar(query)
     if row is None:
-        row = MinutesReader(minutes=minutes, user=user, read_revision=0)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                row = MinutesReader(minutes=minutes, user=user, read_revision=0)
+                db.session.add(row)
+        except IntegrityError:
+            row = db.session.scalar(query)
     return row
 
 

@@ -19,7 +19,7 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, Meeting
 from groupes.meetings.planning import PARIS
-from groupes.minutes.models import Minutes
+from groupes.minutes.models import Minutes, MinutesStatus
 from groupes.minutes.writing import MinutesError, ensure_editable
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, Decision, Finding, FindingKind
 from groupes.site.dates import date_problem
@@ -55,13 +55,21 @@ class StaleOutcome(Exception):
 
 def _outcomes_changed(meeting: Meeting) -> None:
     """Raise the minutes' count of outcome changes, in one statement (not a read then a
-    write: two changes at once both count)."""
-    db.session.execute(
+    write: two changes at once both count). The statement also checks, on the row as it is
+    now, that the minutes are not validated: a validation committed since the page's check
+    of them makes the change fail whole (rolled back), instead of landing on frozen minutes."""
+    raised = db.session.execute(
         sa.update(Minutes)
-        .where(Minutes.id == meeting.minutes.id)
+        .where(Minutes.id == meeting.minutes.id, Minutes.status != MinutesStatus.VALIDATED)
         .values(outcomes_version=Minutes.outcomes_version + 1)
         .execution_options(synchronize_session=False)
     )
+    if raised.rowcount != 1:
+        db.session.rollback()
+        raise MinutesError(
+            "text",
+            "Le compte-rendu vient d'être validé : votre changement n'est pas enregistré (rouvrez-le avec un motif).",
+        )
     db.session.expire(meeting.minutes, ["outcomes_version"])
 
 
