@@ -20,7 +20,6 @@ from groupes.meetings.forms import MeetingForm, SeriesForm
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.planning import (
-    PARIS,
     PlanningError,
     RenumberingNotConfirmed,
     Rhythm,
@@ -46,6 +45,7 @@ from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import SITE, stamp_columns, stamps_key
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("meetings", __name__)
 

@@ -13,7 +13,6 @@ from groupes.auth.permissions import load_or_refuse, require
 from groupes.exports.views import tabular_response
 from groupes.extensions import db
 from groupes.groups.models import Person
-from groupes.meetings.planning import PARIS
 from groupes.meetings.views import load_meeting
 from groupes.privacy.access_log import ANONYMOUS, anonymous_readings_query, entries_query, record_now
 from groupes.privacy.forms import ErasureForm
@@ -26,6 +25,7 @@ from groupes.registers.filters import PAGE_SIZE, date_arg, page_of
 from groupes.registers.views import MAX_DOWNLOAD
 from groupes.site.forms import ConfirmForm
 from groupes.site.links import safe_next
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("privacy", __name__)
 

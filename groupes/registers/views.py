@@ -12,7 +12,6 @@ from groupes.exports.views import tabular_response
 from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AttendanceStatus
-from groupes.meetings.planning import PARIS
 from groupes.outcomes.models import ActionStatus
 from groupes.privacy.access_log import record
 from groupes.privacy.models import AccessKind
@@ -28,6 +27,7 @@ from groupes.registers.filters import (
     page_of,
     read_filters,
 )
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("registers", __name__)
 

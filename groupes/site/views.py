@@ -13,13 +13,13 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import Meeting, MeetingStatus
-from groupes.meetings.planning import PARIS
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import GROUPS, SITE, ContentStamp, stamp_columns, stamps_key
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("site", __name__)
 
