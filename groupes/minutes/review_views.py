@@ -11,6 +11,7 @@ from groupes.meetings.views import load_meeting
 from groupes.minutes.diff import compare
 from groupes.minutes.forms import CommentForm
 from groupes.minutes.models import Comment, MinutesRevision
+from groupes.minutes.parts import PartKey
 from groupes.minutes.review import (
     add_comment,
     approvals,
@@ -22,7 +23,7 @@ from groupes.minutes.review import (
     set_resolved,
     threads,
 )
-from groupes.minutes.writing import MinutesError, part_key
+from groupes.minutes.writing import MinutesError
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.confidential import withhold_snapshot
 from groupes.privacy.models import AccessKind
@@ -202,7 +203,7 @@ def revisions(meeting_id: int):
 def readable_contents(meeting, *revisions: MinutesRevision) -> list[dict]:
     """The revisions' contents as this reader may see them: huis clos parts (then or now) left out."""
     disclose = may("read_confidential", meeting)
-    now_confidential = {part_key(s) for s in meeting.minutes.sections if s.is_confidential}
+    now_confidential = {PartKey.of(s) for s in meeting.minutes.sections if s.is_confidential}
     return [withhold_snapshot(r.content, now_confidential, disclose) for r in revisions]
 
 

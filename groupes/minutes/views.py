@@ -26,6 +26,7 @@ from groupes.minutes.forms import (
     SectionForm,
 )
 from groupes.minutes.models import Minutes
+from groupes.minutes.parts import PartKey
 from groupes.minutes.review import open_comment_counts
 from groupes.minutes.writing import (
     MAX_PART_LENGTH,
@@ -33,7 +34,6 @@ from groupes.minutes.writing import (
     MinutesError,
     add_section,
     delete_section,
-    part_key,
     reopen,
     save_part,
     submit_for_review,
@@ -171,7 +171,7 @@ def save(meeting_id: int):
             key=form.key.data,
             base_version=form.base_version.data,
             body=form.body.data or "",
-            heading=form.heading.data if form.key.data.startswith("s") else None,
+            heading=form.heading.data,
             user=current_user._get_current_object(),
         )
     except Conflict as conflict:
@@ -481,7 +481,7 @@ def section_add(meeting_id: int):
             db.session.rollback()
             return refused(meeting, str(error), form.body.data or "", 422)
         flash("Section ajoutée.", "success")
-        return redirect(room_url(meeting, f"partie-{part_key(section)}"))
+        return redirect(room_url(meeting, f"partie-{PartKey.of(section)}"))
     message = next(iter(e for errors in form.errors.values() for e in errors), "Section refusée.")
     return refused(meeting, message, form.body.data or "", 422)
 
