@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import Permission, load_or_refuse, may, require
 from groupes.exports.documents import meeting_document
 from groupes.extensions import costly_for_anonymous, db
 from groupes.meetings.views import load_meeting
@@ -38,7 +38,7 @@ def user():
 
 def load_readable(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    require("read_minutes", meeting)
+    require(Permission.READ_MINUTES, meeting)
     return meeting
 
 
@@ -90,7 +90,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
     document = meeting_document(meeting, page=True)
     # Comments on a huis clos part are withheld with it.
     comment_threads = document.view.threads(threads(minutes))
-    can_comment = may("comment_minutes", meeting)
+    can_comment = may(Permission.COMMENT_MINUTES, meeting)
     forms = forms or {}
 
     def form_for(section_id):
@@ -106,7 +106,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
         sections=sections,
         quote_still_there=quote_still_there,
         can_comment=can_comment,
-        can_approve=may("approve_minutes", meeting),
+        can_approve=may(Permission.APPROVE_MINUTES, meeting),
         approvals=approvals(minutes),
         my_approval=approved_by(minutes, user()) if current_user.is_authenticated else None,
         form_for=form_for,
@@ -126,7 +126,7 @@ def show(meeting_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires", methods=["POST"])
 def comment(meeting_id: int):
     meeting = load_readable(meeting_id)
-    require("comment_minutes", meeting)
+    require(Permission.COMMENT_MINUTES, meeting)
     form = CommentForm()
     if form.validate_on_submit():
         try:
@@ -155,7 +155,7 @@ def resolve(meeting_id: int, comment_id: int):
     comment = load_or_refuse(
         sa.select(Comment).where(Comment.id == comment_id, Comment.minutes_id == meeting.minutes.id)
     )
-    require("resolve_comment", comment)
+    require(Permission.RESOLVE_COMMENT, comment)
     if ConfirmForm().validate_on_submit():
         resolved = request.form.get("action") != "reopen"
         set_resolved(comment, user(), resolved)
@@ -166,7 +166,7 @@ def resolve(meeting_id: int, comment_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/approuver", methods=["POST"])
 def approve_minutes(meeting_id: int):
     meeting = load_readable(meeting_id)
-    require("approve_minutes", meeting)
+    require(Permission.APPROVE_MINUTES, meeting)
     if ConfirmForm().validate_on_submit():
         try:
             approve(
@@ -187,7 +187,7 @@ def readable_revisions(meeting) -> list[MinutesRevision]:
     revisions = db.session.scalars(
         meeting.minutes.revisions.select().order_by(None).order_by(MinutesRevision.number.desc())
     ).all()
-    return [r for r in revisions if may("read_revision", r)]
+    return [r for r in revisions if may(Permission.READ_REVISION, r)]
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/versions")
@@ -202,7 +202,7 @@ def revisions(meeting_id: int):
 
 def readable_contents(meeting, *revisions: MinutesRevision) -> list[dict]:
     """The revisions' contents as this reader may see them: huis clos parts (then or now) left out."""
-    disclose = may("read_confidential", meeting)
+    disclose = may(Permission.READ_CONFIDENTIAL, meeting)
     now_confidential = {PartKey.of(s) for s in meeting.minutes.sections if s.is_confidential}
     return [withhold_snapshot(r.content, now_confidential, disclose) for r in revisions]
 
