@@ -18,7 +18,7 @@ from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action, ActionStatus
 from groupes.privacy.confidential import disclosed
 from groupes.programmes.models import Programme
-from groupes.site.forms import ConfirmForm, choices
+from groupes.site.forms import ConfirmForm, choices, show_domain_error
 
 blueprint = Blueprint("groups", __name__)
 
@@ -151,7 +151,7 @@ def invite(group_id: int):
             )
         except AccountError as error:
             db.session.rollback()
-            form.email.errors.append(str(error))
+            show_domain_error(form, error, "email")
         else:
             # The same words whoever is behind the address (or nobody): the form tells no name.
             flash(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from sqlalchemy.exc import IntegrityError
 
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import (
@@ -30,12 +31,8 @@ PREVIOUS_MINUTES_TITLE = "Validation du compte-rendu de la réunion précédente
 ACTIONS_REVIEW_TITLE = "Suivi des actions"
 
 
-class PlanningError(ValueError):
+class PlanningError(DomainError, ValueError):
     """A plan that cannot be carried out; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 class RenumberingNotConfirmed(PlanningError):

@@ -27,7 +27,7 @@ from groupes.minutes.writing import MinutesError
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.confidential import withhold_snapshot
 from groupes.privacy.models import AccessKind
-from groupes.site.forms import ConfirmForm
+from groupes.site.forms import ConfirmForm, show_domain_error
 
 blueprint = Blueprint("review", __name__)
 
@@ -140,7 +140,7 @@ def comment(meeting_id: int):
             )
         except MinutesError as error:
             db.session.rollback()
-            getattr(form, error.field, form.body).errors.append(str(error))
+            show_domain_error(form, error, "body")
         else:
             flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
             return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))

@@ -52,7 +52,7 @@ from groupes.outcomes.recording import (
     edit_decision,
     follow_up,
 )
-from groupes.site.forms import ConfirmForm, choices
+from groupes.site.forms import ConfirmForm, choices, show_domain_error
 from groupes.site.http import wants_json
 from groupes.site.links import safe_next
 from groupes.site.text import render_markdown
@@ -267,8 +267,7 @@ def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
             record(meeting, form)
         except MinutesError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) or getattr(form, "text", None) or form.title
-            field.errors.append(str(error))
+            show_domain_error(form, error, "text", "title")
         else:
             flash(success, "success")
             return redirect(room_url(meeting, anchor))

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.meetings.numbering import freeze_number
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
@@ -30,12 +31,8 @@ REVISION_SPAN = timedelta(minutes=10)
 MAX_PART_LENGTH = 100_000
 
 
-class MinutesError(ValueError):
+class MinutesError(DomainError, ValueError):
     """A change the minutes refuse; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Marking a passage huis clos, or lifting the mark: a change of who may read it, logged as such."""
 
+from groupes.errors import DomainError
 from groupes.meetings.models import Meeting
 from groupes.minutes.parts import PartKey
 from groupes.privacy.access_log import meeting_target, record
@@ -12,7 +13,7 @@ class UnknownPart(LookupError):
     """No such part in this meeting."""
 
 
-class MarkRefused(ValueError):
+class MarkRefused(DomainError, ValueError):
     """The mark may not change now; the message says why, in French."""
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from groupes.attachments.models import Attachment
 from groupes.auth.models import Invitation, User
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role, WorkingGroup
 from groupes.mail.models import OutgoingMail
@@ -35,7 +36,7 @@ from groupes.site.timezone import PARIS
 FORMAT = "groupes/donnees-personnelles/1"
 
 
-class ErasureRefused(Exception):
+class ErasureRefused(DomainError):
     """Erasing this person now would break something; the message says what to do first."""
 
 
