@@ -32,6 +32,7 @@ from flask_migrate import upgrade
 from groupes.attachments import storage
 from groupes.attachments.models import Attachment
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.site.page_cache import cache
 
@@ -40,7 +41,7 @@ BATCH = 1000
 FILES = {"files": "attachments"}
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup file that cannot be restored here; the message is for the operator."""
 
 

@@ -23,13 +23,13 @@ from groupes.interchange.reader import ImportRefused, import_bytes
 from groupes.interchange.writer import dumps, export_document
 from groupes.mail.outbox import deliver
 from groupes.mail.reminders import send_reminders
-from groupes.meetings.planning import PARIS
 from groupes.privacy.access_log import record_now
 from groupes.privacy.models import AccessKind
 from groupes.privacy.retention import PurgeRefused, apply_purge, plan_purge, purge_report
 from groupes.programmes.models import Programme
 from groupes.search.index import rebuild as rebuild_index
 from groupes.site.dates import date_problem
+from groupes.site.timezone import PARIS
 
 
 def fail(message: str) -> None:

@@ -11,7 +11,8 @@ from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
 from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
-from groupes.meetings.planning import PARIS, Slot, plan_meeting
+from groupes.meetings.planning import Slot, plan_meeting
+from groupes.site.timezone import PARIS
 
 
 @pytest.fixture

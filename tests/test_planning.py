@@ -30,7 +30,7 @@ def world():
 
 
 def local(meeting):
-    from groupes.meetings.planning import PARIS
+    from groupes.site.timezone import PARIS
 
     return meeting.starts_at.astimezone(PARIS)
 

@@ -16,13 +16,13 @@ from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role, Visibility
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import Attendance
-from groupes.meetings.planning import PARIS
 from groupes.minutes.models import Comment, MinutesSection
 from groupes.outcomes.models import Action
 from groupes.privacy.models import AccessKind, AccessLogEntry, AnonymousReading
 from groupes.privacy.retention import pdf_cache
 from groupes.programmes.models import Programme
 from groupes.site.stamps import ContentStamp
+from groupes.site.timezone import PARIS
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from world import build_world, csrf_token, signed_in
 
 from groupes.extensions import db
-from groupes.minutes.writing import part_key, save_part
+from groupes.minutes.parts import PartKey
+from groupes.minutes.writing import save_part
 from groupes.outcomes.models import Decision
 from groupes.search import index
 from groupes.search.index import TABLE, rebuild
@@ -82,7 +83,11 @@ def index_rows(meeting_id: int) -> dict[tuple[str, int], int]:
 
 def save_text(world, section, body: str) -> None:
     save_part(
-        section.minutes, key=part_key(section), base_version=section.version, body=body, user=world.users["secretary"]
+        section.minutes,
+        key=str(PartKey.of(section)),
+        base_version=section.version,
+        body=body,
+        user=world.users["secretary"],
     )
 
 

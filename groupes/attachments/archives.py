@@ -15,6 +15,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+from groupes.errors import DomainError
 from groupes.site.formatting import file_size
 
 MAX_ENTRIES = 2000
@@ -49,7 +50,7 @@ SCRIPT_CALLS = re.compile(rb"vnd\.sun\.star\.script:|macro:///|script:event-list
 WITHOUT_MACROS = "enregistrez-le sans macros ni contrôles avant de le joindre."
 
 
-class UnsafeArchive(Exception):
+class UnsafeArchive(DomainError):
     """An office file that is not kept; the message, in French, follows « Le fichier « nom » »."""
 
 

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from groupes.attachments.archives import UnsafeArchive, office_kind
+from groupes.errors import DomainError
 from groupes.site.formatting import file_size
 
 
@@ -46,7 +47,7 @@ ACCEPTED = "PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG, GIF ou WebP"
 ACCEPT_ATTRIBUTE = ",".join(ext for kind in KINDS.values() for ext in kind.extensions)
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(DomainError):
     """A file that is not kept; the message, in French, says why."""
 
 

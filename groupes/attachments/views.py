@@ -10,7 +10,7 @@ from groupes.attachments.attaching import add_attachment, delete_attachment
 from groupes.attachments.checks import INLINE_KINDS, AttachmentRefused
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
-from groupes.auth.permissions import load_or_refuse, require
+from groupes.auth.permissions import Permission, load_or_refuse, require
 from groupes.meetings.models import Meeting
 from groupes.meetings.views import load_editable_meeting, pick
 from groupes.privacy.access_log import record_meeting
@@ -63,7 +63,7 @@ def download(meeting_id: int, attachment_id: int, filename: str):
         .where(Attachment.id == attachment_id, Attachment.meeting_id == meeting_id)
         .options(joinedload(Attachment.meeting).options(joinedload(Meeting.minutes), joinedload(Meeting.group)))
     )
-    require("download", attachment)
+    require(Permission.DOWNLOAD, attachment)
     path = storage.path_of(attachment.stored_name)
     if not path.is_file():
         current_app.logger.error("attachment %s: file %s missing", attachment.id, path)

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from groupes.auth.models import User
 from groupes.auth.tokens import INVALID, SPENT, TokenError, read_token
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
 from groupes.mail.addresses import InvalidAddress, is_valid_email, normalised_email
@@ -17,7 +18,7 @@ from groupes.mail.addresses import InvalidAddress, is_valid_email, normalised_em
 MIN_PASSWORD_LENGTH = 12
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A request about accounts that cannot be carried out; the message is for the user."""
 
 

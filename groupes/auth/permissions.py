@@ -1,16 +1,19 @@
 """Who may see, edit or manage what: the one place that answers.
 
 Every view and every export asks ``may(action, obj)`` (or ``require``), with
-the rules of DESIGN.md "Who sees and does what". What a user is (admin,
+the rules of DESIGN.md "Who sees and does what": one small rule per action (a
+``Permission``) and kind of object. What a user is (admin,
 organiser of which programmes, which role in which group) is loaded once per
 request into a ``Viewer``, so that checking a whole page costs no query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import abort, g, jsonify, make_response, redirect, request, url_for
@@ -95,6 +98,18 @@ class Viewer:
             return True
         return any(self.sees_group(group) for group in (programme.groups if groups is None else groups))
 
+    def audience(self, group: WorkingGroup | None = None, *, owns_action: bool = False) -> str:
+        """Who gets the same cached page (``groupes/site/page_cache.py``) as this viewer: the one
+        place that decides it, so that a rule that changes what a page shows is followed here.
+
+        A page of ``group`` (a meeting's): the same rights in the group, and the same person when
+        they may follow actions of their own on it (``owns_action``; editors follow them all).
+        No group: a page of the viewer's own (the dashboard), kept for them alone."""
+        if group is None:
+            return f"{self.user_id}:{self.is_admin}"
+        owner = self.person_id if owns_action and not self.edits_group(group) else None
+        return str((self.organises(group.programme_id), self.role_in(group), self.signed_in, owner))
+
 
 def viewer() -> Viewer:
     """The viewer of the current request, loaded once (with the account, by ``load_account``)."""
@@ -140,99 +155,217 @@ def act_as(user) -> None:
     g.viewer = Viewer.of(user)
 
 
-# Actions on objects, and what each needs.
-def may(action: str, obj=None) -> bool:
-    """May the current user do ``action`` on ``obj``?
+class Permission(StrEnum):
+    """What ``may`` is asked, each on the objects it names (one rule per pair, in ``RULES``).
 
-    Actions: "view" (programme, group, meeting), "read_minutes" (meeting),
-    "see_attendance" (meeting), "edit" (group or meeting: its content),
-    "manage" (programme: its groups, milestones, organisers; group: its own
-    fields and members), "invite" (group: bring people in by e-mail),
-    "validate_minutes" (meeting), "comment_minutes" and "approve_minutes"
-    (meeting: its minutes under review), "resolve_comment" (comment),
-    "read_revision" (revision: by the state it was saved in), "read_confidential"
-    (meeting: its huis clos passages, on pages; exports never carry them),
-    "mark_confidential" (meeting: mark or unmark a passage huis clos), "follow_action"
-    (action: its editors and its owner), "create_programme",
-    "manage_directory" (None: open the directory, add people and organisations),
-    "manage" (person, organisation: its form, its address in the directory; see ``managed``),
-    "merge" (person, organisation: one side of a merge; ``may_merge`` checks the pair),
-    "manage_accounts", "manage_mail", "download" (attachment: a meeting's document),
-    "read_access_log" (programme: its organisers; None: the whole log, administrators),
-    "manage_personal_data" (a person's data: export and erasure, administrators).
+    Templates name them by their values (``may('view', group)``), checked all the same."""
 
-    A meeting's documents are part of its record and may name people: they are
+    VIEW = "view"  # programme, group, meeting
+    READ_MINUTES = "read_minutes"  # meeting
+    SEE_ATTENDANCE = "see_attendance"  # meeting
+    EDIT = "edit"  # group or meeting: its content
+    # programme: its groups, milestones, organisers; group: its own fields and members;
+    # person, organisation: its form, its address in the directory (see ``managed``)
+    MANAGE = "manage"
+    INVITE = "invite"  # group: bring people in by e-mail
+    GRANT_FACILITATOR = "grant_facilitator"  # group: make someone its facilitator (see ``grantable_roles``)
+    REMOVE_ORGANISER = "remove_organiser"  # programme organiser: an organiser does not remove themselves
+    VALIDATE_MINUTES = "validate_minutes"  # meeting
+    COMMENT_MINUTES = "comment_minutes"  # meeting: its minutes under review
+    APPROVE_MINUTES = "approve_minutes"  # meeting: its minutes under review
+    RESOLVE_COMMENT = "resolve_comment"  # comment
+    READ_REVISION = "read_revision"  # revision: by the state it was saved in
+    READ_CONFIDENTIAL = "read_confidential"  # meeting: its huis clos passages, on pages; exports never carry them
+    MARK_CONFIDENTIAL = "mark_confidential"  # meeting: mark or unmark a passage huis clos
+    FOLLOW_ACTION = "follow_action"  # action: its editors and its owner
+    CREATE_PROGRAMME = "create_programme"  # None
+    MANAGE_DIRECTORY = "manage_directory"  # None: open the directory, add people and organisations
+    MERGE = "merge"  # person, organisation: one side of a merge; ``may_merge`` checks the pair
+    MANAGE_ACCOUNTS = "manage_accounts"  # None
+    MANAGE_MAIL = "manage_mail"  # None
+    DOWNLOAD = "download"  # attachment: a meeting's document
+    READ_ACCESS_LOG = "read_access_log"  # programme: its organisers; None: the whole log, administrators
+    MANAGE_PERSONAL_DATA = "manage_personal_data"  # None: a person's data, export and erasure, administrators
+
+
+Rule = Callable[[Viewer, Any], bool]
+RULES: dict[tuple[Permission, type], Rule] = {}
+NOTHING = type(None)  # the object of the permissions that concern no object
+
+
+def rule(action: Permission, *kinds: type) -> Callable[[Rule], Rule]:
+    """Declare the rule that answers ``action`` on objects of ``kinds``."""
+
+    def register(function: Rule) -> Rule:
+        for kind in kinds:
+            RULES[action, kind] = function
+        return function
+
+    return register
+
+
+def may(action: Permission | str, obj=None) -> bool:
+    """May the current user do ``action`` on ``obj``? An action with no rule for such an
+    object is a mistake in the code, and raises ValueError."""
+    try:
+        check = _rule_for(Permission(action), type(obj))
+    except (ValueError, KeyError):
+        raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}") from None
+    return check(viewer(), obj)
+
+
+@cache
+def _rule_for(action: Permission, kind: type) -> Rule:
+    for cls in kind.__mro__:
+        if (action, cls) in RULES:
+            return RULES[action, cls]
+    raise KeyError((action, kind))
+
+
+def grantable_roles(group: WorkingGroup) -> list[Role]:
+    """The roles the current user may give in ``group`` (facilitators invite all but facilitators)."""
+    return [role for role in Role if role != Role.FACILITATOR or may(Permission.GRANT_FACILITATOR, group)]
+
+
+# The rules, with those of DESIGN.md "Who sees and does what".
+
+
+@rule(Permission.VIEW, Programme)
+def _view_programme(v: Viewer, programme: Programme) -> bool:
+    return v.sees_programme(programme)
+
+
+@rule(Permission.VIEW, WorkingGroup)
+def _view_group(v: Viewer, group: WorkingGroup) -> bool:
+    return v.sees_group(group)
+
+
+@rule(Permission.VIEW, Meeting)
+def _view_meeting(v: Viewer, meeting: Meeting) -> bool:
+    return v.sees_group(meeting.group)
+
+
+@rule(Permission.READ_MINUTES, Meeting)
+def _read_minutes(v: Viewer, meeting: Meeting) -> bool:
+    return meeting.minutes.status in v.minutes_states(meeting.group)
+
+
+@rule(Permission.READ_CONFIDENTIAL, Meeting)
+def _read_confidential(v: Viewer, meeting: Meeting) -> bool:
+    return v.discloses(meeting.group)
+
+
+@rule(Permission.MARK_CONFIDENTIAL, Meeting)
+@rule(Permission.VALIDATE_MINUTES, Meeting)
+def _lead_meeting(v: Viewer, meeting: Meeting) -> bool:
+    """The group's organisers and facilitator."""
+    return v.organises(meeting.group.programme_id) or v.role_in(meeting.group) == Role.FACILITATOR
+
+
+@rule(Permission.DOWNLOAD, Attachment)
+def _download(v: Viewer, attachment: Attachment) -> bool:
+    """A meeting's documents are part of its record and may name people: they are
     downloaded by those who may read its minutes in their current state (so a
     draft's documents stay with the editors, and a public group's reach the
-    public once validated). Adding and removing them is "edit" on the meeting.
-    A document attached to a huis clos point stays with the group, as the point does.
-    """
-    v = viewer()
-    match action, obj:
-        case "view", Programme():
-            return v.sees_programme(obj)
-        case "view", WorkingGroup():
-            return v.sees_group(obj)
-        case "view", Meeting():
-            return v.sees_group(obj.group)
-        case "read_minutes", Meeting():
-            return obj.minutes.status in v.minutes_states(obj.group)
-        case "read_confidential", Meeting():
-            return v.discloses(obj.group)
-        case "mark_confidential", Meeting():
-            return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
-        case "download", Attachment():
-            return may("read_minutes", obj.meeting) and (not obj.is_confidential or v.discloses(obj.meeting.group))
-        case "see_attendance", Meeting():
-            return obj.group.id in v.roles or v.organises(obj.group.programme_id) or may("read_minutes", obj)
-        case "edit", WorkingGroup():
-            return v.edits_group(obj)
-        case "edit", Meeting():
-            return v.edits_group(obj.group)
-        case "comment_minutes", Meeting():
-            group = obj.group
-            writer = v.edits_group(group) or v.role_in(group) == Role.MEMBER
-            return writer and not obj.is_frozen and may("read_minutes", obj)
-        case "approve_minutes", Meeting():
-            role = v.role_in(obj.group)
-            return role is not None and role != Role.OBSERVER and obj.minutes.status == MinutesStatus.REVIEW
-        case "resolve_comment", Comment():
-            meeting = obj.minutes.meeting
-            own = v.user_id is not None and obj.author_id == v.user_id
-            return (own or v.edits_group(meeting.group)) and may("comment_minutes", meeting)
-        case "read_revision", MinutesRevision():
-            return obj.status in v.minutes_states(obj.minutes.meeting.group)
-        case "validate_minutes", Meeting():
-            return v.organises(obj.group.programme_id) or v.role_in(obj.group) == Role.FACILITATOR
-        case "follow_action", Action():
-            group = obj.meeting.group
-            owner = v.person_id is not None and obj.owner_person_id == v.person_id
-            return v.edits_group(group) or (owner and v.sees_group(group) and may("read_minutes", obj.meeting))
-        case "manage", Programme():
-            return v.organises(obj.id)
-        case "manage", WorkingGroup():
-            return v.organises(obj.programme_id)
-        case "invite", WorkingGroup():
-            return v.organises(obj.programme_id) or v.role_in(obj) == Role.FACILITATOR
-        case "create_programme", None:
-            return v.is_admin
-        case "manage_directory", None:
-            return v.is_admin or bool(v.organised)
-        case "manage", Person() | Organisation():
-            return bool(managed([obj]))
-        case "merge", Person() | Organisation():
-            return bool(managed([obj], merging=True))
-        case "manage_accounts", None:
-            return v.is_admin
-        case "manage_mail", None:
-            return v.is_admin
-        case "read_access_log", Programme():
-            return v.organises(obj.id)
-        case "read_access_log", None:
-            return v.is_admin
-        case "manage_personal_data", None:
-            return v.is_admin
-    raise ValueError(f"unknown permission {action!r} on {type(obj).__name__}")
+    public once validated). Adding and removing them is EDIT on the meeting.
+    A document attached to a huis clos point stays with the group, as the point does."""
+    meeting = attachment.meeting
+    return _read_minutes(v, meeting) and (not attachment.is_confidential or v.discloses(meeting.group))
+
+
+@rule(Permission.SEE_ATTENDANCE, Meeting)
+def _see_attendance(v: Viewer, meeting: Meeting) -> bool:
+    group = meeting.group
+    return group.id in v.roles or v.organises(group.programme_id) or _read_minutes(v, meeting)
+
+
+@rule(Permission.EDIT, WorkingGroup)
+def _edit_group(v: Viewer, group: WorkingGroup) -> bool:
+    return v.edits_group(group)
+
+
+@rule(Permission.EDIT, Meeting)
+def _edit_meeting(v: Viewer, meeting: Meeting) -> bool:
+    return v.edits_group(meeting.group)
+
+
+@rule(Permission.COMMENT_MINUTES, Meeting)
+def _comment_minutes(v: Viewer, meeting: Meeting) -> bool:
+    group = meeting.group
+    writer = v.edits_group(group) or v.role_in(group) == Role.MEMBER
+    return writer and not meeting.is_frozen and _read_minutes(v, meeting)
+
+
+@rule(Permission.APPROVE_MINUTES, Meeting)
+def _approve_minutes(v: Viewer, meeting: Meeting) -> bool:
+    role = v.role_in(meeting.group)
+    return role is not None and role != Role.OBSERVER and meeting.minutes.status == MinutesStatus.REVIEW
+
+
+@rule(Permission.RESOLVE_COMMENT, Comment)
+def _resolve_comment(v: Viewer, comment: Comment) -> bool:
+    meeting = comment.minutes.meeting
+    own = v.user_id is not None and comment.author_id == v.user_id
+    return (own or v.edits_group(meeting.group)) and _comment_minutes(v, meeting)
+
+
+@rule(Permission.READ_REVISION, MinutesRevision)
+def _read_revision(v: Viewer, revision: MinutesRevision) -> bool:
+    return revision.status in v.minutes_states(revision.minutes.meeting.group)
+
+
+@rule(Permission.FOLLOW_ACTION, Action)
+def _follow_action(v: Viewer, action: Action) -> bool:
+    group = action.meeting.group
+    owner = v.person_id is not None and action.owner_person_id == v.person_id
+    return v.edits_group(group) or (owner and v.sees_group(group) and _read_minutes(v, action.meeting))
+
+
+@rule(Permission.MANAGE, Programme)
+@rule(Permission.READ_ACCESS_LOG, Programme)
+def _organise_programme(v: Viewer, programme: Programme) -> bool:
+    return v.organises(programme.id)
+
+
+@rule(Permission.MANAGE, WorkingGroup)
+@rule(Permission.GRANT_FACILITATOR, WorkingGroup)
+def _manage_group(v: Viewer, group: WorkingGroup) -> bool:
+    return v.organises(group.programme_id)
+
+
+@rule(Permission.INVITE, WorkingGroup)
+def _invite(v: Viewer, group: WorkingGroup) -> bool:
+    return v.organises(group.programme_id) or v.role_in(group) == Role.FACILITATOR
+
+
+@rule(Permission.REMOVE_ORGANISER, ProgrammeOrganiser)
+def _remove_organiser(v: Viewer, organiser: ProgrammeOrganiser) -> bool:
+    """The programme's organisers, but not of themselves (administrators may)."""
+    return v.organises(organiser.programme_id) and (v.is_admin or organiser.person_id != v.person_id)
+
+
+@rule(Permission.MANAGE_DIRECTORY, NOTHING)
+def _manage_directory(v: Viewer, _) -> bool:
+    return v.is_admin or bool(v.organised)
+
+
+@rule(Permission.MANAGE, Person, Organisation)
+def _manage_record(v: Viewer, record: Person | Organisation) -> bool:
+    return bool(managed([record]))
+
+
+@rule(Permission.MERGE, Person, Organisation)
+def _merge_record(v: Viewer, record: Person | Organisation) -> bool:
+    return bool(managed([record], merging=True))
+
+
+@rule(Permission.CREATE_PROGRAMME, NOTHING)
+@rule(Permission.MANAGE_ACCOUNTS, NOTHING)
+@rule(Permission.MANAGE_MAIL, NOTHING)
+@rule(Permission.READ_ACCESS_LOG, NOTHING)
+@rule(Permission.MANAGE_PERSONAL_DATA, NOTHING)
+def _administer(v: Viewer, _) -> bool:
+    return v.is_admin
 
 
 def managed(objects: list, *, merging: bool = False) -> list:
@@ -306,7 +439,7 @@ def refuse() -> NoReturn:
     abort(404)
 
 
-def require(action: str, obj=None) -> None:
+def require(action: Permission, obj=None) -> None:
     """Stop the request unless the current user may do ``action`` on ``obj``.
 
     Edit pages and forms answer 404 too to those who may only read: an
@@ -326,7 +459,7 @@ def load_or_refuse(query: sa.Select):
 
 def readable_minutes_clause() -> sa.ColumnElement[bool]:
     """In SQL, the meetings whose minutes (and outcomes) the current user may read:
-    the same rule as ``may("read_minutes", meeting)``, for lists filtered in the
+    the same rule as ``may(Permission.READ_MINUTES, meeting)``, for lists filtered in the
     database. Expects the query to join Meeting and Minutes."""
     v = viewer()
     groups = db.session.execute(sa.select(WorkingGroup.id, WorkingGroup.programme_id, WorkingGroup.visibility)).all()
@@ -367,4 +500,4 @@ def visible_group_ids(programme_id: int) -> list[int]:
     """The groups of a programme the current user may see: the only ones whose
     people may be suggested or matched in their forms."""
     groups = db.session.scalars(sa.select(WorkingGroup).where(WorkingGroup.programme_id == programme_id)).all()
-    return [group.id for group in groups if may("view", group)]
+    return [group.id for group in groups if may(Permission.VIEW, group)]

@@ -9,10 +9,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from groupes.auth.models import User
+from groupes.errors import DomainError
 from groupes.extensions import db
 
 
-class TokenError(ValueError):
+class TokenError(DomainError, ValueError):
     """Why a link cannot be used, in words for the person who followed it; ``status``
     is 410 (Gone) for a link that was good once, 404 for one that never was."""
 

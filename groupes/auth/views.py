@@ -22,7 +22,7 @@ from groupes.auth.forms import (
     ProfileForm,
 )
 from groupes.auth.models import User
-from groupes.auth.permissions import require
+from groupes.auth.permissions import Permission, require
 from groupes.auth.tokens import TokenError, make_token, read_token
 from groupes.dbtypes import utcnow
 from groupes.extensions import db, limiter
@@ -295,7 +295,7 @@ def forgotten_password():
 
 @blueprint.route("/admin/comptes")
 def accounts_list():
-    require("manage_accounts")
+    require(Permission.MANAGE_ACCOUNTS)
     users = db.session.scalars(
         sa.select(User)
         .join(Person)
@@ -307,7 +307,7 @@ def accounts_list():
 
 @blueprint.route("/admin/comptes/nouveau", methods=["GET", "POST"])
 def account_create():
-    require("manage_accounts")
+    require(Permission.MANAGE_ACCOUNTS)
     form = AccountCreateForm()
     people = db.session.scalars(
         sa.select(Person).where(Person.email.is_not(None), ~Person.user.has()).order_by(Person.name)
@@ -332,7 +332,7 @@ def account_create():
 
 @blueprint.route("/admin/comptes/<int:user_id>", methods=["GET", "POST"])
 def account_edit(user_id: int):
-    require("manage_accounts")
+    require(Permission.MANAGE_ACCOUNTS)
     user = db.get_or_404(User, user_id)
     form = AccountEditForm(obj=user)
     if form.validate_on_submit():

@@ -14,9 +14,9 @@ from flask import current_app
 
 from groupes.dbtypes import utcnow
 from groupes.meetings.models import Meeting, MeetingStatus
-from groupes.meetings.planning import PARIS
 from groupes.privacy.reading import document_agenda
 from groupes.site.links import external_url
+from groupes.site.timezone import PARIS
 
 PRODID = "-//groupes//Groupes de travail//FR"
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.attachments.links import download_path, download_url
 from groupes.auth.models import User
-from groupes.auth.permissions import act_as, load_or_refuse, may, require
+from groupes.auth.permissions import Permission, act_as, load_or_refuse, may, require
 from groupes.dbtypes import utcnow
 from groupes.exports.documents import group_document, load_programme, meeting_document
 from groupes.exports.ics import calendar
@@ -66,7 +66,7 @@ def tabular_response(name: str, extension: str, sheet: str, headers: list[str], 
 def minutes_page(meeting_id: int):
     """The compte-rendu in the very HTML its PDF is made of, to read or print from the browser."""
     meeting = load_meeting(meeting_id)
-    require("read_minutes", meeting)
+    require(Permission.READ_MINUTES, meeting)
     links, notice = reading_links(meeting)
     record_meeting(AccessKind.READ, meeting, "Compte-rendu")
     return french_spacing(
@@ -94,7 +94,7 @@ def minutes_pdf(meeting_id: int):
     """The same check as the page: one who may not read these minutes gets 404."""
     stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
-    require("read_minutes", meeting)
+    require(Permission.READ_MINUTES, meeting)
     content = meeting_pdf(
         meeting,
         stamps,
@@ -135,7 +135,7 @@ def group_pdf(group_id: int):
     programme_id = load_or_refuse(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
     programme = load_programme(programme_id)
     group = next(g for g in programme.groups if g.id == group_id)
-    require("view", group)
+    require(Permission.VIEW, group)
     content = dossier_pdf(
         [group],
         stamps,
@@ -154,8 +154,8 @@ def annex_pdf(programme_id: int):
     programme = load_programme(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
-    require("view", programme)
-    groups = [g for g in programme.groups if may("view", g)]
+    require(Permission.VIEW, programme)
+    groups = [g for g in programme.groups if may(Permission.VIEW, g)]
     content = dossier_pdf(
         groups,
         stamps,
@@ -173,8 +173,8 @@ def convocation_pdf(meeting_id: int):
     """Whoever may see the meeting gets it; the invited are listed for those who may see them."""
     stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
-    require("view", meeting)
-    with_invited = may("see_attendance", meeting)
+    require(Permission.VIEW, meeting)
+    with_invited = may(Permission.SEE_ATTENDANCE, meeting)
 
     def html() -> str:
         return render_template(
@@ -194,7 +194,7 @@ def sign_in_sheet_pdf(meeting_id: int):
     """For those who hold the meeting: one row per invited person, and blank rows for guests."""
     stamps = meeting_stamps(meeting_id)
     meeting = load_meeting(meeting_id)
-    require("edit", meeting)
+    require(Permission.EDIT, meeting)
 
     def html() -> str:
         return render_template(
@@ -265,14 +265,14 @@ def synthesis(programme_id: int):
     programme = load_programme(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
-    require("view", programme)
-    groups = [g for g in programme.groups if may("view", g)]
+    require(Permission.VIEW, programme)
+    groups = [g for g in programme.groups if may(Permission.VIEW, g)]
     content = synthesis_pdf(
         programme,
         groups,
         stamps,
         archive=request.args.get("archive") == "1",
-        readable=lambda meeting: may("read_minutes", meeting),
+        readable=lambda meeting: may(Permission.READ_MINUTES, meeting),
     )
     record_now(AccessKind.EXPORT, "Synthèse (PDF)", programme_id=programme.id)
     return file_response(content, f"synthese-demarche-{programme.id}.pdf")
@@ -286,7 +286,7 @@ def ics_response(content: bytes, filename: str, inline: bool = False) -> Respons
 @costly_for_anonymous
 def meeting_ics(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    require("view", meeting)
+    require(Permission.VIEW, meeting)
     return ics_response(
         calendar([meeting], name=f"Groupe {meeting.group.number}"),
         f"reunion-groupe-{meeting.group.number}-{meeting.starts_at.date().isoformat()}.ics",
@@ -303,7 +303,7 @@ def personal_feed(token: str):
     act_as(user)
     meetings = db.session.scalars(feed_query(user)).all()
     response = ics_response(
-        calendar([m for m in meetings if may("view", m)], name="Mes réunions de groupes de travail"),
+        calendar([m for m in meetings if may(Permission.VIEW, m)], name="Mes réunions de groupes de travail"),
         "mes-reunions.ics",
         inline=True,
     )

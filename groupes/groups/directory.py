@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from groupes.auth.permissions import edits_email_in_directory, managed, may_merge, refuse, require
+from groupes.auth.permissions import Permission, edits_email_in_directory, managed, may_merge, refuse, require
 from groupes.extensions import db
 from groupes.groups.forms import OrganisationForm, PersonForm, organisation_choices
 from groupes.groups.merging import MergeRefused, merge, plan_merge
@@ -19,7 +19,7 @@ blueprint = Blueprint("directory", __name__)
 
 @blueprint.route("/structures")
 def organisations():
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     items = managed(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all())
     return render_template("directory/organisations.html", organisations=items)
 
@@ -27,7 +27,7 @@ def organisations():
 @blueprint.route("/structures/nouvelle", methods=["GET", "POST"])
 @blueprint.route("/structures/<int:organisation_id>", methods=["GET", "POST"])
 def organisation(organisation_id: int | None = None):
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     item = load_managed(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=item)
     if form.validate_on_submit():
@@ -54,7 +54,7 @@ def organisation(organisation_id: int | None = None):
 
 @blueprint.route("/personnes")
 def people():
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     query = sa.select(Person).options(joinedload(Person.organisation), joinedload(Person.user)).order_by(Person.name)
     items = managed(db.session.scalars(query).unique().all())
     mergeable = {person.id for person in managed(items, merging=True)}
@@ -64,7 +64,7 @@ def people():
 @blueprint.route("/personnes/nouvelle", methods=["GET", "POST"])
 @blueprint.route("/personnes/<int:person_id>", methods=["GET", "POST"])
 def person(person_id: int | None = None):
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     item = load_managed(Person, person_id) if person_id else None
     form = PersonForm(obj=item)
     email_locked = item is not None and not edits_email_in_directory(item)
@@ -105,14 +105,14 @@ def person(person_id: int | None = None):
 @blueprint.route("/structures/<int:organisation_id>/fusionner", methods=["GET", "POST"])
 def merge_organisation(organisation_id: int):
     """Merge this organisation (the duplicate) into the one chosen (``dans``)."""
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     return merge_page(Organisation, organisation_id)
 
 
 @blueprint.route("/personnes/<int:person_id>/fusionner", methods=["GET", "POST"])
 def merge_person(person_id: int):
     """Merge this person (the duplicate) into the one chosen (``dans``)."""
-    require("manage_directory")
+    require(Permission.MANAGE_DIRECTORY)
     return merge_page(Person, person_id)
 
 

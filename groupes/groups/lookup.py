@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import managed, may, viewer
+from groupes.auth.permissions import Permission, managed, may, viewer
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -93,7 +93,7 @@ def visible_groups_by_organisation() -> dict[int, list[WorkingGroup]]:
     ).all()
     groups: dict[int, list[WorkingGroup]] = {}
     for organisation_id, group in rows:
-        if may("view", group):
+        if may(Permission.VIEW, group):
             groups.setdefault(organisation_id, []).append(group)
     return groups
 
@@ -135,7 +135,7 @@ def profile(organisation: Organisation) -> Profile:
     ).all()
     participations: dict[int, Participation] = {}
     for membership in memberships:
-        if may("view", membership.group):
+        if may(Permission.VIEW, membership.group):
             participations.setdefault(membership.group_id, Participation(membership.group, [])).memberships.append(
                 membership
             )
@@ -150,7 +150,7 @@ def profile(organisation: Organisation) -> Profile:
     return Profile(
         organisation,
         sorted(participations.values(), key=lambda p: (p.group.programme.title, p.group.number)),
-        [programme for programme in partner_of if may("view", programme)],
+        [programme for programme in partner_of if may(Permission.VIEW, programme)],
         attended,
         *people(organisation, memberships, attended),
     )
@@ -173,7 +173,7 @@ def presences(organisation: Organisation) -> list[Presence]:
     ).all()
     by_meeting: dict[int, Presence] = {}
     for attendance in attendances:
-        if may("see_attendance", attendance.meeting):
+        if may(Permission.SEE_ATTENDANCE, attendance.meeting):
             by_meeting.setdefault(attendance.meeting_id, Presence(attendance.meeting, [])).attendances.append(
                 attendance
             )
@@ -190,7 +190,7 @@ def people(
     everyone = db.session.scalars(
         sa.select(Person).where(Person.organisation_id == organisation.id).order_by(Person.name)
     ).all()
-    managed_ids = {person.id for person in managed(list(everyone))} if may("manage_directory") else set()
-    seen = {m.person_id for m in memberships if may("view", m.group)}
+    managed_ids = {person.id for person in managed(list(everyone))} if may(Permission.MANAGE_DIRECTORY) else set()
+    seen = {m.person_id for m in memberships if may(Permission.VIEW, m.group)}
     seen |= {a.person_id for presence in shown for a in presence.attendances}
     return [person for person in everyone if person.id in seen | managed_ids], managed_ids

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from groupes.auth.models import User
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, WorkingGroup
 from groupes.meetings.models import Attendance, AttendanceStatus
@@ -23,7 +24,7 @@ from groupes.privacy.rights_log import person_label
 from groupes.programmes.models import ProgrammeOrganiser
 
 
-class MergeRefused(Exception):
+class MergeRefused(DomainError):
     """A merge that must not happen; the message says why, in French."""
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from groupes.auth import invitations
 from groupes.auth.accounts import AccountError
 from groupes.auth.models import Invitation, User
-from groupes.auth.permissions import load_or_refuse, may, require, viewer
+from groupes.auth.permissions import Permission, grantable_roles, load_or_refuse, may, require, viewer
 from groupes.extensions import db
 from groupes.groups.forms import GroupForm, InvitationForm, MembershipForm, RoleForm, person_choices
 from groupes.groups.models import Membership, Person, Role, Visibility, WorkingGroup
@@ -18,7 +18,7 @@ from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action, ActionStatus
 from groupes.privacy.confidential import disclosed
 from groupes.programmes.models import Programme
-from groupes.site.forms import ConfirmForm, choices
+from groupes.site.forms import ConfirmForm, choices, show_domain_error
 
 blueprint = Blueprint("groups", __name__)
 
@@ -45,8 +45,8 @@ def load_group(group_id: int) -> WorkingGroup:
 @blueprint.route("/groupes/<int:group_id>")
 def show(group_id: int):
     group = load_group(group_id)
-    require("view", group)
-    readable = [m for m in group.meetings if may("read_minutes", m)]
+    require(Permission.VIEW, group)
+    readable = [m for m in group.meetings if may(Permission.READ_MINUTES, m)]
     discloses = viewer().discloses(group)
     members_by_role = {role: [m for m in group.memberships if m.role == role] for role in Role}
     return render_template(
@@ -91,7 +91,7 @@ def save_group(form: GroupForm, group: WorkingGroup) -> bool:
 @blueprint.route("/programmes/<int:programme_id>/groupes/nouveau", methods=["GET", "POST"])
 def create(programme_id: int):
     programme = load_or_refuse(sa.select(Programme).where(Programme.id == programme_id))
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     form = GroupForm()
     if not form.is_submitted():
         form.number.data = 1 + (max((g.number for g in programme.groups), default=0))
@@ -107,7 +107,7 @@ def create(programme_id: int):
 @blueprint.route("/groupes/<int:group_id>/modifier", methods=["GET", "POST"])
 def edit(group_id: int):
     group = load_group(group_id)
-    require("manage", group)
+    require(Permission.MANAGE, group)
     form = GroupForm(obj=group)
     if form.validate_on_submit() and save_group(form, group):
         flash("Groupe enregistré.", "success")
@@ -119,7 +119,7 @@ def edit(group_id: int):
 @blueprint.route("/groupes/<int:group_id>/membres", methods=["GET", "POST"])
 def members(group_id: int):
     group = load_group(group_id)
-    require("manage", group)
+    require(Permission.MANAGE, group)
     already = {m.person_id for m in group.memberships}
     people = db.session.scalars(sa.select(Person).options(joinedload(Person.organisation)).order_by(Person.name)).all()
     form = MembershipForm()
@@ -137,10 +137,9 @@ def members(group_id: int):
 def invite(group_id: int):
     """Bring someone into the group by e-mail; facilitators may invite all but facilitators."""
     group = load_group(group_id)
-    require("invite", group)
+    require(Permission.INVITE, group)
     form = InvitationForm()
-    roles = list(Role) if may("manage", group) else [r for r in Role if r != Role.FACILITATOR]
-    form.role.choices = choices((r.value, r.label) for r in roles)
+    form.role.choices = choices((r.value, r.label) for r in grantable_roles(group))
     if form.validate_on_submit():
         try:
             invitations.invite(
@@ -152,7 +151,7 @@ def invite(group_id: int):
             )
         except AccountError as error:
             db.session.rollback()
-            form.email.errors.append(str(error))
+            show_domain_error(form, error, "email")
         else:
             # The same words whoever is behind the address (or nobody): the form tells no name.
             flash(
@@ -179,7 +178,7 @@ def load_membership(group: WorkingGroup, membership_id: int) -> Membership:
 @blueprint.route("/groupes/<int:group_id>/membres/<int:membership_id>/role", methods=["POST"])
 def member_role(group_id: int, membership_id: int):
     group = load_group(group_id)
-    require("manage", group)
+    require(Permission.MANAGE, group)
     membership = load_membership(group, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
     if form.validate_on_submit():
@@ -194,7 +193,7 @@ def member_role(group_id: int, membership_id: int):
 @blueprint.route("/groupes/<int:group_id>/membres/<int:membership_id>/retirer", methods=["POST"])
 def member_remove(group_id: int, membership_id: int):
     group = load_group(group_id)
-    require("manage", group)
+    require(Permission.MANAGE, group)
     membership = load_membership(group, membership_id)
     if ConfirmForm().validate_on_submit():
         db.session.delete(membership)

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.minutes.writing import MAX_PART_LENGTH
 from groupes.site.dates import date_problem
+from groupes.site.timezone import PARIS
 
 FORMAT = "groupes/1"
-PARIS = ZoneInfo("Europe/Paris")
 
 INVALID = object()  # what a checker returns after recording an error
 

@@ -12,10 +12,12 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from groupes.errors import DomainError
+
 MAX_LENGTH = 254
 
 
-class InvalidAddress(ValueError):
+class InvalidAddress(DomainError, ValueError):
     """An address that is not kept nor written to; the message, in French, says why."""
 
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from groupes.auth.permissions import require
+from groupes.auth.permissions import Permission, require
 from groupes.extensions import db
 from groupes.mail.models import OutgoingMail
 from groupes.mail.outbox import MAX_ATTEMPTS, deliver
@@ -14,7 +14,7 @@ blueprint = Blueprint("mail", __name__)
 
 @blueprint.route("/admin/courriels")
 def queue():
-    require("manage_mail")
+    require(Permission.MANAGE_MAIL)
     waiting = db.session.scalars(
         sa.select(OutgoingMail).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.created_at)
     ).all()
@@ -27,7 +27,7 @@ def queue():
 @blueprint.route("/admin/courriels/envoyer", methods=["POST"])
 def retry():
     """Try every waiting message now, failed ones included."""
-    require("manage_mail")
+    require(Permission.MANAGE_MAIL)
     if ConfirmForm().validate_on_submit():
         ids = list(db.session.scalars(sa.select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None))))
         sent, failed = deliver(ids, force=True)

@@ -10,7 +10,8 @@ from groupes.groups.models import Organisation, Person, Role
 from groupes.groups.people import member_ids
 from groupes.mail.addresses import InvalidAddress, normalised_email
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
-from groupes.meetings.planning import PARIS, PlanningError, paris_moment
+from groupes.meetings.planning import PlanningError, paris_moment
+from groupes.site.timezone import PARIS
 
 
 class AttendanceError(PlanningError):

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from sqlalchemy.exc import IntegrityError
 
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import (
@@ -22,8 +22,8 @@ from groupes.meetings.numbering import Renumbered, renumbered
 from groupes.minutes.models import Minutes
 from groupes.site.dates import date_problem
 from groupes.site.formatting import short_date
+from groupes.site.timezone import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 MAX_SERIES = 60
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 NTH = [(1, "1er"), (2, "2e"), (3, "3e"), (4, "4e"), (-1, "dernier")]
@@ -31,12 +31,8 @@ PREVIOUS_MINUTES_TITLE = "Validation du compte-rendu de la réunion précédente
 ACTIONS_REVIEW_TITLE = "Suivi des actions"
 
 
-class PlanningError(ValueError):
+class PlanningError(DomainError, ValueError):
     """A plan that cannot be carried out; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 class RenumberingNotConfirmed(PlanningError):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
 from groupes.auth.models import User
-from groupes.auth.permissions import load_or_refuse, may, refuse, require, viewer
+from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require, viewer
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, WorkingGroup
 from groupes.mail import notifications
@@ -20,7 +20,6 @@ from groupes.meetings.forms import MeetingForm, SeriesForm
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.planning import (
-    PARIS,
     PlanningError,
     RenumberingNotConfirmed,
     Rhythm,
@@ -46,6 +45,7 @@ from groupes.site.formatting import long_date, ordinal
 from groupes.site.forms import ConfirmForm
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import SITE, stamp_columns, stamps_key
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("meetings", __name__)
 
@@ -82,7 +82,7 @@ def load_meeting(meeting_id: int) -> Meeting:
 
 def load_editable_meeting(meeting_id: int) -> Meeting:
     meeting = load_meeting(meeting_id)
-    require("edit", meeting)
+    require(Permission.EDIT, meeting)
     return meeting
 
 
@@ -106,7 +106,7 @@ def open_actions_before(meeting: Meeting) -> list[Action]:
     earlier = [
         m.id
         for m in meeting.group.meetings
-        if (m.starts_at, m.id) < (meeting.starts_at, meeting.id) and may("read_minutes", m)
+        if (m.starts_at, m.id) < (meeting.starts_at, meeting.id) and may(Permission.READ_MINUTES, m)
     ]
     if not earlier:
         return []
@@ -155,13 +155,10 @@ def show(meeting_id: int):
     if row is None:
         refuse()
     meeting, *tokens, has_text, owns_action = row
-    require("view", meeting)
-    group, read_minutes = meeting.group, may("read_minutes", meeting)
-    # Who sees the body alike: the same rights in the group, and the same person when
-    # they may follow actions of their own on it (editors follow them all).
-    owner = v.person_id if owns_action and not v.edits_group(group) else None
-    audience = (v.organises(group.programme_id), v.role_in(group), v.signed_in, owner)
+    require(Permission.VIEW, meeting)
+    group, read_minutes = meeting.group, may(Permission.READ_MINUTES, meeting)
     stamps = stamps_key(tokens)
+    audience = v.audience(group, owns_action=owns_action)
     key = f"meeting-page:{meeting.id}:{stamps}:{audience}" if stamps else None
     page = cached_fragment(key, lambda: meeting_body(meeting_id))
     if read_minutes and has_text:
@@ -174,7 +171,7 @@ def meeting_body(meeting_id: int) -> dict[str, str]:
     meeting = db.session.scalar(meeting_query(meeting_id))
     view = reader_view(meeting)
     _, by_organisation = counts(meeting)
-    can_edit = may("edit", meeting)
+    can_edit = may(Permission.EDIT, meeting)
     number = meeting_numbers(meeting.group.meetings).get(meeting.id)
     day = long_date(meeting.starts_at)
     heading = f"{ordinal(number)} réunion : {day}" if number else f"Réunion annulée : {day}"
@@ -188,7 +185,7 @@ def meeting_body(meeting_id: int) -> dict[str, str]:
         previous=previous_meeting(meeting),
         followed_actions=readable_actions(open_actions_before(meeting)),
         read_minutes=view.read_minutes,
-        see_attendance=may("see_attendance", meeting),
+        see_attendance=may(Permission.SEE_ATTENDANCE, meeting),
         attendance={status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus},
         organisations=by_organisation,
         can_edit=can_edit,
@@ -218,7 +215,7 @@ def warn_if_far_ahead(day: date) -> None:
 @blueprint.route("/groupes/<int:group_id>/reunions/nouvelle", methods=["GET", "POST"])
 def create(group_id: int):
     group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
-    require("edit", group)
+    require(Permission.EDIT, group)
     form = MeetingForm()
     del form.scope
     error = None
@@ -245,7 +242,7 @@ def create(group_id: int):
 @blueprint.route("/groupes/<int:group_id>/reunions/serie", methods=["GET", "POST"])
 def create_series(group_id: int):
     group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
-    require("edit", group)
+    require(Permission.EDIT, group)
     form = SeriesForm()
     del form.scope
     error = None

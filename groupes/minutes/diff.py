@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from groupes.meetings.models import Meeting
+from groupes.minutes.parts import PartKey
 
 # Words, runs of spaces and single signs: a change of one word marks that word only.
 TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -122,9 +123,7 @@ def _by_lines(fragments: Fragments, a: list[str], b: list[str]) -> None:
 
 
 def _parts(content: dict) -> dict[str, dict]:
-    return {
-        f"p{s['agenda_item_id']}" if s.get("agenda_item_id") else f"s{s['id']}": s for s in content.get("sections", [])
-    }
+    return {str(PartKey.of_snapshot(s)): s for s in content.get("sections", [])}
 
 
 def compare(meeting: Meeting, old: dict, new: dict) -> list[PartChange]:

@@ -4,13 +4,14 @@ import sqlalchemy as sa
 from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import Permission, load_or_refuse, may, require
 from groupes.exports.documents import meeting_document
 from groupes.extensions import costly_for_anonymous, db
 from groupes.meetings.views import load_meeting
 from groupes.minutes.diff import compare
 from groupes.minutes.forms import CommentForm
 from groupes.minutes.models import Comment, MinutesRevision
+from groupes.minutes.parts import PartKey
 from groupes.minutes.review import (
     add_comment,
     approvals,
@@ -22,11 +23,11 @@ from groupes.minutes.review import (
     set_resolved,
     threads,
 )
-from groupes.minutes.writing import MinutesError, part_key
+from groupes.minutes.writing import MinutesError
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.confidential import withhold_snapshot
 from groupes.privacy.models import AccessKind
-from groupes.site.forms import ConfirmForm
+from groupes.site.forms import ConfirmForm, show_domain_error
 
 blueprint = Blueprint("review", __name__)
 
@@ -37,7 +38,7 @@ def user():
 
 def load_readable(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    require("read_minutes", meeting)
+    require(Permission.READ_MINUTES, meeting)
     return meeting
 
 
@@ -89,7 +90,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
     document = meeting_document(meeting, page=True)
     # Comments on a huis clos part are withheld with it.
     comment_threads = document.view.threads(threads(minutes))
-    can_comment = may("comment_minutes", meeting)
+    can_comment = may(Permission.COMMENT_MINUTES, meeting)
     forms = forms or {}
 
     def form_for(section_id):
@@ -105,7 +106,7 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
         sections=sections,
         quote_still_there=quote_still_there,
         can_comment=can_comment,
-        can_approve=may("approve_minutes", meeting),
+        can_approve=may(Permission.APPROVE_MINUTES, meeting),
         approvals=approvals(minutes),
         my_approval=approved_by(minutes, user()) if current_user.is_authenticated else None,
         form_for=form_for,
@@ -125,7 +126,7 @@ def show(meeting_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires", methods=["POST"])
 def comment(meeting_id: int):
     meeting = load_readable(meeting_id)
-    require("comment_minutes", meeting)
+    require(Permission.COMMENT_MINUTES, meeting)
     form = CommentForm()
     if form.validate_on_submit():
         try:
@@ -139,7 +140,7 @@ def comment(meeting_id: int):
             )
         except MinutesError as error:
             db.session.rollback()
-            getattr(form, error.field, form.body).errors.append(str(error))
+            show_domain_error(form, error, "body")
         else:
             flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
             return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))
@@ -154,7 +155,7 @@ def resolve(meeting_id: int, comment_id: int):
     comment = load_or_refuse(
         sa.select(Comment).where(Comment.id == comment_id, Comment.minutes_id == meeting.minutes.id)
     )
-    require("resolve_comment", comment)
+    require(Permission.RESOLVE_COMMENT, comment)
     if ConfirmForm().validate_on_submit():
         resolved = request.form.get("action") != "reopen"
         set_resolved(comment, user(), resolved)
@@ -165,7 +166,7 @@ def resolve(meeting_id: int, comment_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/approuver", methods=["POST"])
 def approve_minutes(meeting_id: int):
     meeting = load_readable(meeting_id)
-    require("approve_minutes", meeting)
+    require(Permission.APPROVE_MINUTES, meeting)
     if ConfirmForm().validate_on_submit():
         try:
             approve(
@@ -186,7 +187,7 @@ def readable_revisions(meeting) -> list[MinutesRevision]:
     revisions = db.session.scalars(
         meeting.minutes.revisions.select().order_by(None).order_by(MinutesRevision.number.desc())
     ).all()
-    return [r for r in revisions if may("read_revision", r)]
+    return [r for r in revisions if may(Permission.READ_REVISION, r)]
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/versions")
@@ -201,8 +202,8 @@ def revisions(meeting_id: int):
 
 def readable_contents(meeting, *revisions: MinutesRevision) -> list[dict]:
     """The revisions' contents as this reader may see them: huis clos parts (then or now) left out."""
-    disclose = may("read_confidential", meeting)
-    now_confidential = {part_key(s) for s in meeting.minutes.sections if s.is_confidential}
+    disclose = may(Permission.READ_CONFIDENTIAL, meeting)
+    now_confidential = {PartKey.of(s) for s in meeting.minutes.sections if s.is_confidential}
     return [withhold_snapshot(r.content, now_confidential, disclose) for r in revisions]
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import load_or_refuse, may, refuse, require, visible_group_ids
+from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require, visible_group_ids
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
@@ -26,6 +26,7 @@ from groupes.minutes.forms import (
     SectionForm,
 )
 from groupes.minutes.models import Minutes
+from groupes.minutes.parts import PartKey
 from groupes.minutes.review import open_comment_counts
 from groupes.minutes.writing import (
     MAX_PART_LENGTH,
@@ -33,7 +34,6 @@ from groupes.minutes.writing import (
     MinutesError,
     add_section,
     delete_section,
-    part_key,
     reopen,
     save_part,
     submit_for_review,
@@ -52,7 +52,7 @@ from groupes.outcomes.recording import (
     edit_decision,
     follow_up,
 )
-from groupes.site.forms import ConfirmForm, choices
+from groupes.site.forms import ConfirmForm, choices, show_domain_error
 from groupes.site.http import wants_json
 from groupes.site.links import safe_next
 from groupes.site.text import render_markdown
@@ -103,7 +103,7 @@ def render_room(meeting, status: int = 200, forms=None):
             follow_form=FollowUpForm(),
             followed_actions=open_actions_before(meeting),
             owners=owner_suggestions(meeting),
-            can_validate=may("validate_minutes", meeting),
+            can_validate=may(Permission.VALIDATE_MINUTES, meeting),
             open_comments=open_comment_counts(minutes),
             max_length=MAX_PART_LENGTH,
             editable=not minutes.is_frozen,
@@ -150,7 +150,7 @@ def load_for_saving(meeting_id: int) -> Meeting:
     meeting = db.session.execute(_saving_query(), {"meeting_id": meeting_id}).unique().scalar_one_or_none()
     if meeting is None:
         refuse()
-    require("edit", meeting)
+    require(Permission.EDIT, meeting)
     return meeting
 
 
@@ -171,7 +171,7 @@ def save(meeting_id: int):
             key=form.key.data,
             base_version=form.base_version.data,
             body=form.body.data or "",
-            heading=form.heading.data if form.key.data.startswith("s") else None,
+            heading=form.heading.data,
             user=current_user._get_current_object(),
         )
     except Conflict as conflict:
@@ -201,7 +201,9 @@ def refused(meeting, message: str, typed: str, status: int):
     ), status
 
 
-def workflow_step(meeting_id: int, step, success: str, form_class=ConfirmForm, permission: str = "edit"):
+def workflow_step(
+    meeting_id: int, step, success: str, form_class=ConfirmForm, permission: Permission = Permission.EDIT
+):
     meeting = load_meeting(meeting_id)
     require(permission, meeting)
     form = form_class()
@@ -240,7 +242,7 @@ def validate_minutes(meeting_id: int):
         db.session.commit()
 
     return workflow_step(
-        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission="validate_minutes"
+        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission=Permission.VALIDATE_MINUTES
     )
 
 
@@ -251,7 +253,7 @@ def reopen_minutes(meeting_id: int):
         lambda m, f: reopen(m.minutes, current_user._get_current_object(), f.reason.data),
         "Compte-rendu rouvert : il redevient un brouillon.",
         ReopenForm,
-        permission="validate_minutes",
+        permission=Permission.VALIDATE_MINUTES,
     )
 
 
@@ -265,8 +267,7 @@ def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
             record(meeting, form)
         except MinutesError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) or getattr(form, "text", None) or form.title
-            field.errors.append(str(error))
+            show_domain_error(form, error, "text", "title")
         else:
             flash(success, "success")
             return redirect(room_url(meeting, anchor))
@@ -481,7 +482,7 @@ def section_add(meeting_id: int):
             db.session.rollback()
             return refused(meeting, str(error), form.body.data or "", 422)
         flash("Section ajoutée.", "success")
-        return redirect(room_url(meeting, f"partie-{part_key(section)}"))
+        return redirect(room_url(meeting, f"partie-{PartKey.of(section)}"))
     message = next(iter(e for errors in form.errors.values() for e in errors), "Section refusée.")
     return refused(meeting, message, form.body.data or "", 422)
 
@@ -502,7 +503,7 @@ def section_delete(meeting_id: int, section_id: int):
 @blueprint.route("/actions/<int:action_id>/suivi", methods=["POST"])
 def follow(action_id: int):
     action = load_or_refuse(sa.select(Action).where(Action.id == action_id))
-    require("follow_action", action)
+    require(Permission.FOLLOW_ACTION, action)
     form = FollowUpForm()
     if form.validate_on_submit():
         try:

@@ -15,9 +15,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.meetings.numbering import freeze_number
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
+from groupes.minutes.parts import PartKey
 
 # An author's successive saves of a draft within this time make one revision (a few minutes of
 # work, not a full copy of every part at each autosave), as long as nobody else saved the part
@@ -29,12 +31,8 @@ REVISION_SPAN = timedelta(minutes=10)
 MAX_PART_LENGTH = 100_000
 
 
-class MinutesError(ValueError):
+class MinutesError(DomainError, ValueError):
     """A change the minutes refuse; ``field`` names the form field at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -60,11 +58,6 @@ class SavedPart:
     revision: int
 
 
-def part_key(section: MinutesSection) -> str:
-    """Free sections are « s<id> », the notes of an agenda item « p<item id> »."""
-    return f"p{section.agenda_item_id}" if section.agenda_item_id else f"s{section.id}"
-
-
 def ensure_editable(minutes: Minutes) -> None:
     if minutes.is_frozen:
         raise MinutesError(
@@ -81,23 +74,26 @@ def check_length(text: str, field: str = "body") -> None:
         )
 
 
-def find_part(minutes: Minutes, key: str) -> MinutesSection | None:
+def parse_part_key(key: str) -> PartKey:
+    try:
+        return PartKey.parse(key)
+    except ValueError:
+        raise MinutesError("body", "Partie du compte-rendu inconnue.") from None
+
+
+def find_part(minutes: Minutes, key: PartKey) -> MinutesSection | None:
     """The part a key names, or None for an agenda item without notes yet.
 
     A key that names nothing of these minutes is refused.
     """
-    kind, number = key[:1], key[1:]
-    if not number.isdigit() or kind not in ("s", "p"):
-        raise MinutesError("body", "Partie du compte-rendu inconnue.")
-    ident = int(number)
-    if kind == "s":
-        section = next((s for s in minutes.sections if s.id == ident and s.agenda_item_id is None), None)
+    if key.is_section:
+        section = next((s for s in minutes.sections if s.id == key.id and s.agenda_item_id is None), None)
         if section is None:
             raise MinutesError("body", "Cette section n'existe plus : elle a peut-être été supprimée.")
         return section
-    if not any(item.id == ident for item in minutes.meeting.agenda_items):
+    if not any(item.id == key.id for item in minutes.meeting.agenda_items):
         raise MinutesError("body", "Ce point n'appartient pas à l'ordre du jour de cette réunion.")
-    return next((s for s in minutes.sections if s.agenda_item_id == ident), None)
+    return next((s for s in minutes.sections if s.agenda_item_id == key.id), None)
 
 
 def _conflict(key: str, mine: str, section: MinutesSection | None) -> Conflict:
@@ -118,15 +114,19 @@ def save_part(
 
     Saves of other parts landing at the same moment are not conflicts: the
     save is tried again on fresh data, and only a change of this very part
-    since ``base_version`` is reported as a Conflict.
+    since ``base_version`` is reported as a Conflict. ``heading`` is a free section's
+    (an agenda item's notes have none: it is left aside for them).
     """
     ensure_editable(minutes)
     body = body.replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
     check_length(body)
+    part = parse_part_key(key)
+    if not part.is_section:
+        heading = None
     if heading is not None:
         check_length(heading, "heading")
     for _attempt in range(3):
-        section = find_part(minutes, key)
+        section = find_part(minutes, part)
         current = section.version if section else 0
         if current != base_version:
             if section is not None and section.body == body and (heading is None or section.heading == heading):
@@ -136,7 +136,7 @@ def save_part(
         # Who saved this part last: the author's own run of saves goes on in one revision.
         own_run = section is not None and section.updated_by_id == user.id
         if section is None:
-            section = MinutesSection(agenda_item_id=int(key[1:]), position=0, body="", version=0)
+            section = MinutesSection(agenda_item_id=part.id, position=0, body="", version=0)
             minutes.sections.append(section)
         section.body = body
         if heading is not None:
@@ -145,7 +145,7 @@ def save_part(
         section.updated_at, section.updated_by = utcnow(), user
         try:
             db.session.flush()
-            saved_key, version = part_key(section), section.version
+            saved_key, version = str(PartKey.of(section)), section.version
             return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user, gather=own_run))
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read

@@ -18,12 +18,12 @@ from groupes.auth.models import User
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.meetings.models import Attendance, Meeting
-from groupes.meetings.planning import PARIS
 from groupes.minutes.models import Minutes, MinutesStatus
 from groupes.minutes.writing import MinutesError, ensure_editable
 from groupes.outcomes.models import Action, ActionStatus, ActionUpdate, Decision, Finding, FindingKind
 from groupes.site.dates import date_problem
 from groupes.site.formatting import short_date
+from groupes.site.timezone import PARIS
 
 MAX_TEXT = 5_000
 

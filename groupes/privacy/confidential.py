@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from groupes.meetings.models import AgendaItem
 from groupes.minutes.models import MinutesSection
+from groupes.minutes.parts import PartKey
 
 WITHHELD_POINT = "Point à huis clos"
 WITHHELD_PASSAGE = "Passage à huis clos : il n'est pas reproduit ici."
@@ -59,7 +60,7 @@ def mailed_title(action) -> str:
     return WITHHELD_ACTION if action.is_confidential else action.title
 
 
-def withhold_snapshot(content: dict, confidential_keys: set[str], disclose: bool) -> dict:
+def withhold_snapshot(content: dict, confidential_keys: set[PartKey], disclose: bool) -> dict:
     """A revision's content without its huis clos parts, for those who may not see them.
 
     A part counts as huis clos if it was when saved or is now (``confidential_keys``).
@@ -67,10 +68,8 @@ def withhold_snapshot(content: dict, confidential_keys: set[str], disclose: bool
     if disclose:
         return content
     sections = [
-        s for s in content.get("sections", []) if not s.get("confidential") and part_key_of(s) not in confidential_keys
+        s
+        for s in content.get("sections", [])
+        if not s.get("confidential") and PartKey.of_snapshot(s) not in confidential_keys
     ]
     return {**content, "sections": sections}
-
-
-def part_key_of(section: dict) -> str:
-    return f"p{section['agenda_item_id']}" if section.get("agenda_item_id") else f"s{section['id']}"

@@ -1,6 +1,8 @@
 """Marking a passage huis clos, or lifting the mark: a change of who may read it, logged as such."""
 
+from groupes.errors import DomainError
 from groupes.meetings.models import Meeting
+from groupes.minutes.parts import PartKey
 from groupes.privacy.access_log import meeting_target, record
 from groupes.privacy.models import AccessKind
 
@@ -11,32 +13,29 @@ class UnknownPart(LookupError):
     """No such part in this meeting."""
 
 
-class MarkRefused(ValueError):
+class MarkRefused(DomainError, ValueError):
     """The mark may not change now; the message says why, in French."""
 
 
-def find_part(meeting: Meeting, key: str):
+def find_part(meeting: Meeting, key: PartKey):
     """The agenda item (p…), free section (s…), decision (d…), action (a…) or finding (f…) named by ``key``."""
-    prefix, number = key[:1], key[1:]
-    if prefix not in KINDS or not number.isdigit():
-        raise UnknownPart(key)
     candidates = {
-        "p": meeting.agenda_items,
-        "s": meeting.minutes.free_sections,
+        PartKey.NOTES: meeting.agenda_items,
+        PartKey.SECTION: meeting.minutes.free_sections,
         "d": meeting.decisions,
         "a": meeting.actions,
         "f": meeting.findings,
-    }[prefix]
-    part = next((c for c in candidates if c.id == int(number)), None)
+    }[key.kind]
+    part = next((c for c in candidates if c.id == key.id), None)
     if part is None:
-        raise UnknownPart(key)
+        raise UnknownPart(str(key))
     return part
 
 
-def describe(key: str, part) -> str:
+def describe(key: PartKey, part) -> str:
     text = getattr(part, "title", None) or getattr(part, "heading", None) or getattr(part, "text", "") or "sans titre"
     text = text if len(text) <= 80 else text[:79] + "…"
-    return f"{KINDS[key[:1]]} « {text} »"
+    return f"{KINDS[key.kind]} « {text} »"
 
 
 def mark(meeting: Meeting, key: str, confidential: bool) -> str:
@@ -44,8 +43,12 @@ def mark(meeting: Meeting, key: str, confidential: bool) -> str:
 
     Validated minutes keep their marks: lifting one would publish the passage, setting one
     would change the published record; both wait for the minutes to be reopened."""
-    part = find_part(meeting, key)
-    what = describe(key, part)
+    try:
+        part_key = PartKey.parse(key, kinds=KINDS)
+    except ValueError:
+        raise UnknownPart(key) from None
+    part = find_part(meeting, part_key)
+    what = describe(part_key, part)
     if part.confidential != confidential:
         if meeting.is_frozen:
             raise MarkRefused(

@@ -19,11 +19,11 @@ from sqlalchemy.orm import joinedload
 from groupes.attachments.models import Attachment
 from groupes.auth.models import Invitation, User
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import Membership, Person, Role, WorkingGroup
 from groupes.mail.models import OutgoingMail
 from groupes.meetings.models import AgendaItem, Attendance, Meeting
-from groupes.meetings.planning import PARIS
 from groupes.minutes.models import Comment, Minutes, MinutesReader, MinutesSection
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
 from groupes.privacy.access_log import ERASED, record
@@ -31,11 +31,12 @@ from groupes.privacy.models import AccessKind, AccessLogEntry
 from groupes.privacy.retention import clear_cached_documents
 from groupes.privacy.rights_log import person_label
 from groupes.programmes.models import ProgrammeOrganiser
+from groupes.site.timezone import PARIS
 
 FORMAT = "groupes/donnees-personnelles/1"
 
 
-class ErasureRefused(Exception):
+class ErasureRefused(DomainError):
     """Erasing this person now would break something; the message says what to do first."""
 
 

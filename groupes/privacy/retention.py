@@ -24,6 +24,7 @@ from flask import current_app
 
 from groupes.attachments.attaching import remove_orphan_files
 from groupes.dbtypes import utcnow
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.mail.models import OutgoingMail
@@ -36,7 +37,7 @@ from groupes.site.formatting import long_date, number
 from groupes.site.page_cache import cache
 
 
-class PurgeRefused(Exception):
+class PurgeRefused(DomainError):
     """The purge would remove validated minutes, and that was not confirmed."""
 
 

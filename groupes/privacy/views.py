@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from groupes.auth.permissions import load_or_refuse, require
+from groupes.auth.permissions import Permission, load_or_refuse, require
 from groupes.exports.views import tabular_response
 from groupes.extensions import db
 from groupes.groups.models import Person
-from groupes.meetings.planning import PARIS
 from groupes.meetings.views import load_meeting
 from groupes.privacy.access_log import ANONYMOUS, anonymous_readings_query, entries_query, record_now
 from groupes.privacy.forms import ErasureForm
@@ -26,6 +25,7 @@ from groupes.registers.filters import PAGE_SIZE, date_arg, page_of
 from groupes.registers.views import MAX_DOWNLOAD
 from groupes.site.forms import ConfirmForm
 from groupes.site.links import safe_next
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("privacy", __name__)
 
@@ -34,7 +34,7 @@ blueprint = Blueprint("privacy", __name__)
 def mark_confidential(meeting_id: int):
     """Mark a part of the meeting huis clos, or lift the mark: facilitators and organisers only."""
     meeting = load_meeting(meeting_id)
-    require("mark_confidential", meeting)
+    require(Permission.MARK_CONFIDENTIAL, meeting)
     back = safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=meeting.id))
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
@@ -100,10 +100,10 @@ def read_log_filters(args) -> LogFilters:
 def log_scope(programme_id: int | None) -> Programme | None:
     """The programme whose log is asked for (its organisers and admins), or the whole log (admins)."""
     if programme_id is None:
-        require("read_access_log")
+        require(Permission.READ_ACCESS_LOG)
         return None
     programme = load_or_refuse(sa.select(Programme).where(Programme.id == programme_id))
-    require("read_access_log", programme)
+    require(Permission.READ_ACCESS_LOG, programme)
     return programme
 
 
@@ -168,7 +168,7 @@ def access_log_file(extension: str, programme_id: int | None = None):
 
 
 def load_person(person_id: int) -> Person:
-    require("manage_personal_data")
+    require(Permission.MANAGE_PERSONAL_DATA)
     return load_or_refuse(sa.select(Person).where(Person.id == person_id))
 
 

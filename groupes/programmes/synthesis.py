@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from groupes.errors import DomainError
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -21,7 +22,7 @@ from groupes.outcomes.models import Finding, FindingKind
 from groupes.programmes.models import Programme, SynthesisEntry
 
 
-class SynthesisError(Exception):
+class SynthesisError(DomainError):
     """A change the organiser asked for that cannot be made, said in French."""
 
 

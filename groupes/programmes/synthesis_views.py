@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from groupes.auth.permissions import load_or_refuse, require
+from groupes.auth.permissions import Permission, load_or_refuse, require
 from groupes.extensions import db
 from groupes.outcomes.models import FindingKind
 from groupes.programmes.forms import SynthesisEntryForm
@@ -31,7 +31,7 @@ blueprint = Blueprint("synthesis", __name__)
 
 def managed_programme(programme_id: int) -> Programme:
     programme = load_or_refuse(sa.select(Programme).where(Programme.id == programme_id))
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     return programme
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import load_or_refuse, may, require, viewer
+from groupes.auth.permissions import Permission, load_or_refuse, may, require
 from groupes.extensions import db
 from groupes.groups.forms import person_choices
 from groupes.groups.models import Person
@@ -30,14 +30,14 @@ def load_programme(programme_id: int) -> Programme:
 @blueprint.route("/programmes/<int:programme_id>")
 def show(programme_id: int):
     programme = load_programme(programme_id)
-    require("view", programme)
-    groups = [group for group in programme.groups if may("view", group)]
+    require(Permission.VIEW, programme)
+    groups = [group for group in programme.groups if may(Permission.VIEW, group)]
     return render_template("programmes/show.html", programme=programme, groups=groups)
 
 
 @blueprint.route("/programmes/nouvelle", methods=["GET", "POST"])
 def create():
-    require("create_programme")
+    require(Permission.CREATE_PROGRAMME)
     form = ProgrammeForm()
     if form.validate_on_submit():
         programme = Programme(title=form.title.data, description=form.description.data or "")
@@ -52,7 +52,7 @@ def create():
 @blueprint.route("/programmes/<int:programme_id>/modifier", methods=["GET", "POST"])
 def edit(programme_id: int):
     programme = load_programme(programme_id)
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     form = ProgrammeForm(obj=programme)
     if not form.is_submitted():
         form.header.data = programme.header
@@ -72,7 +72,7 @@ def edit(programme_id: int):
 @blueprint.route("/programmes/<int:programme_id>/jalons/<int:milestone_id>", methods=["GET", "POST"])
 def milestone(programme_id: int, milestone_id: int | None = None):
     programme = load_programme(programme_id)
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     item = (
         db.first_or_404(sa.select(Milestone).filter_by(id=milestone_id, programme_id=programme.id))
         if milestone_id
@@ -97,7 +97,7 @@ def milestone(programme_id: int, milestone_id: int | None = None):
 @blueprint.route("/programmes/<int:programme_id>/jalons/<int:milestone_id>/supprimer", methods=["POST"])
 def milestone_delete(programme_id: int, milestone_id: int):
     programme = load_programme(programme_id)
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     item = db.first_or_404(sa.select(Milestone).filter_by(id=milestone_id, programme_id=programme.id))
     if ConfirmForm().validate_on_submit():
         db.session.delete(item)
@@ -109,7 +109,7 @@ def milestone_delete(programme_id: int, milestone_id: int):
 @blueprint.route("/programmes/<int:programme_id>/organisateurs", methods=["GET", "POST"])
 def organisers(programme_id: int):
     programme = load_programme(programme_id)
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     already = {o.person_id for o in programme.organisers}
     people = db.session.scalars(sa.select(Person).options(joinedload(Person.organisation)).order_by(Person.name)).all()
     form = OrganiserForm()
@@ -125,10 +125,10 @@ def organisers(programme_id: int):
 @blueprint.route("/programmes/<int:programme_id>/organisateurs/<int:organiser_id>/retirer", methods=["POST"])
 def organiser_remove(programme_id: int, organiser_id: int):
     programme = load_programme(programme_id)
-    require("manage", programme)
+    require(Permission.MANAGE, programme)
     organiser = db.first_or_404(sa.select(ProgrammeOrganiser).filter_by(id=organiser_id, programme_id=programme.id))
     if ConfirmForm().validate_on_submit():
-        if organiser.person_id == viewer().person_id and not viewer().is_admin:
+        if not may(Permission.REMOVE_ORGANISER, organiser):
             flash("Vous ne pouvez pas vous retirer vous-même de l'organisation.", "error")
         else:
             db.session.delete(organiser)

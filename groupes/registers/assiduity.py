@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import may
+from groupes.auth.permissions import Permission, may
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Person, WorkingGroup
@@ -56,7 +56,7 @@ def assiduity(group: WorkingGroup) -> Assiduity:
         )
         .order_by(Meeting.starts_at)
     ).all()
-    meetings = [m for m in meetings if may("see_attendance", m)]
+    meetings = [m for m in meetings if may(Permission.SEE_ATTENDANCE, m)]
     people: dict[int, PersonLine] = {}
     organisations: dict[str, OrganisationLine] = defaultdict(lambda: OrganisationLine(""))
     for meeting in meetings:

@@ -7,12 +7,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from groupes.auth.permissions import load_or_refuse, may, require
+from groupes.auth.permissions import Permission, load_or_refuse, may, require
 from groupes.exports.views import tabular_response
 from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AttendanceStatus
-from groupes.meetings.planning import PARIS
 from groupes.outcomes.models import ActionStatus
 from groupes.privacy.access_log import record
 from groupes.privacy.models import AccessKind
@@ -28,6 +27,7 @@ from groupes.registers.filters import (
     page_of,
     read_filters,
 )
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("registers", __name__)
 
@@ -39,7 +39,7 @@ def visible_groups() -> list[WorkingGroup]:
     groups = db.session.scalars(
         sa.select(WorkingGroup).options(joinedload(WorkingGroup.programme)).order_by(WorkingGroup.number)
     ).all()
-    return [g for g in groups if may("view", g)]
+    return [g for g in groups if may(Permission.VIEW, g)]
 
 
 def today():
@@ -150,7 +150,7 @@ def actions_file(extension: str):
 
 def load_assiduity(group_id: int):
     group = load_or_refuse(sa.select(WorkingGroup).where(WorkingGroup.id == group_id))
-    require("view", group)
+    require(Permission.VIEW, group)
     return group, assiduity(group)
 
 

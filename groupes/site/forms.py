@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from groupes.errors import DomainError
 from groupes.mail.addresses import is_valid_email
 
 REQUIRED = "Ce champ est obligatoire."
@@ -49,3 +50,16 @@ def choices(pairs) -> list[SelectChoice]:
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only its CSRF token is checked."""
+
+
+def show_domain_error(form, error: DomainError, *fallbacks: str) -> None:
+    """Put a refusal of the domain next to the field it names; when the form has no such
+    field (or the error names none), next to the first of ``fallbacks`` it has, else its
+    first field."""
+    for name in (error.field, *fallbacks):
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            break
+    else:
+        field = next(f for f in form if f.type != "CSRFTokenField")
+    field.errors.append(str(error))

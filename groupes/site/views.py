@@ -8,18 +8,18 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 from sqlalchemy.orm import joinedload, selectinload
 
-from groupes.auth.permissions import disclosed_clause, may, viewer
+from groupes.auth.permissions import Permission, disclosed_clause, may, viewer
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Role, WorkingGroup
 from groupes.meetings.models import Meeting, MeetingStatus
-from groupes.meetings.planning import PARIS
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesReader, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision
 from groupes.programmes.models import Programme
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import GROUPS, SITE, ContentStamp, stamp_columns, stamps_key
+from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("site", __name__)
 
@@ -62,7 +62,7 @@ def dashboard():
     *tokens, upcoming = db.session.execute(_dashboard_query(), {"groups": list(v.roles), "now": now}).one()
     today = now.astimezone(PARIS).date()
     stamps = stamps_key(tokens)
-    key = f"dashboard:{v.user_id}:{v.is_admin}:{stamps}:{today}:{upcoming}" if stamps else None
+    key = f"dashboard:{v.audience()}:{stamps}:{today}:{upcoming}" if stamps else None
     return render_template("site/dashboard.html", **cached_fragment(key, lambda: dashboard_body(now, today)))
 
 
@@ -85,8 +85,8 @@ def dashboard_body(now: datetime, today: date) -> dict[str, str]:
     programmes = db.session.scalars(
         sa.select(Programme).options(selectinload(Programme.groups)).order_by(Programme.created_at, Programme.id)
     ).all()
-    visible = [(p, [g for g in p.groups if may("view", g)]) for p in programmes]
-    visible = [(p, groups) for p, groups in visible if groups or may("manage", p)]
+    visible = [(p, [g for g in p.groups if may(Permission.VIEW, g)]) for p in programmes]
+    visible = [(p, groups) for p, groups in visible if groups or may(Permission.MANAGE, p)]
     next_meetings, actions, to_review, decisions = [], [], [], []
     if v.signed_in and v.roles:
         next_meetings = db.session.scalars(
@@ -113,7 +113,7 @@ def dashboard_body(now: datetime, today: date) -> dict[str, str]:
             )
             .order_by(Action.due.is_(None), Action.due, Action.id)
         ).all()
-        actions = [a for a in actions if may("read_minutes", a.meeting)]
+        actions = [a for a in actions if may(Permission.READ_MINUTES, a.meeting)]
     body = render_template(
         "site/_dashboard_body.html",
         programmes=visible,
@@ -123,7 +123,7 @@ def dashboard_body(now: datetime, today: date) -> dict[str, str]:
         decisions=decisions,
         follow_form=FollowUpForm(),
         today=today,
-        can_create_programme=may("create_programme"),
+        can_create_programme=may(Permission.CREATE_PROGRAMME),
     )
     return {"body": body}
 
@@ -153,4 +153,4 @@ def recent_decisions(v, limit: int = 8) -> list[Decision]:
         .order_by(Meeting.starts_at.desc(), Decision.number.desc())
         .limit(limit * 2)
     ).all()
-    return [d for d in decisions if may("read_minutes", d.meeting)][:limit]
+    return [d for d in decisions if may(Permission.READ_MINUTES, d.meeting)][:limit]
