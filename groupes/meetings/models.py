@@ -142,6 +142,10 @@ class Meeting(db.Model):
         return self.minutes is not None and self.minutes.is_frozen
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
     def root_agenda_items(self) -> list["AgendaItem"]:
         return [item for item in self.agenda_items if item.parent is None]
 
@@ -171,6 +175,14 @@ class AgendaItem(db.Model):
         sa.CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration_not_negative"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
+
+    @property
+    def is_previous_minutes(self) -> bool:
+        return self.kind == AgendaItemKind.PREVIOUS_MINUTES
+
+    @property
+    def is_actions_review(self) -> bool:
+        return self.kind == AgendaItemKind.ACTIONS_REVIEW
 
     @validates("parent")
     def _two_levels(self, _key, parent: Optional["AgendaItem"]) -> Optional["AgendaItem"]:

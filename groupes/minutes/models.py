@@ -73,6 +73,18 @@ class Minutes(db.Model):
         return self.status == MinutesStatus.VALIDATED
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == MinutesStatus.DRAFT
+
+    @property
+    def in_review(self) -> bool:
+        return self.status == MinutesStatus.REVIEW
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == MinutesStatus.VALIDATED
+
+    @property
     def free_sections(self) -> list["MinutesSection"]:
         return [s for s in self.sections if s.agenda_item is None]
 

@@ -130,6 +130,11 @@ class Action(UnderAgendaItem, db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
+    def is_pending(self) -> bool:
+        """Still to do: open or in progress (neither done nor dropped)."""
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    @property
     def owner_name(self) -> str | None:
         if self.owner_person is not None:
             return self.owner_person.name

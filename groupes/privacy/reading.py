@@ -38,6 +38,14 @@ class Point:
     withheld: bool
     children: list[Point] = field(default_factory=list)
 
+    @property
+    def is_previous_minutes(self) -> bool:
+        return self.kind == AgendaItemKind.PREVIOUS_MINUTES
+
+    @property
+    def is_actions_review(self) -> bool:
+        return self.kind == AgendaItemKind.ACTIONS_REVIEW
+
 
 @dataclass
 class Part:
