@@ -12,9 +12,9 @@ from groupes.auth.permissions import load_or_refuse, may, refuse, require, visib
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
+from groupes.meetings.loading import load_editable_meeting, load_meeting, open_actions_before
 from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
-from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before
 from groupes.minutes.forms import (
     ActionEditForm,
     ActionForm,
