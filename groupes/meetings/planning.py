@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
@@ -20,10 +19,9 @@ from groupes.meetings.models import (
 )
 from groupes.meetings.numbering import Renumbered, renumbered
 from groupes.minutes.models import Minutes
-from groupes.site.dates import date_problem
+from groupes.site.dates import PARIS, date_problem
 from groupes.site.formatting import short_date
 
-PARIS = ZoneInfo("Europe/Paris")
 MAX_SERIES = 60
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 NTH = [(1, "1er"), (2, "2e"), (3, "3e"), (4, "4e"), (-1, "dernier")]

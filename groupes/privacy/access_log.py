@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
-from groupes.meetings.planning import PARIS
 from groupes.privacy.models import AccessKind, AccessLogEntry, AnonymousReading
+from groupes.site.dates import PARIS
 
 ANONYMOUS = "Visiteur non connecté"
 OPERATOR = "Exploitation (ligne de commande)"

@@ -7,8 +7,11 @@ more than a few years away is only questioned.
 """
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from wtforms.validators import ValidationError
+
+PARIS = ZoneInfo("Europe/Paris")  # times are stored in UTC and shown, typed and counted in Paris
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
