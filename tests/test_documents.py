@@ -157,7 +157,9 @@ def test_an_unchanged_document_is_served_again_without_rendering(app, world, mon
     # Its HTML is not even made: the key is known from the content stamps before rendering.
     templates = []
     original_template = printing.render_template
-    monkeypatch.setattr(printing, "render_template", lambda *a, **k: templates.append(a[0]) or original_template(*a, **k))
+    monkeypatch.setattr(
+        printing, "render_template", lambda *a, **k: templates.append(a[0]) or original_template(*a, **k)
+    )
     assert fetch(app, "member", url).data == first and renders == [] and templates == []
     section = db.session.scalar(
         sa.select(MinutesSection).where(

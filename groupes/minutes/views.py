@@ -212,6 +212,7 @@ def workflow_step(meeting_id: int, step, success: str, form_class=ConfirmForm, p
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(success, "success")
     else:
         for errors in form.errors.values():
@@ -226,7 +227,6 @@ def submit(meeting_id: int):
         user = current_user._get_current_object()
         submit_for_review(meeting.minutes, user)
         notifications.review_requested(meeting, user)
-        db.session.commit()
 
     return workflow_step(meeting_id, step, "Compte-rendu soumis à la relecture des membres, qui en sont prévenus.")
 
@@ -237,7 +237,6 @@ def validate_minutes(meeting_id: int):
         user = current_user._get_current_object()
         validate(meeting.minutes, user)
         notifications.minutes_validated(meeting, user)
-        db.session.commit()
 
     return workflow_step(
         meeting_id, step, "Compte-rendu validé : cette version est figée.", permission="validate_minutes"
@@ -268,6 +267,7 @@ def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
             field = getattr(form, error.field, None) or getattr(form, "text", None) or form.title
             field.errors.append(str(error))
         else:
+            db.session.commit()
             flash(success, "success")
             return redirect(room_url(meeting, anchor))
     return render_room(meeting, 422, forms)
@@ -296,7 +296,6 @@ def record_action(meeting, form):
         user=user,
     )
     notifications.action_assigned(added, user)
-    db.session.commit()
 
 
 @blueprint.route("/reunions/<int:meeting_id>/actions", methods=["POST"])
@@ -353,6 +352,7 @@ def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, 
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(success, "success")
     return redirect(room_url(meeting, anchor))
 
@@ -392,6 +392,7 @@ def decision_edit(meeting_id: int, decision_id: int):
         except MinutesError as error:
             db.session.rollback()
             return refused(meeting, str(error), typed, 422)
+        db.session.commit()
         flash(f"Décision {decision.number} modifiée.", "success")
     return redirect(room_url(meeting, "releve"))
 
@@ -435,6 +436,7 @@ def action_edit(meeting_id: int, action_id: int):
     except MinutesError as error:
         db.session.rollback()
         return refused(meeting, str(error), "\n".join(value for _, _, value, _ in typed[:3]), 422)
+    db.session.commit()
     flash("Action modifiée." if changed else "Rien à modifier dans cette action.", "success")
     return redirect(room_url(meeting, "actions"))
 
@@ -480,6 +482,7 @@ def section_add(meeting_id: int):
         except MinutesError as error:
             db.session.rollback()
             return refused(meeting, str(error), form.body.data or "", 422)
+        db.session.commit()
         flash("Section ajoutée.", "success")
         return redirect(room_url(meeting, f"partie-{part_key(section)}"))
     message = next(iter(e for errors in form.errors.values() for e in errors), "Section refusée.")
@@ -513,6 +516,7 @@ def follow(action_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash("Suivi de l'action enregistré.", "success")
     else:
         flash("État inconnu : rien n'a été enregistré.", "error")
