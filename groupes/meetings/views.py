@@ -152,6 +152,7 @@ def create(group_id: int):
             error = refused
             show_error(form, error)
         else:
+            db.session.commit()
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
             warn_if_far_ahead(form.day.data)
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -187,6 +188,7 @@ def create_series(group_id: int):
             error = refused
             show_error(form, error)
         else:
+            db.session.commit()
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
             warn_if_far_ahead(max(m.starts_at for m in meetings).astimezone(PARIS).date())
             return redirect(url_for("groups.show", group_id=group.id))
