@@ -23,10 +23,11 @@ from weasyprint import HTML
 from groupes import create_app
 from groupes.exports.documents import group_document, load_programme
 from groupes.exports.pdf import StaticFilesOnly
-from groupes.exports.views import dossier_pdf, meeting_pdf
+from groupes.exports.printing import dossier_pdf, meeting_pdf
 from groupes.extensions import db
 from groupes.interchange.reader import import_bytes
-from groupes.meetings.views import meeting_query
+from groupes.meetings.loading import meeting_query
+from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
 
 def main() -> None:
@@ -46,7 +47,9 @@ def main() -> None:
         with app.test_request_context():
             started = time.perf_counter()
             programme = load_programme(programme_id)
-            pdf = dossier_pdf(programme.groups, title="Annexe", programme=programme, archive=False)
+            pdf = dossier_pdf(
+                programme.groups, current_stamps(GROUPS), title="Annexe", programme=programme, archive=False
+            )
             total = time.perf_counter() - started
             html = render_template(
                 "documents/dossier.html",
@@ -63,12 +66,20 @@ def main() -> None:
             )
             alone = time.perf_counter() - started
             started = time.perf_counter()
-            dossier_pdf(load_programme(programme_id).groups, title="Annexe", programme=programme, archive=False)
+            dossier_pdf(
+                load_programme(programme_id).groups,
+                current_stamps(GROUPS),
+                title="Annexe",
+                programme=programme,
+                archive=False,
+            )
             again = time.perf_counter() - started
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
-            meeting = db.session.scalar(meeting_query(programme.groups[0].meetings[0].id))
+            meeting_id = programme.groups[0].meetings[0].id
+            stamps = meeting_stamps(meeting_id)
+            meeting = db.session.scalar(meeting_query(meeting_id))
             started = time.perf_counter()
-            meeting_pdf(meeting, archive=False, with_milestones=False)
+            meeting_pdf(meeting, stamps, archive=False, with_milestones=False)
             single = time.perf_counter() - started
     print(f"annex: {args.groups} groups × {args.meetings_per_group} meetings, {pages} pages")
     print(f"whole export: {total:.2f} s ({pages / total:.1f} pages/s)")

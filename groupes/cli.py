@@ -191,9 +191,9 @@ def export_pdf_command(
     Avec les droits de l'exploitant : l'annexe comprend les groupes réservés aux membres.
     """
     from groupes.exports.documents import load_programme
-    from groupes.exports.views import dossier_pdf, meeting_pdf, synthesis_pdf
+    from groupes.exports.printing import dossier_pdf, meeting_pdf, synthesis_pdf
     from groupes.groups.models import WorkingGroup
-    from groupes.meetings.views import meeting_query
+    from groupes.meetings.loading import meeting_query
     from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
     if [meeting_id, group_id, programme_id].count(None) != 2:

@@ -22,7 +22,9 @@ def world():
 
 @pytest.fixture
 def meeting(world):
-    return plan_meeting(world.private, Slot(date(2014, 6, 12), time(10), time(12)))
+    meeting = plan_meeting(world.private, Slot(date(2014, 6, 12), time(10), time(12)))
+    db.session.commit()  # domain functions flush; their caller commits
+    return meeting
 
 
 def row(meeting, name) -> Attendance:

@@ -142,7 +142,7 @@ def test_export_pdf_command(runner, world, tmp_path):
 
 
 def test_an_unchanged_document_is_served_again_without_rendering(app, world, monkeypatch):
-    from groupes.exports import pdf, views
+    from groupes.exports import pdf, printing
 
     url = f"/reunions/{world.validated.id}/compte-rendu.pdf"
     first = fetch(app, "member", url).data
@@ -156,8 +156,10 @@ def test_an_unchanged_document_is_served_again_without_rendering(app, world, mon
     monkeypatch.setattr(pdf, "HTML", counting_html)
     # Its HTML is not even made: the key is known from the content stamps before rendering.
     templates = []
-    original_template = views.render_template
-    monkeypatch.setattr(views, "render_template", lambda *a, **k: templates.append(a[0]) or original_template(*a, **k))
+    original_template = printing.render_template
+    monkeypatch.setattr(
+        printing, "render_template", lambda *a, **k: templates.append(a[0]) or original_template(*a, **k)
+    )
     assert fetch(app, "member", url).data == first and renders == [] and templates == []
     section = db.session.scalar(
         sa.select(MinutesSection).where(

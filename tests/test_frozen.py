@@ -30,6 +30,7 @@ def world():
     # Validated through the workflow, as in real use: the number is frozen then.
     meeting = world.in_review
     validate(meeting.minutes, world.users["facilitator"])
+    db.session.commit()  # domain functions flush; their caller commits
     return world
 
 
@@ -84,6 +85,7 @@ def test_a_meeting_after_them_or_moves_that_keep_their_numbers_need_no_confirmat
 def test_moving_cancelling_or_restoring_an_earlier_meeting_asks_first(world):
     earlier = world.validated
     reopen(earlier.minutes, world.users["facilitator"], "Une correction")
+    db.session.commit()
     with pytest.raises(RenumberingNotConfirmed, match="la 2ème réunion du 10 mars 2014 deviendrait la 1ère"):
         cancel_meeting(earlier)
     db.session.rollback()
@@ -117,9 +119,11 @@ def test_a_validated_meeting_is_neither_moved_nor_renamed_nor_cancelled(world, c
 def test_series_changes_leave_validated_meetings_and_say_which(app, world):
     meetings = plan_series(world.private, Slot(date(2014, 9, 1), time(9, 30), None), Rhythm("weekly", count=3))
     validate(meetings[1].minutes, world.users["facilitator"])
+    db.session.commit()
     changes = update_meeting(meetings[0], Slot(date(2014, 9, 1), time(14), None, "", "Salle B"), scope="following")
     assert changes.changed == [meetings[0], meetings[2]] and changes.frozen == [meetings[1]]
     assert [m.place for m in meetings] == ["Salle B", "", "Salle B"]
+    db.session.commit()
     client = facilitator(app)
     token = csrf_token(client, f"/reunions/{meetings[0].id}/modifier")
     cancel = f"/reunions/{meetings[0].id}/annuler"
@@ -171,6 +175,7 @@ def test_the_form_asks_before_renumbering_and_keeps_what_was_typed(app, world, c
 def test_cancelling_an_earlier_meeting_shows_a_confirmation_page(app, world):
     earlier = world.validated
     reopen(earlier.minutes, world.users["facilitator"], "Une correction")
+    db.session.commit()
     client = facilitator(app)
     token = csrf_token(client, f"/reunions/{earlier.id}/modifier")
     page = client.post(f"/reunions/{earlier.id}/annuler", data={"csrf_token": token})

@@ -188,6 +188,7 @@ def test_the_meeting_page_links_the_previous_minutes_and_lists_open_actions(app,
     from world import sign_in
 
     meeting = plan_meeting(world.private, Slot(date(2014, 6, 12), time(10), None))
+    db.session.commit()
     client = app.test_client()
     sign_in(client, "member")
     html = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)
@@ -204,6 +205,7 @@ def test_a_video_link_in_the_place_becomes_a_link(app, world):
     meeting = plan_meeting(
         world.private, Slot(date(2014, 6, 12), time(10), None, "", "Visio : https://visio.example/salle?id=4 <b>")
     )
+    db.session.commit()
     client = app.test_client()
     sign_in(client, "member")
     html = client.get(f"/reunions/{meeting.id}").get_data(as_text=True)

@@ -11,8 +11,8 @@ from groupes.attachments.checks import INLINE_KINDS, AttachmentRefused
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
 from groupes.auth.permissions import Permission, load_or_refuse, require
+from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Meeting
-from groupes.meetings.views import load_editable_meeting, pick
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.models import AccessKind
 from groupes.site.formatting import file_size

@@ -13,11 +13,11 @@ from groupes.meetings.agenda import (
     update_item,
 )
 from groupes.meetings.forms import AgendaItemForm
+from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.meetings.planning import previous_meeting
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
-from groupes.meetings.views import load_editable_meeting, pick, show_error
-from groupes.site.forms import ConfirmForm, choices
+from groupes.site.forms import ConfirmForm, choices, show_error
 
 blueprint = Blueprint("agenda", __name__)
 

@@ -9,10 +9,10 @@ from groupes.groups.models import Organisation
 from groupes.groups.people import member_names
 from groupes.meetings.attendance import AttendanceError, add_guest, counts, invite_members, record, remove
 from groupes.meetings.forms import AttendanceForm, GuestForm
+from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
-from groupes.meetings.views import load_editable_meeting, pick, show_error
-from groupes.site.forms import ConfirmForm
+from groupes.site.forms import ConfirmForm, show_error
 from groupes.site.http import wants_json
 
 blueprint = Blueprint("attendance", __name__)

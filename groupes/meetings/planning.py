@@ -136,11 +136,11 @@ def _check_free(group: WorkingGroup, starts: datetime, ignore: list[Meeting] = (
         raise PlanningError("day", f"Le groupe a déjà une réunion le {local:%d/%m/%Y} à {local:%H:%M}.")
 
 
-def _commit(group: WorkingGroup) -> None:
-    """Commit a plan; the database refuses two meetings of a group at one moment,
+def _flush(group: WorkingGroup) -> None:
+    """Flush a plan; the database refuses two meetings of a group at one moment,
     even when two requests check at the same time (a double submit)."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise PlanningError("day", "Le groupe a déjà une réunion à cette date et à cette heure.") from None
@@ -166,7 +166,7 @@ def plan_meeting(group: WorkingGroup, slot: Slot, confirmed: bool = False) -> Me
     changes = _check_numbers(group, confirmed, "Cette date", added=[starts])
     meeting = _new_meeting(group, starts, ends, slot)
     _renumber(changes)
-    _commit(group)
+    _flush(group)
     return meeting
 
 
@@ -221,7 +221,7 @@ def plan_series(group: WorkingGroup, slot: Slot, rhythm: Rhythm, confirmed: bool
     for meeting in meetings:
         meeting.series = series
     db.session.add(series)
-    db.session.commit()
+    db.session.flush()
     return meetings
 
 
@@ -258,7 +258,7 @@ def update_meeting(meeting: Meeting, slot: Slot, scope: str = "this", confirmed:
             target.sequence += 1
             changed.append(target)
     _renumber(renumbering)
-    _commit(meeting.group)
+    _flush(meeting.group)
     return Changes(changed, frozen)
 
 
@@ -280,7 +280,7 @@ def cancel_meeting(meeting: Meeting, scope: str = "this", confirmed: bool = Fals
     for target in targets:
         target.status = MeetingStatus.CANCELLED
         target.sequence += 1
-    db.session.commit()
+    db.session.flush()
     return Changes(targets, frozen)
 
 
@@ -294,7 +294,7 @@ def restore_meeting(meeting: Meeting, confirmed: bool = False) -> None:
     )
     meeting.status = MeetingStatus.PLANNED
     meeting.sequence += 1
-    _commit(meeting.group)
+    _flush(meeting.group)
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

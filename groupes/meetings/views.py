@@ -4,20 +4,19 @@ from datetime import date, datetime
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import escape
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from groupes.attachments.forms import attachment_form
-from groupes.attachments.models import Attachment
-from groupes.auth.models import User
 from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require, viewer
 from groupes.extensions import db
-from groupes.groups.models import Membership, Person, WorkingGroup
+from groupes.groups.models import WorkingGroup
 from groupes.mail import notifications
 from groupes.meetings.attendance import counts
 from groupes.meetings.forms import MeetingForm, SeriesForm
-from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
+from groupes.meetings.loading import load_editable_meeting, meeting_query, open_actions_before
+from groupes.meetings.models import AttendanceStatus, Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.planning import (
     PlanningError,
@@ -35,94 +34,18 @@ from groupes.meetings.planning import (
 from groupes.meetings.schedule import planned_minutes
 from groupes.minutes.forms import FollowUpForm
 from groupes.minutes.models import Minutes, MinutesSection
-from groupes.outcomes.models import Action, ActionStatus, ActionUpdate
+from groupes.outcomes.models import Action
 from groupes.privacy.access_log import record_meeting
 from groupes.privacy.models import AccessKind
 from groupes.privacy.reading import readable_actions, reader_view
-from groupes.programmes.models import Programme
 from groupes.site.dates import far_ahead
 from groupes.site.formatting import long_date, ordinal
-from groupes.site.forms import ConfirmForm
+from groupes.site.forms import ConfirmForm, show_error
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import SITE, stamp_columns, stamps_key
 from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("meetings", __name__)
-
-
-def meeting_query(meeting_id: int) -> sa.Select:
-    """A meeting with everything its pages and documents show, in a fixed number of queries."""
-    group_meetings = joinedload(Meeting.group).selectinload(WorkingGroup.meetings)
-    return (
-        sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            joinedload(Meeting.group).joinedload(WorkingGroup.programme).selectinload(Programme.milestones),
-            joinedload(Meeting.group).selectinload(WorkingGroup.memberships).joinedload(Membership.person),
-            group_meetings.joinedload(Meeting.minutes),
-            selectinload(Meeting.actions).options(
-                joinedload(Action.owner_person),
-                joinedload(Action.owner_organisation),
-                selectinload(Action.updates).joinedload(ActionUpdate.author).joinedload(User.person),
-            ),
-            joinedload(Meeting.series),
-            selectinload(Meeting.agenda_items).joinedload(AgendaItem.parent),
-            selectinload(Meeting.attendances).joinedload(Attendance.person).joinedload(Person.organisation),
-            joinedload(Meeting.minutes).selectinload(Minutes.sections),
-            selectinload(Meeting.decisions),
-            selectinload(Meeting.findings),
-            selectinload(Meeting.attachments).joinedload(Attachment.uploaded_by).joinedload(User.person),
-        )
-    )
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_refuse(meeting_query(meeting_id))
-
-
-def load_editable_meeting(meeting_id: int) -> Meeting:
-    meeting = load_meeting(meeting_id)
-    require(Permission.EDIT, meeting)
-    return meeting
-
-
-def pick(rows, row_id: int):
-    """The row of this meeting with that id: an id taken from another meeting is refused."""
-    row = next((r for r in rows if r.id == row_id), None)
-    if row is None:
-        abort(404)
-    return row
-
-
-def show_error(form, error: PlanningError) -> None:
-    """Put a domain error next to the field it concerns."""
-    field = getattr(form, error.field, None) or next(f for f in form if f.type != "CSRFTokenField")
-    field.errors.append(str(error))
-
-
-def open_actions_before(meeting: Meeting) -> list[Action]:
-    """The group's actions still open, born in earlier meetings the viewer may read (one query:
-    the earlier meetings' other actions and their histories are not loaded for this)."""
-    earlier = [
-        m.id
-        for m in meeting.group.meetings
-        if (m.starts_at, m.id) < (meeting.starts_at, meeting.id) and may(Permission.READ_MINUTES, m)
-    ]
-    if not earlier:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(Action)
-            .join(Action.meeting)
-            .where(Action.meeting_id.in_(earlier), Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
-            .options(
-                joinedload(Action.owner_person),
-                joinedload(Action.owner_organisation),
-                joinedload(Action.agenda_item).joinedload(AgendaItem.parent),
-            )
-            .order_by(Meeting.starts_at, Meeting.id, Action.id)
-        )
-    )
 
 
 @cache
@@ -226,6 +149,7 @@ def create(group_id: int):
             error = refused
             show_error(form, error)
         else:
+            db.session.commit()
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
             warn_if_far_ahead(form.day.data)
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -261,6 +185,7 @@ def create_series(group_id: int):
             error = refused
             show_error(form, error)
         else:
+            db.session.commit()
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
             warn_if_far_ahead(max(m.starts_at for m in meetings).astimezone(PARIS).date())
             return redirect(url_for("groups.show", group_id=group.id))

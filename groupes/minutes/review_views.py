@@ -1,24 +1,24 @@
 """Reading and reviewing minutes: comments in place, « lu et approuvé », revisions and their differences."""
 
 import sqlalchemy as sa
-from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from groupes.auth.permissions import Permission, load_or_refuse, may, require
 from groupes.exports.documents import meeting_document
 from groupes.extensions import costly_for_anonymous, db
-from groupes.meetings.views import load_meeting
+from groupes.meetings.loading import load_meeting
 from groupes.minutes.diff import compare
 from groupes.minutes.forms import CommentForm
 from groupes.minutes.models import Comment, MinutesRevision
 from groupes.minutes.parts import PartKey
+from groupes.minutes.reader import changes_url, read_now
 from groupes.minutes.review import (
     add_comment,
     approvals,
     approve,
     approved_by,
     last_read,
-    mark_read,
     quote_still_there,
     set_resolved,
     threads,
@@ -44,43 +44,6 @@ def load_readable(meeting_id: int):
 
 def review_url(meeting, anchor: str = "") -> str:
     return url_for("review.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
-
-
-def read_now(minutes) -> int:
-    """The revision the current reader had read before this page (0: none); showing
-    the page counts as reading it, recorded once the page is made (a commit in the
-    middle would expire everything loaded for it)."""
-    if not current_user.is_authenticated:
-        return 0
-    reader = user()
-    before = last_read(minutes, reader)
-    if before < minutes.revision:
-
-        @after_this_request
-        def record(response):
-            if response.status_code == 200:
-                mark_read(minutes, reader)
-            return response
-
-    return before
-
-
-def reading_links(meeting) -> tuple[list[tuple[str, str]], tuple[str, str, str] | None]:
-    """Links of the compte-rendu page, and a notice (text, link label, address) when it
-    changed since the reader last read it."""
-    links = [("Relecture et historique", url_for("review.show", meeting_id=meeting.id))]
-    before = read_now(meeting.minutes)
-    if 0 < before < meeting.minutes.revision:
-        return links, (
-            "Le texte a changé depuis votre dernière lecture :",
-            "voir ce qui a changé",
-            changes_url(meeting, before),
-        )
-    return links, None
-
-
-def changes_url(meeting, since: int, until: int | None = None) -> str:
-    return url_for("review.changes", meeting_id=meeting.id, de=since, a=until or meeting.minutes.revision)
 
 
 def render_review(meeting, forms: dict | None = None, status: int = 200):

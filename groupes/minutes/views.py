@@ -12,9 +12,9 @@ from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, re
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
+from groupes.meetings.loading import load_editable_meeting, load_meeting, open_actions_before
 from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
-from groupes.meetings.views import load_editable_meeting, load_meeting, open_actions_before
 from groupes.minutes.forms import (
     ActionEditForm,
     ActionForm,
@@ -214,6 +214,7 @@ def workflow_step(
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(success, "success")
     else:
         for errors in form.errors.values():
@@ -228,7 +229,6 @@ def submit(meeting_id: int):
         user = current_user._get_current_object()
         submit_for_review(meeting.minutes, user)
         notifications.review_requested(meeting, user)
-        db.session.commit()
 
     return workflow_step(meeting_id, step, "Compte-rendu soumis à la relecture des membres, qui en sont prévenus.")
 
@@ -239,7 +239,6 @@ def validate_minutes(meeting_id: int):
         user = current_user._get_current_object()
         validate(meeting.minutes, user)
         notifications.minutes_validated(meeting, user)
-        db.session.commit()
 
     return workflow_step(
         meeting_id, step, "Compte-rendu validé : cette version est figée.", permission=Permission.VALIDATE_MINUTES
@@ -269,6 +268,7 @@ def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
             db.session.rollback()
             show_domain_error(form, error, "text", "title")
         else:
+            db.session.commit()
             flash(success, "success")
             return redirect(room_url(meeting, anchor))
     return render_room(meeting, 422, forms)
@@ -297,7 +297,6 @@ def record_action(meeting, form):
         user=user,
     )
     notifications.action_assigned(added, user)
-    db.session.commit()
 
 
 @blueprint.route("/reunions/<int:meeting_id>/actions", methods=["POST"])
@@ -354,6 +353,7 @@ def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, 
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(success, "success")
     return redirect(room_url(meeting, anchor))
 
@@ -393,6 +393,7 @@ def decision_edit(meeting_id: int, decision_id: int):
         except MinutesError as error:
             db.session.rollback()
             return refused(meeting, str(error), typed, 422)
+        db.session.commit()
         flash(f"Décision {decision.number} modifiée.", "success")
     return redirect(room_url(meeting, "releve"))
 
@@ -436,6 +437,7 @@ def action_edit(meeting_id: int, action_id: int):
     except MinutesError as error:
         db.session.rollback()
         return refused(meeting, str(error), "\n".join(value for _, _, value, _ in typed[:3]), 422)
+    db.session.commit()
     flash("Action modifiée." if changed else "Rien à modifier dans cette action.", "success")
     return redirect(room_url(meeting, "actions"))
 
@@ -481,6 +483,7 @@ def section_add(meeting_id: int):
         except MinutesError as error:
             db.session.rollback()
             return refused(meeting, str(error), form.body.data or "", 422)
+        db.session.commit()
         flash("Section ajoutée.", "success")
         return redirect(room_url(meeting, f"partie-{PartKey.of(section)}"))
     message = next(iter(e for errors in form.errors.values() for e in errors), "Section refusée.")
@@ -514,6 +517,7 @@ def follow(action_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash("Suivi de l'action enregistré.", "success")
     else:
         flash("État inconnu : rien n'a été enregistré.", "error")

@@ -146,7 +146,11 @@ def save_part(
         try:
             db.session.flush()
             saved_key, version = str(PartKey.of(section)), section.version
-            return SavedPart(section, saved_key, version, _commit_with_revision(minutes, user, gather=own_run))
+            revision = _flush_with_revision(minutes, user, gather=own_run)
+            # Committed here, not by the view: a save that lost the race is retried above in a new
+            # transaction, and the autosave answers with what it read before its commit.
+            db.session.commit()
+            return SavedPart(section, saved_key, version, revision)
         except (StaleDataError, IntegrityError):
             # Another save of these minutes reached the database between our read
             # and our write. Start again from what is there now.
@@ -156,8 +160,8 @@ def save_part(
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
-def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
-    """Commit the change with its revision (``gather``: the author's latest one, if it may take
+def _flush_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
+    """Flush the change with its revision (``gather``: the author's latest one, if it may take
     it); the revision's number."""
     db.session.flush()
     if gather:
@@ -168,7 +172,7 @@ def _commit_with_revision(minutes: Minutes, user: User | None, reason: str = "",
     else:
         minutes.add_revision(author=user, reason=reason, at=utcnow())
     number = minutes.revision
-    db.session.commit()
+    db.session.flush()
     return number
 
 
@@ -211,7 +215,7 @@ def _gathered(minutes: Minutes, user: User) -> bool:
 def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:
     """Write a change and its revision, or nothing if another save got in first."""
     try:
-        _commit_with_revision(minutes, user, reason)
+        _flush_with_revision(minutes, user, reason)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise MinutesError("body", "Une autre modification vient d'être enregistrée : rechargez la page.") from None

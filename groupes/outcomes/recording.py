@@ -78,13 +78,12 @@ def _check_version(row, base_version: int | None, what: str, theirs: dict[str, s
         raise StaleOutcome(what, theirs, row.version)
 
 
-def _commit_outcome_change(meeting: Meeting, what: str) -> None:
-    """Commit the change with the raised count; a change of the same row that reached the
+def _flush_outcome_change(meeting: Meeting, what: str) -> None:
+    """Flush the change with the raised count; a change of the same row that reached the
     database first makes this one fail whole."""
     try:
         db.session.flush()
         _outcomes_changed(meeting)
-        db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise StaleOutcome(what, {}, 0) from None
@@ -130,7 +129,6 @@ def add_decision(meeting: Meeting, *, text: str, agenda_item_id: int | None = No
     try:
         db.session.flush()
         _outcomes_changed(meeting)
-        db.session.commit()
     except IntegrityError:  # another decision took that number meanwhile
         db.session.rollback()
         raise MinutesError(
@@ -148,7 +146,7 @@ def edit_decision(decision: Decision, *, text: str, base_version: int | None) ->
         return
     decision.text = text
     decision.version += 1
-    _commit_outcome_change(decision.meeting, what)
+    _flush_outcome_change(decision.meeting, what)
 
 
 def delete_decision(decision: Decision, *, base_version: int | None) -> None:
@@ -169,7 +167,7 @@ def delete_decision(decision: Decision, *, base_version: int | None) -> None:
         other.number = offset
         if other.id in moved:  # its number is part of what an edit started from
             other.version += 1
-    _commit_outcome_change(meeting, f"la décision {decision.number}")
+    _flush_outcome_change(meeting, f"la décision {decision.number}")
 
 
 def resolve_owner(
@@ -256,7 +254,6 @@ def add_action(
     meeting.actions.append(action)
     db.session.flush()
     _outcomes_changed(meeting)
-    db.session.commit()
     return action
 
 
@@ -285,7 +282,7 @@ def edit_action(
     action.title, action.due, action.agenda_item_id = title, due, item_id
     action.owner_person, action.owner_organisation = person, organisation
     action.version += 1
-    _commit_outcome_change(meeting, what)
+    _flush_outcome_change(meeting, what)
     return True
 
 
@@ -297,7 +294,7 @@ def delete_action(action: Action, *, base_version: int | None) -> None:
     _check_version(action, base_version, what, action_fields(action))
     meeting.actions.remove(action)
     db.session.delete(action)
-    _commit_outcome_change(meeting, what)
+    _flush_outcome_change(meeting, what)
 
 
 def follow_up(action: Action, *, status: str, note: str, user: User) -> ActionUpdate:
@@ -314,7 +311,7 @@ def follow_up(action: Action, *, status: str, note: str, user: User) -> ActionUp
     update = ActionUpdate(status=new_status, note=note, author=user)
     action.updates.append(update)
     action.status = new_status
-    db.session.commit()
+    db.session.flush()
     return update
 
 
@@ -329,7 +326,6 @@ def add_finding(meeting: Meeting, *, kind: str, text: str, agenda_item_id: int |
     meeting.findings.append(finding)
     db.session.flush()
     _outcomes_changed(meeting)
-    db.session.commit()
     return finding
 
 
@@ -340,4 +336,4 @@ def delete_finding(finding: Finding, *, base_version: int | None) -> None:
     _check_version(finding, base_version, what, {finding.kind.label: finding.text})
     meeting.findings.remove(finding)
     db.session.delete(finding)
-    _commit_outcome_change(meeting, what)
+    _flush_outcome_change(meeting, what)

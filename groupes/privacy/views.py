@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from groupes.auth.permissions import Permission, load_or_refuse, require
-from groupes.exports.views import tabular_response
+from groupes.exports.responses import MAX_DOWNLOAD, tabular_response
 from groupes.extensions import db
 from groupes.groups.models import Person
-from groupes.meetings.views import load_meeting
+from groupes.meetings.loading import load_meeting
 from groupes.privacy.access_log import ANONYMOUS, anonymous_readings_query, entries_query, record_now
 from groupes.privacy.forms import ErasureForm
 from groupes.privacy.marking import MarkRefused, UnknownPart, mark
@@ -22,7 +22,6 @@ from groupes.privacy.personal_data import ErasureRefused, erase_person, name_men
 from groupes.privacy.personal_data import person_data as person_data_of
 from groupes.programmes.models import Programme
 from groupes.registers.filters import PAGE_SIZE, date_arg, page_of
-from groupes.registers.views import MAX_DOWNLOAD
 from groupes.site.forms import ConfirmForm
 from groupes.site.links import safe_next
 from groupes.site.timezone import PARIS

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from groupes.auth.permissions import Permission, load_or_refuse, may, require
-from groupes.exports.views import tabular_response
+from groupes.exports.responses import MAX_DOWNLOAD, tabular_response
 from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import AttendanceStatus
@@ -30,9 +30,6 @@ from groupes.registers.filters import (
 from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("registers", __name__)
-
-# Downloads hold the whole filtered list, up to this many rows.
-MAX_DOWNLOAD = 20_000
 
 
 def visible_groups() -> list[WorkingGroup]:
