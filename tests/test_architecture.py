@@ -27,7 +27,10 @@ primitives that every layer asks or writes to:
   ``privacy.confidential`` (what huis clos withholds);
 - ``privacy.access_log`` (who read or changed what) with ``privacy.rights_log``,
   which writes the changes of rights into it;
-- ``mail.addresses`` (the syntax of an e-mail address).
+- ``mail.addresses`` (the syntax of an e-mail address);
+- ``minutes.parts`` (``PartKey``, how a part of the minutes is named in forms and revisions).
+The plumbing is ``extensions``, ``config``, ``dbtypes``, ``errors`` (the ``DomainError``
+family every package raises) and the models.
 A leaf imports only other leaves, models and the plumbing: that is checked too.
 
 Run it alone: ``pytest tests/test_architecture.py``.
@@ -40,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "groupes"
 ASSEMBLERS = {"groupes", "groupes.cli", "groupes.extensions", "groupes.config"}
-PLUMBING = {"groupes.extensions", "groupes.config", "groupes.dbtypes", "groupes.models"}
+PLUMBING = {"groupes.extensions", "groupes.config", "groupes.dbtypes", "groupes.errors", "groupes.models"}
 LEAF_MODULES = {
     "groupes.auth.permissions",
     "groupes.groups.reach",
@@ -48,6 +51,7 @@ LEAF_MODULES = {
     "groupes.privacy.access_log",
     "groupes.privacy.rights_log",
     "groupes.mail.addresses",
+    "groupes.minutes.parts",
 }
 
 
