@@ -144,6 +144,7 @@ def test_the_edit_page_of_a_validated_meeting_refuses_and_explains(app, world):
     url = f"/reunions/{world.in_review.id}/modifier"
     html = client.get(url).get_data(as_text=True)
     assert "sa date, son lieu, son sous-titre et son numéro sont figés" in html
+    assert f'href="/reunions/{world.in_review.id}/compte-rendu/rediger#etat">Rouvrir le compte-rendu</a>' in html
     assert f'action="/reunions/{world.in_review.id}/annuler"' not in html
     token = csrf_token(client, url)
     client.post(url, data={"day": "2014-03-11", "start": "10:00", "place": "Ailleurs", "csrf_token": token})
