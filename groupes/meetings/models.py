@@ -150,7 +150,21 @@ class Meeting(db.Model):
         return [item for item in self.agenda_items if item.parent is None]
 
 
-class AgendaItem(db.Model):
+class AgendaKinds:
+    """What a point of the agenda is, by its ``kind``: for the items and the readers' views of them."""
+
+    kind: AgendaItemKind
+
+    @property
+    def is_previous_minutes(self) -> bool:
+        return self.kind == AgendaItemKind.PREVIOUS_MINUTES
+
+    @property
+    def is_actions_review(self) -> bool:
+        return self.kind == AgendaItemKind.ACTIONS_REVIEW
+
+
+class AgendaItem(AgendaKinds, db.Model):
     """A point of the ordre du jour; items nest under a parent item."""
 
     __tablename__ = "agenda_items"
@@ -175,14 +189,6 @@ class AgendaItem(db.Model):
         sa.CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration_not_negative"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
     )
-
-    @property
-    def is_previous_minutes(self) -> bool:
-        return self.kind == AgendaItemKind.PREVIOUS_MINUTES
-
-    @property
-    def is_actions_review(self) -> bool:
-        return self.kind == AgendaItemKind.ACTIONS_REVIEW
 
     @validates("parent")
     def _two_levels(self, _key, parent: Optional["AgendaItem"]) -> Optional["AgendaItem"]:

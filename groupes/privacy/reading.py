@@ -16,7 +16,7 @@ from datetime import datetime
 from groupes.attachments.models import Attachment
 from groupes.auth.permissions import Viewer
 from groupes.auth.permissions import viewer as current_viewer
-from groupes.meetings.models import AgendaItem, AgendaItemKind, Meeting
+from groupes.meetings.models import AgendaItem, AgendaItemKind, AgendaKinds, Meeting
 from groupes.meetings.schedule import ScheduledItem, agenda_schedule
 from groupes.minutes.models import MinutesSection
 from groupes.outcomes.models import Action, Decision, Finding, FindingKind
@@ -24,7 +24,7 @@ from groupes.privacy.confidential import WITHHELD_POINT
 
 
 @dataclass
-class Point:
+class Point(AgendaKinds):
     """A point of the agenda as this reader sees it: a withheld one is only « Point à huis clos »,
     without presenter nor sub-points."""
 
@@ -37,14 +37,6 @@ class Point:
     is_confidential: bool  # huis clos, shown to the group with its badge
     withheld: bool
     children: list[Point] = field(default_factory=list)
-
-    @property
-    def is_previous_minutes(self) -> bool:
-        return self.kind == AgendaItemKind.PREVIOUS_MINUTES
-
-    @property
-    def is_actions_review(self) -> bool:
-        return self.kind == AgendaItemKind.ACTIONS_REVIEW
 
 
 @dataclass
