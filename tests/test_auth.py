@@ -4,7 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from world import PASSWORD, another_app, build_world, csrf_token, sign_in
+from world import PASSWORD, another_app, csrf_token, sign_in
 
 from groupes.auth.models import User
 from groupes.extensions import db, limiter
@@ -14,11 +14,6 @@ from groupes.site.rate_limits import RateLimitCounter
 @pytest.fixture(autouse=True)
 def fresh_limits():
     limiter.reset()
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def post_login(client, email, password, next_url=None):

@@ -2,16 +2,11 @@
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
 from groupes.programmes.models import Milestone, Programme
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

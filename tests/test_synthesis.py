@@ -4,18 +4,13 @@ import subprocess
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, post_form, read_page, signed_in
+from world import csrf_token, post_form, read_page, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Minutes
 from groupes.outcomes.models import Finding, FindingKind
 from groupes.programmes.models import SynthesisEntry
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture
