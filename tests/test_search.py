@@ -164,7 +164,7 @@ def test_comments_written_through_the_pages_are_found(app, world):
     member = signed_in(app, "member")
     member.post(
         f"/reunions/{world.in_review.id}/compte-rendu/commentaires",
-        data={"body": "Préciser la coordination départementale.", "csrf_token": csrf_token(member, "/deconnexion")},
+        data={"body": "Préciser la coordination départementale.", "csrf_token": csrf_token(member)},
     )
     html = results(member, "coordination")
     assert "Commentaire de relecture" in html and "#commentaire-" in html
