@@ -2,7 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
-from world import csrf_token, sign_in
+from world import csrf_token
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
@@ -10,10 +10,8 @@ from groupes.programmes.models import Milestone, Programme
 
 
 @pytest.fixture
-def organiser(app, world):
-    client = app.test_client()
-    sign_in(client, "organiser")
-    return client
+def organiser(client_as):
+    return client_as("organiser")
 
 
 def submit(client, url, fields):

@@ -14,8 +14,8 @@ from groupes.programmes.models import SynthesisEntry
 
 
 @pytest.fixture
-def organiser(app):
-    return signed_in(app, "organiser")
+def organiser(client_as):
+    return client_as("organiser")
 
 
 def piste(meeting) -> Finding:
