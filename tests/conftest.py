@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from world import build_world, sign_in
 
 from groupes import create_app
 from groupes.extensions import db, limiter
@@ -70,6 +71,25 @@ def app_context(app):
         limiter.reset()
         yield
         empty_database()
+
+
+@pytest.fixture
+def world():
+    """The small world of tests/world.py: one person of each role (see ``ROLES``), their groups and meetings."""
+    return build_world()
+
+
+@pytest.fixture
+def client_as(app, world):
+    """``client_as("member")``: a new test client, signed in as that role of the world
+    (``client_as("anonymous")``: a new client, signed in as no one)."""
+
+    def client_as(role: str) -> FlaskClient:
+        client = app.test_client()
+        sign_in(client, role)
+        return client
+
+    return client_as
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.meetings.agenda import AgendaError, add_item, copy_previous_agenda, delete_item, move_item, update_item
@@ -12,11 +12,6 @@ from groupes.meetings.models import AgendaItem, Meeting
 from groupes.meetings.planning import Slot, plan_meeting
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
 from groupes.site.timezone import PARIS
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

@@ -185,7 +185,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_in_french(app):
 def test_a_body_beyond_the_request_limit_is_cut_and_explained(app):
     world = build_world()
     client = signed_in(app, "facilitator")
-    token = csrf_token(client, "/deconnexion")
+    token = csrf_token(client)
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     try:
         response = client.post(

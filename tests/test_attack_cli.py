@@ -3,7 +3,7 @@
 import io
 
 import pypdf
-from test_content_sweep import marked_world
+from world import marked_world
 
 HUIS_CLOS = "HUISCLOS"
 

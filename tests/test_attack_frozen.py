@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 import sqlalchemy as sa
-from test_permissions import ROWS
+from permission_table import ROWS
 from world import attach, build_world, post_form, signed_in
 
 from groupes.attachments.models import Attachment

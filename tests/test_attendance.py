@@ -5,7 +5,7 @@ from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Organisation, Person
@@ -13,11 +13,6 @@ from groupes.meetings.attendance import AttendanceError, add_guest, counts, invi
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import Slot, plan_meeting
 from groupes.site.timezone import PARIS
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

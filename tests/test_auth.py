@@ -4,7 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from world import PASSWORD, another_app, build_world, csrf_token, sign_in
+from world import PASSWORD, another_app, csrf_token, sign_in
 
 from groupes.auth.models import User
 from groupes.extensions import db, limiter
@@ -14,11 +14,6 @@ from groupes.site.rate_limits import RateLimitCounter
 @pytest.fixture(autouse=True)
 def fresh_limits():
     limiter.reset()
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def post_login(client, email, password, next_url=None):
@@ -200,7 +195,7 @@ def test_a_bad_password_change_changes_nothing(app, world, fields, message):
 def admin_client(app):
     client = app.test_client()
     sign_in(client, "admin")
-    return client, csrf_token(client, "/deconnexion")
+    return client, csrf_token(client)
 
 
 def test_an_admin_creates_an_account_for_a_new_person(app, world):
@@ -305,7 +300,7 @@ def test_disabling_an_account_ends_its_sessions_for_good(app, world):
     admin = app.test_client()
     sign_in(admin, "admin")
     member = world.users["member"]
-    token = csrf_token(admin, "/deconnexion")
+    token = csrf_token(admin)
     admin.post(f"/admin/comptes/{member.id}", data={"csrf_token": token})  # unticked: disabled
     assert client.get("/compte").status_code == 302
     admin.post(f"/admin/comptes/{member.id}", data={"active": "y", "csrf_token": token})

@@ -4,16 +4,10 @@ import io
 import re
 import subprocess
 
-import pytest
 from pypdf import PdfReader
-from world import build_world, sign_in
+from world import sign_in
 
 from groupes.extensions import db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def get(app, role, url):

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 from conftest import empty_database
-from world import build_world, post_form, read_page, signed_in
+from world import post_form, read_page, signed_in
 
 from groupes.exports.ics import calendar
 from groupes.extensions import db
@@ -29,10 +29,12 @@ SECRETS = (SECRET_TITLE, SECRET_NOTE, SECRET_SECTION, SECRET_DECISION, SECRET_FI
 
 
 @pytest.fixture
-def world():
+def huis_clos_parts(world):
     """The validated meetings of both groups get a huis clos point (with notes, a decision and a
-    finding under it) and a huis clos free section."""
-    world = build_world()
+    finding under it) and a huis clos free section.
+
+    Added to the conftest's ``world`` (which the tests ask for) rather than a world of another name:
+    every test of this file is about these parts."""
     for meeting in (world.validated, world.public_validated):
         item = AgendaItem(title=SECRET_TITLE, position=5, presenter="Mme Référente", confidential=True)
         meeting.agenda_items.append(item)
@@ -43,7 +45,9 @@ def world():
         meeting.decisions.append(Decision(number=2, text=SECRET_DECISION, agenda_item=item))
         meeting.findings.append(Finding(kind=FindingKind.CONSTAT, text=SECRET_FINDING, agenda_item=item))
     db.session.commit()
-    return world
+
+
+pytestmark = pytest.mark.usefixtures("huis_clos_parts")
 
 
 def leaks(text: str) -> list[str]:

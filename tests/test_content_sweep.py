@@ -16,18 +16,13 @@ from html import unescape
 import pypdf
 import pytest
 import sqlalchemy as sa
-from test_permissions import OK, ROWS
-from world import ROLES, attach, build_world, post_form, sign_in
-from world import meeting as make_meeting
+from permission_table import OK, ROWS
+from world import ROLES, marked_world, post_form, sign_in
 
 from groupes.auth.models import User
 from groupes.extensions import db, limiter
-from groupes.groups.models import Membership, Role, Visibility, WorkingGroup
+from groupes.groups.models import Membership, Role
 from groupes.mail.models import OutgoingMail
-from groupes.meetings.models import AgendaItem
-from groupes.minutes.models import Comment, MinutesSection, MinutesStatus
-from groupes.outcomes.models import Action, Decision, Finding, FindingKind
-from groupes.search.index import rebuild
 
 MARKER = re.compile(r"(?:HUISCLOS|BROUILLON)-\d+-[a-z]+")
 EDITORS = {"secretary", "facilitator", "organiser", "admin"}
@@ -44,61 +39,6 @@ DRAFT_READERS = {
     7: {"admin"},  # a draft of the other programme's public group
 }
 DOCUMENT_TYPES = ("application/pdf", "text/calendar", "text/csv", "spreadsheetml", "application/json")
-
-
-def close(meeting, n: int, *, with_document: bool = True) -> None:
-    """A huis clos point with a sub-point, notes, a decision, an action, a finding and a document
-    under it, a huis clos section with a comment, and a decision marked huis clos on its own."""
-    point = AgendaItem(title=f"HUISCLOS-{n}-point", presenter=f"HUISCLOS-{n}-presenter", confidential=True)
-    point.position = 10
-    sub = AgendaItem(title=f"HUISCLOS-{n}-subpoint", parent=point, position=11)
-    meeting.agenda_items += [point, sub]
-    section = MinutesSection(heading=f"HUISCLOS-{n}-heading", body=f"HUISCLOS-{n}-section", confidential=True)
-    section.position = 12
-    meeting.minutes.sections += [
-        MinutesSection(agenda_item=point, body=f"HUISCLOS-{n}-notes", position=10),
-        MinutesSection(agenda_item=sub, body=f"HUISCLOS-{n}-subnotes", position=11),
-        section,
-    ]
-    meeting.decisions += [
-        Decision(number=2, text=f"HUISCLOS-{n}-decision", agenda_item=point),
-        Decision(number=3, text=f"HUISCLOS-{n}-markeddecision", confidential=True),
-    ]
-    meeting.actions += [Action(title=f"HUISCLOS-{n}-action", confidential=True)]
-    meeting.findings += [Finding(kind=FindingKind.CONSTAT, text=f"HUISCLOS-{n}-finding", agenda_item=sub)]
-    db.session.flush()
-    db.session.add(Comment(minutes=meeting.minutes, section=section, revision=0, body=f"HUISCLOS-{n}-comment"))
-    db.session.commit()
-    if with_document:
-        attach(meeting, f"HUISCLOS-{n}-document.pdf", agenda_item=point)
-
-
-def draft(meeting, n: int) -> None:
-    meeting.minutes.sections.append(MinutesSection(heading="Brouillon", body=f"BROUILLON-{n}-section", position=20))
-    meeting.decisions.append(Decision(number=9, text=f"BROUILLON-{n}-decision"))
-    meeting.actions.append(Action(title=f"BROUILLON-{n}-action"))
-    db.session.commit()
-
-
-def marked_world():
-    world = build_world()
-    other_public = WorkingGroup(
-        programme=world.other_programme, number=2, title="Groupe public d'ailleurs", visibility=Visibility.PUBLIC
-    )
-    db.session.add(other_public)
-    elsewhere_validated = make_meeting(other_public, 5, MinutesStatus.VALIDATED, text="ailleurs", decision=True)
-    elsewhere_draft = make_meeting(other_public, 12, MinutesStatus.DRAFT, text="ailleurs brouillon", decision=True)
-    db.session.add_all([elsewhere_validated, elsewhere_draft])
-    db.session.commit()
-    close(world.validated, 1)
-    close(world.public_validated, 2)
-    close(elsewhere_validated, 3)
-    for n, meeting in ((4, world.draft), (5, world.in_review), (6, world.public_draft), (7, elsewhere_draft)):
-        draft(meeting, n)
-    # Huis clos passages in meetings not yet validated are both: their readers are the fewer.
-    close(world.draft, 8, with_document=False)
-    rebuild()
-    return world, elsewhere_validated, elsewhere_draft
 
 
 AGENDA_PARTS = {"point", "subpoint", "presenter"}

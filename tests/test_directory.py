@@ -5,18 +5,13 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, future_meeting, post_form, read_page, signed_in
+from world import future_meeting, post_form, read_page, signed_in
 
 from groupes.extensions import db
 from groupes.groups.merging import MergeRefused, foreign_keys, merge, plan_merge, unhandled
 from groupes.groups.models import Membership, Organisation, Person, Role
 from groupes.meetings.models import Attendance, AttendanceStatus
 from groupes.programmes.models import ProgrammeOrganiser
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def caf():

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import PASSWORD, PASSWORD_HASH, build_world, csrf_token, post_form, read_page, signed_in
+from world import PASSWORD, PASSWORD_HASH, csrf_token, post_form, read_page, signed_in
 
 from groupes.auth.models import User
 from groupes.extensions import db
@@ -16,8 +16,9 @@ from groupes.programmes.models import ProgrammeOrganiser
 
 
 @pytest.fixture
-def world():
-    world = build_world()
+def other_programme_people(world):
+    """The conftest's ``world`` gets a member of the other programme's group and a rival organiser
+    of that programme, with an account (``world.users["rival"]``); every test of this file uses them."""
     elsewhere = Organisation(name="URIOPSS Centre")
     paul = Person(name="Paul Ailleurs", email="paul@test.example", organisation=elsewhere)
     rival = Person(name="Rivale Organisatrice", email="rivale@test.example")
@@ -31,7 +32,9 @@ def world():
     )
     db.session.commit()
     world.users["rival"] = rival_user
-    return world
+
+
+pytestmark = pytest.mark.usefixtures("other_programme_people")
 
 
 def person(email) -> Person:

@@ -6,16 +6,11 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
-from world import build_world, sign_in
+from world import sign_in
 
 from groupes.exports.pdf import StaticFilesOnly
 from groupes.extensions import db
 from groupes.minutes.models import MinutesSection
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def text_of(pdf: bytes) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token
 
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, WorkingGroup
@@ -10,15 +10,8 @@ from groupes.programmes.models import Milestone, Programme
 
 
 @pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def organiser(app, world):
-    client = app.test_client()
-    sign_in(client, "organiser")
-    return client
+def organiser(client_as):
+    return client_as("organiser")
 
 
 def submit(client, url, fields):
@@ -180,7 +173,7 @@ def test_tampered_people_in_the_membership_form_are_refused(app, world, organise
 def test_an_unknown_role_changes_nothing(app, world, organiser):
     url = f"/groupes/{world.private.id}/membres/{world.membership.id}/role"
     organiser.post(
-        url, data={f"m{world.membership.id}-role": "chef", "csrf_token": csrf_token(organiser, "/deconnexion")}
+        url, data={f"m{world.membership.id}-role": "chef", "csrf_token": csrf_token(organiser)}
     )
     db.session.expire_all()
     assert db.session.get(Membership, world.membership.id).role.value == "member"

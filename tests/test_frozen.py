@@ -4,7 +4,7 @@ place, title, status and huis clos marks, besides the text and outcomes."""
 from datetime import date, time
 
 import pytest
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.meetings.models import Meeting, MeetingStatus
@@ -25,13 +25,15 @@ from groupes.outcomes.models import Decision
 
 
 @pytest.fixture
-def world():
-    world = build_world()
-    # Validated through the workflow, as in real use: the number is frozen then.
+def validated_in_review(world):
+    """The conftest's ``world``, whose minutes in review are validated through the workflow, as in real
+    use: the number is frozen then. Every test of this file starts from there."""
     meeting = world.in_review
     validate(meeting.minutes, world.users["facilitator"])
     db.session.commit()  # domain functions flush; their caller commits
-    return world
+
+
+pytestmark = pytest.mark.usefixtures("validated_in_review")
 
 
 def numbers(world) -> dict[int, int]:

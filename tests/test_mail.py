@@ -33,7 +33,7 @@ def convene(app, meeting):
     """The facilitator sends the convocation; the response is not closed yet."""
     client = app.test_client()
     sign_in(client, "facilitator")
-    token = csrf_token(client, "/deconnexion")
+    token = csrf_token(client)
     return client, client.post(f"/reunions/{meeting.id}/convocation/envoyer", data={"csrf_token": token})
 
 

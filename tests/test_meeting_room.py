@@ -4,7 +4,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership
@@ -12,11 +12,6 @@ from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
 from groupes.minutes.writing import MAX_PART_LENGTH
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def writer(app, role="secretary"):

@@ -3,16 +3,11 @@ actions corrected and removed until validation."""
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, sign_in
+from world import csrf_token, sign_in
 
 from groupes.extensions import db
 from groupes.minutes.models import Minutes, MinutesReader
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def client_of(app, role):

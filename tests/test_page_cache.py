@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from world import PASSWORD_HASH, TOKEN, counting, future_meeting, read_page, signed_in
 
 from groupes.auth.models import User
 from groupes.extensions import db
@@ -17,14 +18,6 @@ from groupes.minutes.review import mark_read
 from groupes.outcomes.models import ActionStatus
 from groupes.site.page_cache import CSRF_PLACEHOLDER
 from groupes.site.stamps import SITE, ContentStamp
-from tests.world import PASSWORD_HASH, TOKEN, counting, future_meeting, read_page, signed_in
-
-
-@pytest.fixture
-def world(app):
-    from tests.world import build_world
-
-    return build_world()
 
 
 def page(client, meeting) -> str:

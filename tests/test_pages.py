@@ -11,11 +11,6 @@ from groupes.outcomes.models import ActionStatus
 from groupes.site.formatting import duration, long_date, ordinal, short_date
 
 
-@pytest.fixture
-def world():
-    return build_world()
-
-
 def page(app, role, url) -> str:
     client = app.test_client()
     sign_in(client, role)

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, post_form, read_page, signed_in
+from world import post_form, read_page, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import AgendaItemKind, Meeting, MeetingSeries, MeetingStatus
@@ -22,11 +22,6 @@ from groupes.meetings.planning import (
     restore_meeting,
     update_meeting,
 )
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def local(meeting):

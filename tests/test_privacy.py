@@ -6,9 +6,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from world import build_world, post_form, read_page, signed_in
+from world import post_form, read_page, signed_in
 
 from groupes.auth.models import User
 from groupes.dbtypes import utcnow
@@ -23,11 +22,6 @@ from groupes.privacy.retention import pdf_cache
 from groupes.programmes.models import Programme
 from groupes.site.stamps import ContentStamp
 from groupes.site.timezone import PARIS
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def log(**where) -> list[AccessLogEntry]:

@@ -28,7 +28,7 @@ def save(client, meeting, section, body):
             "base_version": section.version,
             "body": body,
             "heading": section.heading,
-            "csrf_token": csrf_token(client, "/deconnexion"),
+            "csrf_token": csrf_token(client),
         },
         headers={"Accept": "application/json"},
     )

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, signed_in
+from world import csrf_token, signed_in
 
 from groupes.extensions import db
 from groupes.minutes.parts import PartKey
@@ -23,13 +23,16 @@ def results(client, q: str) -> str:
 
 
 @pytest.fixture
-def world():
-    w = build_world()
+def searched_texts(world):
+    """Texts to search for in the conftest's ``world`` (every test of this file reads them)."""
+    w = world
     w.validated.minutes.sections[0].body = "Le groupe constate l'**évolution** des publics accueillis à Bourges."
     w.draft.minutes.sections[0].body = "Projet confidentiel : évolution du financement du SIAO."
     w.public_validated.minutes.sections[0].body = "Accompagnement des familles monoparentales."
     db.session.commit()
-    return w
+
+
+pytestmark = pytest.mark.usefixtures("searched_texts")
 
 
 def test_accents_and_case_do_not_matter_and_matches_are_marked(app, world):
@@ -161,7 +164,7 @@ def test_comments_written_through_the_pages_are_found(app, world):
     member = signed_in(app, "member")
     member.post(
         f"/reunions/{world.in_review.id}/compte-rendu/commentaires",
-        data={"body": "Préciser la coordination départementale.", "csrf_token": csrf_token(member, "/deconnexion")},
+        data={"body": "Préciser la coordination départementale.", "csrf_token": csrf_token(member)},
     )
     html = results(member, "coordination")
     assert "Commentaire de relecture" in html and "#commentaire-" in html

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from permission_table import DONE, OK, ROWS, synthesis_entries
 from pypdf import PdfReader
-from test_permissions import DONE, OK, ROWS, synthesis_entries
 from world import attach, build_world, sign_in
 
 from groupes.extensions import db, limiter

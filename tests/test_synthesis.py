@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, csrf_token, post_form, read_page, signed_in
+from world import csrf_token, post_form, read_page, signed_in
 
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
@@ -14,13 +14,8 @@ from groupes.programmes.models import SynthesisEntry
 
 
 @pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def organiser(app):
-    return signed_in(app, "organiser")
+def organiser(client_as):
+    return client_as("organiser")
 
 
 def piste(meeting) -> Finding:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from world import build_world, read_page, signed_in
+from world import read_page, signed_in
 
 from groupes.dbtypes import utcnow
 from groupes.extensions import db
@@ -23,11 +23,6 @@ from groupes.minutes.writing import (
 )
 from groupes.outcomes.models import ActionStatus
 from groupes.outcomes.recording import add_action, add_decision, add_finding, delete_decision, edit_decision, follow_up
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

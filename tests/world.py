@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
+import flask
 import sqlalchemy as sa
+from flask_wtf.csrf import generate_csrf
 from samples import pdf
 from werkzeug.security import generate_password_hash
 
@@ -19,6 +21,7 @@ from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Me
 from groupes.minutes.models import Comment, Minutes, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser
+from groupes.search.index import rebuild
 
 PASSWORD = "mot de passe de test"
 # Hashed once, with few iterations: the tests sign in hundreds of times.
@@ -149,11 +152,25 @@ def future_meeting(group, days=7) -> Meeting:
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-def csrf_token(client, url="/connexion") -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = TOKEN.search(html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1) or match.group(2)
+def csrf_token(client, page: str | None = None) -> str:
+    """A CSRF token for the client's next post.
+
+    With ``page``: the token on that page (the page the form is on, which must have one). Without:
+    a token bound to the client's session, as any page of the site would give it, made without
+    fetching a page."""
+    if page is not None:
+        html = client.get(page).get_data(as_text=True)
+        match = TOKEN.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1) or match.group(2)
+    app = client.application
+    # A request of its own (and its own ``g``, where Flask-WTF keeps the token it made) on a copy of
+    # the client's session; the raw token Flask-WTF stores there goes back into the client's cookie.
+    with client.session_transaction() as session, app.app_context(), app.test_request_context():
+        flask.session.update(session)
+        token = generate_csrf()
+        session.update(flask.session)
+    return token
 
 
 def sign_in(client, role: str) -> None:
@@ -175,7 +192,7 @@ def signed_in(app, role: str):
 
 def post_form(client, url: str, data=None):
     """Post a form as the site's own pages do (with a CSRF token)."""
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, "/deconnexion")})
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)})
 
 
 def read_page(client, url: str) -> str:
@@ -224,3 +241,63 @@ def another_app(app, **settings):
     )
     other.test_client_class = app.test_client_class
     return other
+
+
+# -- a world whose huis clos passages and drafts carry markers (the sweeps) ----------------------
+
+
+def close(meeting, n: int, *, with_document: bool = True) -> None:
+    """A huis clos point with a sub-point, notes, a decision, an action, a finding and a document
+    under it, a huis clos section with a comment, and a decision marked huis clos on its own."""
+    point = AgendaItem(title=f"HUISCLOS-{n}-point", presenter=f"HUISCLOS-{n}-presenter", confidential=True)
+    point.position = 10
+    sub = AgendaItem(title=f"HUISCLOS-{n}-subpoint", parent=point, position=11)
+    meeting.agenda_items += [point, sub]
+    section = MinutesSection(heading=f"HUISCLOS-{n}-heading", body=f"HUISCLOS-{n}-section", confidential=True)
+    section.position = 12
+    meeting.minutes.sections += [
+        MinutesSection(agenda_item=point, body=f"HUISCLOS-{n}-notes", position=10),
+        MinutesSection(agenda_item=sub, body=f"HUISCLOS-{n}-subnotes", position=11),
+        section,
+    ]
+    meeting.decisions += [
+        Decision(number=2, text=f"HUISCLOS-{n}-decision", agenda_item=point),
+        Decision(number=3, text=f"HUISCLOS-{n}-markeddecision", confidential=True),
+    ]
+    meeting.actions += [Action(title=f"HUISCLOS-{n}-action", confidential=True)]
+    meeting.findings += [Finding(kind=FindingKind.CONSTAT, text=f"HUISCLOS-{n}-finding", agenda_item=sub)]
+    db.session.flush()
+    db.session.add(Comment(minutes=meeting.minutes, section=section, revision=0, body=f"HUISCLOS-{n}-comment"))
+    db.session.commit()
+    if with_document:
+        attach(meeting, f"HUISCLOS-{n}-document.pdf", agenda_item=point)
+
+
+def draft(meeting, n: int) -> None:
+    meeting.minutes.sections.append(MinutesSection(heading="Brouillon", body=f"BROUILLON-{n}-section", position=20))
+    meeting.decisions.append(Decision(number=9, text=f"BROUILLON-{n}-decision"))
+    meeting.actions.append(Action(title=f"BROUILLON-{n}-action"))
+    db.session.commit()
+
+
+def marked_world():
+    """The world, with the huis clos passages and the drafts the sweeps look for, numbered as
+    tests/test_content_sweep.py says, and a public group of the other programme with two meetings."""
+    world = build_world()
+    other_public = WorkingGroup(
+        programme=world.other_programme, number=2, title="Groupe public d'ailleurs", visibility=Visibility.PUBLIC
+    )
+    db.session.add(other_public)
+    elsewhere_validated = meeting(other_public, 5, MinutesStatus.VALIDATED, text="ailleurs", decision=True)
+    elsewhere_draft = meeting(other_public, 12, MinutesStatus.DRAFT, text="ailleurs brouillon", decision=True)
+    db.session.add_all([elsewhere_validated, elsewhere_draft])
+    db.session.commit()
+    close(world.validated, 1)
+    close(world.public_validated, 2)
+    close(elsewhere_validated, 3)
+    for n, marked in ((4, world.draft), (5, world.in_review), (6, world.public_draft), (7, elsewhere_draft)):
+        draft(marked, n)
+    # Huis clos passages in meetings not yet validated are both: their readers are the fewer.
+    close(world.draft, 8, with_document=False)
+    rebuild()
+    return world, elsewhere_validated, elsewhere_draft
