@@ -86,6 +86,7 @@ def create_admin_command(email: str, name: str | None) -> None:
         user = create_admin(email, read_password(), name)
     except AccountError as exc:
         fail(str(exc))
+    db.session.commit()
     click.echo(f"Compte administrateur créé pour {user.person.name} <{user.email}>.")
 
 
@@ -98,6 +99,7 @@ def set_password_command(email: str) -> None:
         user, created = set_password(email, read_password())
     except AccountError as exc:
         fail(str(exc))
+    db.session.commit()
     click.echo(f"Compte créé pour {user.email}." if created else f"Mot de passe changé pour {user.email}.")
 
 
