@@ -291,6 +291,7 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         invitations.request_reset(form.email.data)
+        db.session.commit()
         return redirect(url_for("auth.forgotten_password", envoye=1))
     return render_template("auth/forgotten.html", form=form)
 
