@@ -696,6 +696,7 @@ def test_uploads_at_the_same_moment_never_pass_the_meeting_total_together(app, m
             except AttachmentRefused as refusal:
                 outcomes.append(str(refusal))
             else:
+                db.session.commit()  # as its caller would
                 outcomes.append("stored")
 
     threads = [threading.Thread(target=upload_one, args=(n,)) for n in range(3)]
