@@ -123,6 +123,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo("La base contient déjà des données : démonstration non chargée.")
     else:
         summary = load_demo()
+        db.session.commit()
         click.echo(f"Démonstration chargée : {summary.describe()}.")
     print_demo_logins()
 
@@ -283,6 +284,7 @@ def remind_command(day) -> None:
     if problem := date_problem(today):
         fail(problem)
     actions, people = send_reminders(today)
+    db.session.commit()
     sent, failed = deliver()
     click.echo(
         f"Rappels : {actions} action(s) à échéance proche, {people} personne(s) attendue(s) demain ; "
