@@ -273,6 +273,19 @@ def test_a_deletion_rolled_back_keeps_the_file(app):
     assert storage.path_of(attachment.stored_name).exists()
 
 
+def test_a_savepoint_after_a_deletion_keeps_the_file_until_the_real_commit(app):
+    """A message queued in the same request releases a savepoint: that is no commit of the deletion."""
+    world = build_world()
+    attachment = attach(world.draft)
+    db.session.delete(attachment)
+    db.session.flush()
+    with db.session.begin_nested():
+        pass
+    assert storage.path_of(attachment.stored_name).exists()
+    db.session.rollback()
+    assert storage.path_of(attachment.stored_name).exists()
+
+
 def test_a_meeting_deleted_takes_its_files_with_it(app):
     world = build_world()
     paths = [storage.path_of(attach(world.draft, f"{n}.pdf").stored_name) for n in range(2)]

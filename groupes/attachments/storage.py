@@ -81,6 +81,8 @@ def _remember_deleted(session: Session, flush_context) -> None:
 
 
 def _remove_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released (a queued message): not the commit
+        return
     for path in session.info.pop("attachment_files_to_remove", []):
         path.unlink(missing_ok=True)
 
