@@ -83,7 +83,7 @@ def register_web(app: Flask) -> None:
     from groupes.attachments.views import blueprint as attachments
     from groupes.auth.views import blueprint as auth
     from groupes.exports.views import blueprint as documents
-    from groupes.groups.directory import blueprint as directory
+    from groupes.groups.directory_views import blueprint as directory
     from groupes.groups.lookup_views import blueprint as lookup
     from groupes.groups.views import blueprint as groups
     from groupes.mail.outbox import send_after_response

@@ -86,6 +86,7 @@ def create_admin_command(email: str, name: str | None) -> None:
         user = create_admin(email, read_password(), name)
     except AccountError as exc:
         fail(str(exc))
+    db.session.commit()
     click.echo(f"Compte administrateur créé pour {user.person.name} <{user.email}>.")
 
 
@@ -98,6 +99,7 @@ def set_password_command(email: str) -> None:
         user, created = set_password(email, read_password())
     except AccountError as exc:
         fail(str(exc))
+    db.session.commit()
     click.echo(f"Compte créé pour {user.email}." if created else f"Mot de passe changé pour {user.email}.")
 
 
@@ -121,6 +123,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo("La base contient déjà des données : démonstration non chargée.")
     else:
         summary = load_demo()
+        db.session.commit()
         click.echo(f"Démonstration chargée : {summary.describe()}.")
     print_demo_logins()
 
@@ -281,6 +284,7 @@ def remind_command(day) -> None:
     if problem := date_problem(today):
         fail(problem)
     actions, people = send_reminders(today)
+    db.session.commit()
     sent, failed = deliver()
     click.echo(
         f"Rappels : {actions} action(s) à échéance proche, {people} personne(s) attendue(s) demain ; "

@@ -37,7 +37,9 @@ def outline(meeting: Meeting) -> list[str]:
 
 
 def add(meeting, title, duration=None, parent=None):
-    return add_item(meeting, title=title, duration=duration, presenter="", parent_id=parent.id if parent else None)
+    item = add_item(meeting, title=title, duration=duration, presenter="", parent_id=parent.id if parent else None)
+    db.session.commit()  # as its caller would
+    return item
 
 
 def test_items_nest_on_two_levels_and_the_schedule_runs_from_the_start(meeting):
@@ -120,6 +122,7 @@ def test_deleting_a_point_takes_its_sub_points_but_never_notes(world, meeting):
     point = add(meeting, "Point")
     add(meeting, "Sous-point", parent=point)
     delete_item(db.session.get(AgendaItem, point.id))
+    db.session.commit()
     assert outline(meeting) == outline(meeting)[:2]
     with pytest.raises(AgendaError, match="a des notes au compte-rendu"):
         delete_item(world.draft.agenda_items[0])

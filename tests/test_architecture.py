@@ -33,6 +33,10 @@ The plumbing is ``extensions``, ``config``, ``dbtypes``, ``errors`` (the ``Domai
 family every package raises) and the models.
 A leaf imports only other leaves, models and the plumbing: that is checked too.
 
+3. One transaction owner: the rule modules flush, the view (or the command) commits once,
+   after the change and the mail that announces it are both in the session. The few rule
+   modules that commit on purpose are listed in ``COMMITS_ALLOWED``, each with its reason.
+
 Run it alone: ``pytest tests/test_architecture.py``.
 """
 
@@ -52,6 +56,21 @@ LEAF_MODULES = {
     "groupes.privacy.rights_log",
     "groupes.mail.addresses",
     "groupes.minutes.parts",
+}
+
+
+# Rule modules that call ``.commit()`` themselves, and why.
+COMMITS_ALLOWED = {
+    "groupes.minutes.writing": "the autosave (save_part) retries a lost race in a new transaction",
+    "groupes.minutes.review": "mark_read: reading a page records it, and a page read commits nothing else",
+    "groupes.site.rate_limits": "the counters are committed at once on the request's connection, shared by every worker",
+    "groupes.privacy.access_log": "record_now: written in its own commit once the response is made",
+    "groupes.mail.outbox": "each message's claim and delivery commit alone, so one failure holds up no other",
+    "groupes.search.index": "rebuild runs from commands (rebuild-index, restore, import), outside any request",
+    # Not converted yet (later session): their views and commands still rely on these commits.
+    "groupes.privacy.retention": "not converted yet: the purge commits its erasures itself",
+    "groupes.privacy.personal_data": "not converted yet: an erasure commits itself",
+    "groupes.interchange.reader": "not converted yet: an import commits itself",
 }
 
 
@@ -198,3 +217,27 @@ def test_the_walk_sees_the_imports_it_must():
     assert "meetings" in package_graph()["minutes"]
     assert "groupes.groups.reach" in [target for target, _ in imports(PACKAGE / "auth" / "permissions.py")]
     assert is_view("groupes.meetings.agenda_views") and not is_leaf("groupes.site.views")
+
+
+def commits(path: Path) -> list[int]:
+    """Lines of the ``….commit()`` calls of a module."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+    ]
+
+
+def test_rule_modules_flush_and_leave_the_commit_to_their_caller():
+    wrong = []
+    for path in sources():
+        module = module_name(path)
+        if module in ASSEMBLERS or is_view(module) or module in COMMITS_ALLOWED:
+            continue
+        wrong.extend(f"{module}:{line}" for line in commits(path))
+    assert not wrong, "A rule module commits (make it flush; its view or command commits):\n" + "\n".join(wrong)
+
+
+def test_every_module_allowed_to_commit_still_does():
+    """An entry no longer needed goes from the list."""
+    assert [m for m in COMMITS_ALLOWED if not commits(ROOT.joinpath(*m.split(".")).with_suffix(".py"))] == []

@@ -273,6 +273,19 @@ def test_a_deletion_rolled_back_keeps_the_file(app):
     assert storage.path_of(attachment.stored_name).exists()
 
 
+def test_a_savepoint_after_a_deletion_keeps_the_file_until_the_real_commit(app):
+    """A message queued in the same request releases a savepoint: that is no commit of the deletion."""
+    world = build_world()
+    attachment = attach(world.draft)
+    db.session.delete(attachment)
+    db.session.flush()
+    with db.session.begin_nested():
+        pass
+    assert storage.path_of(attachment.stored_name).exists()
+    db.session.rollback()
+    assert storage.path_of(attachment.stored_name).exists()
+
+
 def test_a_meeting_deleted_takes_its_files_with_it(app):
     world = build_world()
     paths = [storage.path_of(attach(world.draft, f"{n}.pdf").stored_name) for n in range(2)]
@@ -696,6 +709,7 @@ def test_uploads_at_the_same_moment_never_pass_the_meeting_total_together(app, m
             except AttachmentRefused as refusal:
                 outcomes.append(str(refusal))
             else:
+                db.session.commit()  # as its caller would
                 outcomes.append("stored")
 
     threads = [threading.Thread(target=upload_one, args=(n,)) for n in range(3)]

@@ -69,6 +69,7 @@ def test_guests_reuse_known_people_and_organisations(world, meeting, count):
 
 def test_the_same_guest_twice_is_refused(meeting, count):
     add_guest(meeting, name="Léa Martin", organisation="ARS Centre", email=None)
+    db.session.commit()  # as its caller would
     before = count(Attendance)
     with pytest.raises(AttendanceError, match="Léa Martin figure déjà sur la liste de cette réunion."):
         add_guest(meeting, name="Léa Martin", organisation="ARS Centre", email=None)

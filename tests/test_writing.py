@@ -312,6 +312,7 @@ def test_two_first_saves_of_the_same_item_notes_are_a_conflict(world):
     from groupes.minutes.models import Minutes
 
     item = add_item(world.draft, title="Nouveau point", duration=10, presenter="", parent_id=None)
+    db.session.commit()  # as its caller would
     minutes = world.draft.minutes
     _ = list(minutes.sections), list(minutes.meeting.agenda_items)
     with Session(db.engine) as elsewhere:

@@ -23,7 +23,8 @@ def ensure_open(meeting: Meeting) -> None:
 
 
 def add_attachment(meeting: Meeting, *, filename: str, content: bytes, agenda_item_id: int | None, user) -> Attachment:
-    """Check the file, store it, and commit its row; the file is removed again if the commit fails."""
+    """Check the file, store it, and flush its row; the file is removed again if the caller's commit
+    fails, or never comes (storage.py)."""
     ensure_open(meeting)
     checked = check_file(filename, content, max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
     item = None
@@ -35,7 +36,8 @@ def add_attachment(meeting: Meeting, *, filename: str, content: bytes, agenda_it
     try:
         ensure_room(meeting, len(content), checked.filename)
         attachment = stored_attachment(meeting, checked, content, item, user)
-        db.session.commit()
+        storage.remove_unless_committed(db.session(), attachment.stored_name)
+        db.session.flush()
     except BaseException:
         db.session.rollback()
         if attachment is not None:
@@ -93,7 +95,7 @@ def delete_attachment(attachment: Attachment) -> None:
     """Remove the row; its file goes once the deletion is committed (storage.py)."""
     ensure_open(attachment.meeting)
     db.session.delete(attachment)
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_orphan_files() -> list[str]:

@@ -81,6 +81,8 @@ def _remember_deleted(session: Session, flush_context) -> None:
 
 
 def _remove_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released (a queued message): not the commit
+        return
     for path in session.info.pop("attachment_files_to_remove", []):
         path.unlink(missing_ok=True)
 
@@ -89,8 +91,28 @@ def _keep_after_rollback(session: Session) -> None:
     session.info.pop("attachment_files_to_remove", None)
 
 
+# New files, removed again unless the transaction that adds their rows commits.
+
+
+def remove_unless_committed(session: Session, stored_name: str) -> None:
+    session.info.setdefault("attachment_files_written", []).append(path_of(stored_name))
+
+
+def _keep_written_after_commit(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop("attachment_files_written", None)
+
+
+def _remove_written_at_the_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        for path in session.info.pop("attachment_files_written", []):
+            path.unlink(missing_ok=True)
+
+
 LISTENERS = (
     ("after_flush", _remember_deleted),
     ("after_commit", _remove_after_commit),
     ("after_rollback", _keep_after_rollback),
+    ("after_commit", _keep_written_after_commit),
+    ("after_transaction_end", _remove_written_at_the_end),
 )

@@ -11,6 +11,7 @@ from groupes.attachments.checks import INLINE_KINDS, AttachmentRefused
 from groupes.attachments.forms import attachment_form
 from groupes.attachments.models import Attachment
 from groupes.auth.permissions import Permission, load_or_refuse, require
+from groupes.extensions import db
 from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Meeting
 from groupes.privacy.access_log import record_meeting
@@ -42,6 +43,7 @@ def upload(meeting_id: int):
         except AttachmentRefused as refusal:
             form.file.errors.append(str(refusal))
         else:
+            db.session.commit()
             flash(f"Document « {attachment.filename} » ajouté.", "success")
             return redirect(documents_of(meeting))
     return render_template("attachments/upload.html", form=form, meeting=meeting, group=meeting.group)
@@ -92,5 +94,6 @@ def delete(meeting_id: int, attachment_id: int):
         except AttachmentRefused as refusal:
             flash(str(refusal), "error")
         else:
+            db.session.commit()
             flash(f"Document « {attachment.filename} » retiré.", "success")
     return redirect(documents_of(meeting))

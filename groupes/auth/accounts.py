@@ -79,7 +79,7 @@ def create_admin(email: str, password: str, name: str | None = None) -> User:
     user = User(person=person, is_admin=True)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -96,7 +96,7 @@ def set_password(email: str, password: str) -> tuple[User, bool]:
     user = person.user or User(person=person)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user, created
 
 
@@ -120,7 +120,7 @@ def create_account(
     user = User(person=person, is_admin=is_admin)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -133,7 +133,7 @@ def update_account(user: User, *, active: bool, is_admin: bool, password: str | 
     if password:
         check_password_strength(password)
         user.set_password(password)
-    db.session.commit()
+    db.session.flush()
 
 
 def update_profile(user: User, *, name: str, organisation: str, function: str) -> None:
@@ -147,7 +147,7 @@ def update_profile(user: User, *, name: str, organisation: str, function: str) -
             sa.select(Organisation).where(sa.func.lower(Organisation.name) == organisation.lower())
         )
         person.organisation = found or Organisation(name=organisation)
-    db.session.commit()
+    db.session.flush()
 
 
 def email_change_from(token: str, max_age: int) -> tuple[User, str]:
@@ -171,4 +171,4 @@ def change_login_email(user: User, new: str) -> None:
             "un administrateur peut fusionner les deux."
         )
     user.person.email = new
-    db.session.commit()
+    db.session.flush()

@@ -43,7 +43,7 @@ def invite(group: WorkingGroup, *, email: str, name: str, role: Role, invited_by
         db.session.flush()
         link = external_url("auth.accept_invitation", token=make_token("invitation", user, i=invitation.id))
         notifications.invitation(user, group, link, invited_by)
-    db.session.commit()
+    db.session.flush()
 
 
 def invitation_from(token: str, max_age: int) -> tuple[User, Invitation]:
@@ -61,7 +61,7 @@ def accept_invitation(token: str, password: str, max_age: int) -> User:
     check_password_strength(password)
     user.set_password(password)
     invitation.accepted_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -75,12 +75,12 @@ def request_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     notifications.password_reset(user, external_url("auth.reset_password", token=make_token("reset", user)))
-    db.session.commit()
+    db.session.flush()
 
 
 def reset_password(token: str, password: str, max_age: int) -> User:
     user, _ = read_token("reset", token, max_age)
     check_password_strength(password)
     user.set_password(password)
-    db.session.commit()
+    db.session.flush()
     return user

@@ -150,6 +150,7 @@ def profile():
         organisation=form.organisation.data or "",
         function=form.function.data or "",
     )
+    db.session.commit()
     flash("Profil enregistré.", "success")
     return redirect(url_for("auth.account"))
 
@@ -197,6 +198,7 @@ def confirm_email(token: str):
             db.session.rollback()
             error = str(refused)
         else:
+            db.session.commit()
             flash(f"Votre compte se connecte désormais avec l’adresse {new_email}.", "success")
             return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/confirm_email.html", form=form, new_email=new_email, error=error)
@@ -289,6 +291,7 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         invitations.request_reset(form.email.data)
+        db.session.commit()
         return redirect(url_for("auth.forgotten_password", envoye=1))
     return render_template("auth/forgotten.html", form=form)
 
@@ -325,6 +328,7 @@ def account_create():
         except accounts.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
+            db.session.commit()
             flash(f"Compte créé pour {user.person.name}.", "success")
             return redirect(url_for("auth.accounts_list"))
     return render_template("auth/account_create.html", form=form)
@@ -347,6 +351,7 @@ def account_edit(user_id: int):
         except accounts.AccountError as exc:
             form.active.errors.append(str(exc))
         else:
+            db.session.commit()
             flash(f"Compte de {user.person.name} mis à jour.", "success")
             return redirect(url_for("auth.accounts_list"))
     return render_template("auth/account_edit.html", form=form, user=user)

@@ -40,7 +40,7 @@ def load_demo() -> ImportSummary:
             user = User(person=person, is_admin=person.email == "admin@demo.example")
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return summary
 
 

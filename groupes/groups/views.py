@@ -153,6 +153,7 @@ def invite(group_id: int):
             db.session.rollback()
             show_domain_error(form, error, "email")
         else:
+            db.session.commit()
             # The same words whoever is behind the address (or nobody): the form tells no name.
             flash(
                 f"{form.email.data.strip().lower()} fait partie du groupe ; un message l’en informe "

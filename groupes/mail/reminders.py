@@ -41,5 +41,5 @@ def send_reminders(today: date, due_days: int = DUE_SOON_DAYS) -> tuple[int, int
         )
     ).all()
     reminded_people = sum(notifications.meeting_tomorrow(meeting) for meeting in meetings)
-    db.session.commit()
+    db.session.flush()
     return reminded_actions, reminded_people

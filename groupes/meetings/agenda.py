@@ -64,7 +64,7 @@ def add_item(
     meeting.agenda_items.append(item)
     db.session.flush()
     renumber(meeting)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -83,7 +83,7 @@ def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter
     item.title, item.duration_min, item.presenter = title, duration, presenter or None
     db.session.flush()
     renumber(meeting)
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_item(item: AgendaItem) -> None:
@@ -101,7 +101,7 @@ def delete_item(item: AgendaItem) -> None:
         db.session.delete(doomed_item)
     db.session.flush()
     renumber(meeting)
-    db.session.commit()
+    db.session.flush()
 
 
 MOVES = {
@@ -152,7 +152,7 @@ def move_item(item: AgendaItem, direction: str) -> None:
         raise AgendaError("title", "Déplacement inconnu.")
     db.session.flush()
     renumber(meeting)
-    db.session.commit()
+    db.session.flush()
 
 
 def copy_previous_agenda(meeting: Meeting) -> int:
@@ -179,5 +179,5 @@ def copy_previous_agenda(meeting: Meeting) -> int:
         raise AgendaError("title", "L'ordre du jour précédent n'a pas de point à reprendre.")
     db.session.flush()
     renumber(meeting)
-    db.session.commit()
+    db.session.flush()
     return len(copies)

@@ -69,6 +69,7 @@ def edit(meeting_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
+            db.session.commit()
             flash("Point ajouté.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id) + "#ordre-du-jour")
     return render_editor(meeting, form)
@@ -89,6 +90,7 @@ def item(meeting_id: int, item_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
+            db.session.commit()
             flash("Point enregistré.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id))
     cancel = url_for("agenda.edit", meeting_id=meeting.id)
@@ -105,6 +107,7 @@ def agenda_action(meeting_id: int, item_id: int | None, change, success: str):
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(success.format(result=result), "success")
     return redirect(url_for("agenda.edit", meeting_id=meeting_id) + (f"#point-{item_id}" if item_id else ""))
 

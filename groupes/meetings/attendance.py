@@ -38,7 +38,7 @@ def invite_members(meeting: Meeting) -> int:
         if m.role != Role.OBSERVER and m.person_id not in listed
     ]
     meeting.attendances.extend(added)
-    db.session.commit()
+    db.session.flush()
     return len(added)
 
 
@@ -88,7 +88,7 @@ def add_guest(
         person = Person(name=name, organisation=organisation_row, email=email or None)
     attendance = Attendance(person=person, status=AttendanceStatus.INVITED)
     meeting.attendances.append(attendance)
-    db.session.commit()
+    db.session.flush()
     return attendance
 
 
@@ -115,13 +115,13 @@ def record(
     present = status == AttendanceStatus.PRESENT
     attendance.arrived_at = arrived if present else None
     attendance.left_at = left if present else None
-    db.session.commit()
+    db.session.flush()
 
 
 def remove(attendance: Attendance) -> None:
     ensure_open(attendance.meeting)
     db.session.delete(attendance)
-    db.session.commit()
+    db.session.flush()
 
 
 def counts(meeting: Meeting) -> tuple[dict[AttendanceStatus, int], list[tuple[str, int]]]:

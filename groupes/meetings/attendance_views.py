@@ -76,6 +76,7 @@ def sheet(meeting_id: int):
             db.session.rollback()
             show_error(guest_form, error)
         else:
+            db.session.commit()
             flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
             return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
     return render_sheet(meeting, guest_form)
@@ -98,6 +99,8 @@ def mark(meeting_id: int, attendance_id: int):
         except AttendanceError as error:
             db.session.rollback()
             show_error(form, error)
+        else:
+            db.session.commit()
     if wants_json():
         by_status, by_organisation = counts(meeting)
         return jsonify(
@@ -123,9 +126,12 @@ def invite(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         try:
-            flash(f"{invite_members(meeting)} membre(s) ajouté(s) à la liste.", "success")
+            added = invite_members(meeting)
         except AttendanceError as error:
             flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{added} membre(s) ajouté(s) à la liste.", "success")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
 
 
@@ -140,5 +146,6 @@ def drop(meeting_id: int, attendance_id: int):
         except AttendanceError as error:
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash(f"{name} retiré·e de la liste.", "success")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))

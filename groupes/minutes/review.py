@@ -40,7 +40,7 @@ def mark_read(minutes: Minutes, user: User) -> int:
     before = row.read_revision
     if minutes.revision > before:
         row.read_revision, row.read_at = minutes.revision, utcnow()
-        db.session.commit()
+        db.session.commit()  # deliberate: reading a page records it, and a page read commits nothing else
     return before
 
 
@@ -71,7 +71,7 @@ def approve(minutes: Minutes, user: User, *, revision: int | None = None, outcom
     row.approved_revision, row.approved_at = minutes.revision, utcnow()
     row.approved_outcomes_version = minutes.outcomes_version
     row.read_revision, row.read_at = max(row.read_revision, minutes.revision), utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -150,13 +150,13 @@ def add_comment(
     if parent is not None and parent.resolved_at is not None:
         parent.resolved_at, parent.resolved_by = None, None  # a new reply reopens the thread
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
 def set_resolved(comment: Comment, user: User, resolved: bool) -> None:
     comment.resolved_at, comment.resolved_by = (utcnow(), user) if resolved else (None, None)
-    db.session.commit()
+    db.session.flush()
 
 
 def threads(minutes: Minutes) -> dict[int | None, list[Comment]]:

@@ -105,6 +105,7 @@ def comment(meeting_id: int):
             db.session.rollback()
             show_domain_error(form, error, "body")
         else:
+            db.session.commit()
             flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
             return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))
     shown = {s.id for s in meeting.minutes.sections}
@@ -122,6 +123,7 @@ def resolve(meeting_id: int, comment_id: int):
     if ConfirmForm().validate_on_submit():
         resolved = request.form.get("action") != "reopen"
         set_resolved(comment, user(), resolved)
+        db.session.commit()
         flash("Commentaire marqué comme traité." if resolved else "Commentaire rouvert.", "success")
     return redirect(review_url(meeting, f"commentaire-{comment.id}"))
 
@@ -142,6 +144,7 @@ def approve_minutes(meeting_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
+            db.session.commit()
             flash("Merci : vous avez approuvé ce compte-rendu (lu et approuvé).", "success")
     return redirect(review_url(meeting, "approbations"))
 

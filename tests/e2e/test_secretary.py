@@ -25,6 +25,7 @@ def test_the_secretarys_hour(live_server, new_page):
     world = build_world()
     meeting = plan_meeting(world.private, Slot(date(2014, 6, 12), time(10), time(12)))
     item = add_item(meeting, title="Tour de table", duration=30, presenter="", parent_id=None)
+    db.session.commit()  # domain functions flush; their caller commits
     item_id, meeting_id = item.id, meeting.id
 
     page = new_page()
