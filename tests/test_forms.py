@@ -172,9 +172,7 @@ def test_tampered_people_in_the_membership_form_are_refused(app, world, organise
 
 def test_an_unknown_role_changes_nothing(app, world, organiser):
     url = f"/groupes/{world.private.id}/membres/{world.membership.id}/role"
-    organiser.post(
-        url, data={f"m{world.membership.id}-role": "chef", "csrf_token": csrf_token(organiser)}
-    )
+    organiser.post(url, data={f"m{world.membership.id}-role": "chef", "csrf_token": csrf_token(organiser)})
     db.session.expire_all()
     assert db.session.get(Membership, world.membership.id).role.value == "member"
 
