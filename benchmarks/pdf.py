@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from groupes import create_app
-from groupes.exports.documents import group_document, load_programme
+from groupes.exports.documents import group_document, programme_for_documents
 from groupes.exports.pdf import StaticFilesOnly
 from groupes.exports.printing import dossier_pdf, meeting_pdf
 from groupes.extensions import db
@@ -46,7 +46,7 @@ def main() -> None:
             programme_id = summary.programme_ids[0]
         with app.test_request_context():
             started = time.perf_counter()
-            programme = load_programme(programme_id)
+            programme = programme_for_documents(programme_id)
             pdf = dossier_pdf(
                 programme.groups, current_stamps(GROUPS), title="Annexe", programme=programme, archive=False
             )
@@ -67,7 +67,7 @@ def main() -> None:
             alone = time.perf_counter() - started
             started = time.perf_counter()
             dossier_pdf(
-                load_programme(programme_id).groups,
+                programme_for_documents(programme_id).groups,
                 current_stamps(GROUPS),
                 title="Annexe",
                 programme=programme,

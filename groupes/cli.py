@@ -193,7 +193,7 @@ def export_pdf_command(
 
     Avec les droits de l'exploitant : l'annexe comprend les groupes réservés aux membres.
     """
-    from groupes.exports.documents import load_programme
+    from groupes.exports.documents import programme_for_documents
     from groupes.exports.printing import dossier_pdf, meeting_pdf, synthesis_pdf
     from groupes.groups.models import WorkingGroup
     from groupes.meetings.loading import meeting_query
@@ -214,7 +214,7 @@ def export_pdf_command(
         stamps = current_stamps(GROUPS)
         if group_id is not None:
             programme_id = db.session.scalar(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
-        programme = load_programme(programme_id) if programme_id is not None else None
+        programme = programme_for_documents(programme_id) if programme_id is not None else None
         if programme is None:
             fail("Aucun groupe ni aucune démarche n'a cet identifiant.")
         if synthesis and group_id is None:

@@ -59,7 +59,7 @@ class GroupDocument:
     meetings: list[MeetingDocument]
 
 
-def load_programme(programme_id: int) -> Programme | None:
+def programme_for_documents(programme_id: int) -> Programme | None:
     """A programme with every group and meeting its documents show, in a fixed number of queries."""
     return db.session.scalar(programmes_query(programme_id).options(sa.orm.selectinload(Programme.milestones)))
 

@@ -10,7 +10,7 @@ from groupes.attachments.links import download_path
 from groupes.auth.models import User
 from groupes.auth.permissions import Permission, act_as, load_or_refuse, may, require
 from groupes.dbtypes import utcnow
-from groupes.exports.documents import load_programme, meeting_document
+from groupes.exports.documents import meeting_document, programme_for_documents
 from groupes.exports.ics import calendar
 from groupes.exports.pdf import document_key, french_spacing, render_pdf
 from groupes.exports.printing import dossier_pdf, meeting_pdf, minutes_title, synthesis_pdf
@@ -78,7 +78,7 @@ def minutes_pdf(meeting_id: int):
 def group_pdf(group_id: int):
     stamps = current_stamps(f"group:{group_id}")
     programme_id = load_or_refuse(sa.select(WorkingGroup.programme_id).where(WorkingGroup.id == group_id))
-    programme = load_programme(programme_id)
+    programme = programme_for_documents(programme_id)
     group = next(g for g in programme.groups if g.id == group_id)
     require(Permission.VIEW, group)
     content = dossier_pdf(
@@ -96,7 +96,7 @@ def group_pdf(group_id: int):
 def annex_pdf(programme_id: int):
     """Every group the viewer may see, in number order, with its validated minutes."""
     stamps = current_stamps(GROUPS)
-    programme = load_programme(programme_id)
+    programme = programme_for_documents(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
     require(Permission.VIEW, programme)
@@ -158,7 +158,7 @@ def sign_in_sheet_pdf(meeting_id: int):
 @costly_for_anonymous
 def synthesis(programme_id: int):
     stamps = current_stamps(GROUPS)
-    programme = load_programme(programme_id)
+    programme = programme_for_documents(programme_id)
     if programme is None:
         load_or_refuse(sa.select(Programme).where(sa.false()))
     require(Permission.VIEW, programme)

@@ -81,7 +81,7 @@ def parse_part_key(key: str) -> PartKey:
         raise MinutesError("body", "Partie du compte-rendu inconnue.") from None
 
 
-def find_part(minutes: Minutes, key: PartKey) -> MinutesSection | None:
+def named_section(minutes: Minutes, key: PartKey) -> MinutesSection | None:
     """The part a key names, or None for an agenda item without notes yet.
 
     A key that names nothing of these minutes is refused.
@@ -126,7 +126,7 @@ def save_part(
     if heading is not None:
         check_length(heading, "heading")
     for _attempt in range(3):
-        section = find_part(minutes, part)
+        section = named_section(minutes, part)
         current = section.version if section else 0
         if current != base_version:
             if section is not None and section.body == body and (heading is None or section.heading == heading):

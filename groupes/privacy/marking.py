@@ -17,7 +17,7 @@ class MarkRefused(DomainError, ValueError):
     """The mark may not change now; the message says why, in French."""
 
 
-def find_part(meeting: Meeting, key: PartKey):
+def markable_part(meeting: Meeting, key: PartKey):
     """The agenda item (p…), free section (s…), decision (d…), action (a…) or finding (f…) named by ``key``."""
     candidates = {
         PartKey.NOTES: meeting.agenda_items,
@@ -47,7 +47,7 @@ def mark(meeting: Meeting, key: str, confidential: bool) -> str:
         part_key = PartKey.parse(key, kinds=KINDS)
     except ValueError:
         raise UnknownPart(key) from None
-    part = find_part(meeting, part_key)
+    part = markable_part(meeting, part_key)
     what = describe(part_key, part)
     if part.confidential != confidential:
         if meeting.is_frozen:
