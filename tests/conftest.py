@@ -4,6 +4,7 @@ TEST_DATABASE_URL is set), emptied after every test."""
 import os
 import socket
 import time
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -135,19 +136,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(app):
-    """An aiosmtpd server on loopback, which the application sends to during the test."""
+@contextmanager
+def mail_server(app, inbox: "Inbox"):
+    """An aiosmtpd server on loopback delivering to ``inbox``, which the application sends to meanwhile."""
     from aiosmtpd.controller import Controller
 
-    inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(saved)
-    controller.stop()
+    try:
+        yield inbox
+    finally:
+        app.config.update(saved)
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An aiosmtpd server on loopback, which the application sends to during the test."""
+    with mail_server(app, Inbox()) as inbox:
+        yield inbox
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import Inbox, free_port
+from conftest import Inbox, mail_server
 from world import another_app, build_world, csrf_token, future_meeting, sign_in
 
 from groupes.dbtypes import utcnow
@@ -261,20 +261,10 @@ class RefusingInbox(Inbox):
 
 
 def test_an_address_the_server_refuses_for_good_is_given_up_a_passing_refusal_retried(app):
-    from aiosmtpd.controller import Controller
-
-    inbox = RefusingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    try:
+    with mail_server(app, RefusingInbox()) as inbox:
         unknown, full, known = (raw_mail(f"{who}@test.example") for who in ("inconnue", "pleine", "connue"))
         assert deliver() == (1, 2)
         inbox.wait_for(1)
-    finally:
-        app.config.update(saved)
-        controller.stop()
     assert [rcpt for _, rcpt in inbox.envelopes] == [["connue@test.example"]]
     db.session.refresh(unknown)
     db.session.refresh(full)
