@@ -84,7 +84,7 @@ def register_web(app: Flask) -> None:
     from groupes.auth.views import blueprint as auth
     from groupes.exports.views import blueprint as documents
     from groupes.groups.directory_views import blueprint as directory
-    from groupes.groups.lookup_views import blueprint as lookup
+    from groupes.groups.records_views import blueprint as records
     from groupes.groups.views import blueprint as groups
     from groupes.mail.outbox import send_after_response
     from groupes.mail.views import blueprint as mail
@@ -118,8 +118,8 @@ def register_web(app: Flask) -> None:
         review,
         attachments,
         documents,
+        records,
         directory,
-        lookup,
         mail,
         registers,
         search,

@@ -213,7 +213,7 @@ def erase(person_id: int):
             refusal = str(error)
         else:
             flash("Données effacées : la personne n'apparaît plus que sous une mention neutre.", "success")
-            return redirect(url_for("directory.people"))
+            return redirect(url_for("records.people"))
     return person_page(person, form, refusal), 422
 
 
