@@ -184,3 +184,24 @@ def test_french_spacing_in_documents():
     assert french_spacing(html) == (
         '<p title="a : b">Constat\u00a0: «\u00a0parcours\u00a0»\u202f; pourquoi\u202f? Voir https://x.example/?a=1\u202f!</p>'
     )
+
+
+def plain_text_of(pdf: bytes) -> str:
+    """The text as a search engine reads it: in reading order, no layout."""
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_title_is_a_visible_heading_read_in_order(app, world):
+    """No visually hidden h1 (a PDF draws it as clipped text, read word by word among the lines):
+    the group's line is the one h1, the text extracts in reading order."""
+    response = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf")
+    header = ["Ministère", "Direction", "Assises de test", "Groupe de travail 1", "« Groupe réservé »"]
+    lines = [line.strip() for line in plain_text_of(response.data).splitlines() if line.strip()]
+    assert lines[:5] == header, lines[:8]
+    html = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu").get_data(as_text=True)
+    assert html.count("<h1") == 1 and '<h1 class="group-line">Groupe de travail 1' in html
+    assert "visually-hidden" not in html.split("<body", 1)[1]
+    dossier = fetch(app, "member", f"/groupes/{world.validated.group.id}/dossier.pdf")
+    lines = [line.strip() for line in plain_text_of(dossier.data).splitlines() if line.strip()]
+    assert lines[:5] == header, lines[:8]
+    assert PdfReader(io.BytesIO(dossier.data)).outline[0].title == "Groupe de travail 1"
