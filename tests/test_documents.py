@@ -10,7 +10,9 @@ from world import sign_in
 
 from groupes.exports.pdf import StaticFilesOnly
 from groupes.extensions import db
+from groupes.meetings.models import Meeting
 from groupes.minutes.models import MinutesSection
+from groupes.outcomes.models import Finding, FindingKind
 
 
 def text_of(pdf: bytes) -> str:
@@ -205,3 +207,27 @@ def test_the_title_is_a_visible_heading_read_in_order(app, world):
     lines = [line.strip() for line in plain_text_of(dossier.data).splitlines() if line.strip()]
     assert lines[:5] == header, lines[:8]
     assert PdfReader(io.BytesIO(dossier.data)).outline[0].title == "Groupe de travail 1"
+
+
+def test_findings_keep_the_order_they_were_written_in(app, world):
+    """As the annex and the data have them: Faiblesses before Besoins, Pistes before Constats written
+    after them; a kind's heading over each run of consecutive findings of that kind."""
+    meeting = db.session.get(Meeting, world.validated.id)
+    written = [
+        (FindingKind.FAIBLESSE, "Une faiblesse."),
+        (FindingKind.FAIBLESSE, "Une autre faiblesse."),
+        (FindingKind.BESOIN, "Un besoin."),
+        (FindingKind.PISTE, "Une piste."),
+        (FindingKind.CONSTAT, "Un constat."),
+    ]
+    meeting.findings = [Finding(kind=k, text=t, position=i) for i, (k, t) in enumerate(written)]
+    db.session.commit()
+    text = " ".join(text_of(fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data).split())
+    order = [
+        "Faiblesses identifiées • Une faiblesse. • Une autre faiblesse.",
+        "Besoins repérés • Un besoin.",
+        "Pistes de travail • Une piste.",
+        "Constats • Un constat.",
+    ]
+    positions = [text.find(heading) for heading in order]
+    assert -1 not in positions and positions == sorted(positions), positions

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 
 from groupes.attachments.models import Attachment
 from groupes.auth.permissions import Viewer
@@ -59,7 +60,7 @@ class MeetingView:
     agenda: list[Point]
     notes: list[Part]  # the notes of the points, in reading order
     sections: list[Part]  # the free sections
-    findings: list[tuple[FindingKind, list[Finding]]]
+    findings: list[tuple[FindingKind, list[Finding]]]  # runs of one kind, in the order written
     decisions: list[Decision]
     actions: list[Action]
     attachments: list[Attachment]
@@ -117,8 +118,8 @@ def reader_view(meeting: Meeting, viewer: Viewer | None = None, *, document: boo
             if section.heading.strip() or section.body.strip():
                 withheld = not disclose and section.is_confidential
                 sections.append(_part(section, section.heading, withheld, of_point=False))
-        findings = [(kind, [f for f in shown(meeting.findings) if f.kind == kind]) for kind in FindingKind]
-        findings = [(kind, items) for kind, items in findings if items]
+        # In the order they were written, a kind's heading over each run of consecutive ones.
+        findings = [(kind, list(items)) for kind, items in groupby(shown(meeting.findings), key=lambda f: f.kind)]
         decisions, actions, attachments = shown(meeting.decisions), shown(meeting.actions), shown(meeting.attachments)
     all_of = {
         "findings": meeting.findings if read_minutes else [],
