@@ -231,3 +231,15 @@ def test_findings_keep_the_order_they_were_written_in(app, world):
     ]
     positions = [text.find(heading) for heading in order]
     assert -1 not in positions and positions == sorted(positions), positions
+
+
+def test_the_facilitation_is_printed_as_the_group_wrote_it_with_one_label(app, world):
+    group = db.session.get(Meeting, world.validated.id).group
+    url = f"/reunions/{world.validated.id}/compte-rendu.pdf"
+    group.facilitation = "Animé par l'URIOPSS"
+    db.session.commit()
+    text = " ".join(text_of(fetch(app, "member", url).data).split())
+    assert "Animé par l'URIOPSS" in text and "Animation" not in text
+    group.facilitation = "ATEC – Pôle ressources Tours"
+    db.session.commit()
+    assert "Animation : ATEC – Pôle ressources Tours" in " ".join(text_of(fetch(app, "member", url).data).split())

@@ -79,6 +79,17 @@ def file_size(size: int) -> str:
             return f"{format_decimal(round(size, 1), '#,##0.#')}{NBSP}{unit}"
 
 
+# A facilitation the group wrote with its own label (« Animé par l'URIOPSS », « Co-animation : … »).
+LABELLED_FACILITATION = re.compile(r"(co-?)?anim", re.IGNORECASE)
+
+
+def facilitation(text: str) -> str:
+    """The group's facilitation with one label: as written when it carries its own, else
+    « Animation : » before it."""
+    text = text.strip()
+    return text if LABELLED_FACILITATION.match(text) else f"Animation : {text}"
+
+
 FILTERS = {
     "long_date": long_date,
     "short_date": short_date,
@@ -89,4 +100,5 @@ FILTERS = {
     "number": number,
     "file_size": file_size,
     "with_links": with_links,
+    "facilitation": facilitation,
 }
