@@ -10,7 +10,7 @@ from world import sign_in
 
 from groupes.exports.pdf import StaticFilesOnly
 from groupes.extensions import db
-from groupes.meetings.models import Meeting
+from groupes.meetings.models import AttendanceStatus, Meeting
 from groupes.minutes.models import MinutesSection
 from groupes.outcomes.models import Finding, FindingKind
 
@@ -243,3 +243,15 @@ def test_the_facilitation_is_printed_as_the_group_wrote_it_with_one_label(app, w
     group.facilitation = "ATEC – Pôle ressources Tours"
     db.session.commit()
     assert "Animation : ATEC – Pôle ressources Tours" in " ".join(text_of(fetch(app, "member", url).data).split())
+
+
+def test_documents_need_no_inclusive_writing(app, world):
+    """« représenté·e par » on the meeting page; a wording that needs no middle dot in documents."""
+    attendance = db.session.get(Meeting, world.validated.id).attendances[0]
+    attendance.status, attendance.represented_by = AttendanceStatus.REPRESENTED, "Marc Dubois"
+    db.session.commit()
+    pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
+    text = " ".join(text_of(pdf).split())
+    assert "représentation assurée par Marc Dubois" in text and "·e" not in text
+    page = fetch(app, "member", f"/reunions/{world.validated.id}").get_data(as_text=True)
+    assert "représenté·e par Marc Dubois" in page
