@@ -255,3 +255,18 @@ def test_documents_need_no_inclusive_writing(app, world):
     assert "représentation assurée par Marc Dubois" in text and "·e" not in text
     page = fetch(app, "member", f"/reunions/{world.validated.id}").get_data(as_text=True)
     assert "représenté·e par Marc Dubois" in page
+
+
+def test_documents_print_no_empty_section(app, world):
+    """No « Relevé de décisions / Aucune décision. » nor « Ordre du jour / Pas d'ordre du jour. » in a
+    document, as in the real annex; the meeting page still says there is no decision."""
+    meeting = db.session.get(Meeting, world.validated.id)
+    meeting.decisions = []
+    meeting.agenda_items = []
+    db.session.commit()
+    text = " ".join(text_of(fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data).split())
+    assert "Texte du compte-rendu validé." in text
+    for empty in ["Relevé de décisions", "Aucune décision", "Ordre du jour", "Pas d'ordre du jour"]:
+        assert empty not in text, empty
+    page = fetch(app, "member", f"/reunions/{world.validated.id}").get_data(as_text=True)
+    assert "Aucune décision." in page
