@@ -172,7 +172,7 @@ def test_the_compte_rendu_as_a_page_is_the_html_of_its_pdf(app, world):
     response = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="fr">' in html and html.count("<h1") == 1
-    assert "1ère réunion\u00a0: lundi 3 mars 2014" in html and "Relevé de décisions" in html
+    assert "1ère\u00a0réunion\u00a0: lundi\u00a03\u00a0mars\u00a02014" in html and "Relevé de décisions" in html
     assert 'href="/static/css/print.css" media="print"' in html
     assert f'href="/reunions/{world.validated.id}/compte-rendu.pdf"' in html
 
@@ -184,3 +184,19 @@ def test_french_spacing_in_documents():
     assert french_spacing(html) == (
         '<p title="a : b">Constat\u00a0: «\u00a0parcours\u00a0»\u202f; pourquoi\u202f? Voir https://x.example/?a=1\u202f!</p>'
     )
+
+
+def test_dates_ordinals_and_times_are_never_split_across_lines(app):
+    from groupes.exports.pdf import render_pdf
+
+    # A column so narrow that every space would end a line, were it an ordinary one.
+    html = (
+        '<html lang="fr"><body style="margin:0"><style>@page { size: 62mm 200mm; margin: 5mm }</style>'
+        '<p style="font-size: 9pt">La 1ère réunion a lieu le jeudi 27 mars 2014 à 14 h 30, '
+        "la suivante en novembre 2014, le lundi 1er décembre 2014 à 9 h.</p></body></html>"
+    )
+    with app.test_request_context():
+        lines = [" ".join(line.split()) for line in text_of(render_pdf(None, lambda: html)).splitlines()]
+    text = "\n".join(lines)
+    for kept in ["1ère réunion", "jeudi 27 mars 2014", "14 h 30", "novembre 2014", "lundi 1er décembre 2014", "9 h."]:
+        assert any(kept in line for line in lines), (kept, text)
