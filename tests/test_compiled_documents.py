@@ -82,6 +82,27 @@ def test_the_convocation_lists_the_agenda_with_its_schedule(app, world):
     assert "Convocation" in public and "Personnes invitées" not in public  # names stay with the members
 
 
+def test_the_convocation_shows_times_only_where_they_are_known(app, world):
+    from groupes.meetings.models import AgendaItem
+    from groupes.meetings.schedule import agenda_schedule
+
+    meeting = world.draft  # 14 h: « Ordre du jour de brouillon », 45 min; « Divers », 5 min
+    meeting.agenda_items.append(AgendaItem(title="Point sans durée", position=10))
+    meeting.agenda_items.append(AgendaItem(title="Point suivant", duration_min=30, position=11))
+    meeting.agenda_items.append(AgendaItem(title="Point final", position=12))
+    db.session.commit()
+    assert [entry.timed for entry in agenda_schedule(meeting)] == [True, True, True, False, False]
+    text = text_of(get(app, "member", f"/reunions/{meeting.id}/convocation.pdf").data).replace("\u00a0", " ")
+    assert "14 h Ordre du jour de brouillon 45 min 14 h 45 Divers 5 min 14 h 50 Point sans durée" in text
+    assert "Point sans durée Point suivant 30 min Point final" in text  # after a point of unknown length
+    for item in meeting.agenda_items:
+        item.duration_min = None
+    db.session.commit()
+    text = text_of(get(app, "member", f"/reunions/{meeting.id}/convocation.pdf").data).replace("\u00a0", " ")
+    assert "Heure Point 14 h Ordre du jour de brouillon Divers Point sans durée Point suivant Point final" in text
+    assert "Durée" not in text and text.count("14 h") == 2  # the timetable above, and the first point
+
+
 def test_the_sign_in_sheet_has_a_row_per_invited_person_and_blank_rows(app, world):
     response = get(app, "secretary", f"/reunions/{world.draft.id}/emargement.pdf")
     text = text_of(response.data)
