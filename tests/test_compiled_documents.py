@@ -110,6 +110,20 @@ def test_the_sign_in_sheet_has_a_row_per_invited_person_and_blank_rows(app, worl
     assert get(app, "member", f"/reunions/{world.draft.id}/emargement.pdf").status_code == 404
 
 
+def test_convocation_and_sign_in_sheet_list_people_by_surname(app, world):
+    from groupes.groups.models import Person, sort_name
+    from groupes.meetings.models import Attendance
+
+    names = ["Aurélie Zeller", "Zoé Abadie", "Jean DE LA FONTAINE", "Bruno Élan", "Anne Martin"]
+    world.draft.attendances = [Attendance(person=Person(name=name)) for name in names]
+    db.session.commit()
+    expected = ["Zoé Abadie", "Jean DE LA FONTAINE", "Bruno Élan", "Anne Martin", "Aurélie Zeller"]
+    assert sorted(names, key=sort_name) == expected
+    for role, url in [("member", "convocation.pdf"), ("secretary", "emargement.pdf")]:
+        text = text_of(get(app, role, f"/reunions/{world.draft.id}/{url}").data)
+        assert [text.index(name) for name in expected] == sorted(text.index(name) for name in expected), url
+
+
 def test_the_synthesis_gathers_findings_by_kind_then_decisions_and_open_actions(app, world):
     text = text_of(get(app, "organiser", f"/programmes/{world.programme.id}/synthese.pdf").data)
     assert "Synthèse des travaux des groupes" in text and "Pistes de travail" in text

@@ -125,7 +125,7 @@ def convocation_pdf(meeting_id: int):
         return render_template(
             "documents/convocation.html",
             document=meeting_document(meeting),
-            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()) if with_invited else None,
+            invited=sorted(meeting.attendances, key=lambda a: a.person.sort_name) if with_invited else None,
             title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
         )
 
@@ -145,7 +145,7 @@ def sign_in_sheet_pdf(meeting_id: int):
         return render_template(
             "documents/emargement.html",
             document=meeting_document(meeting),
-            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()),
+            invited=sorted(meeting.attendances, key=lambda a: a.person.sort_name),
             blank_rows=8,
             title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
         )
