@@ -54,7 +54,9 @@ def french_spacing(html: str) -> str:
     (``keep_together``). Tags and attributes are left alone."""
 
     def fix(match: re.Match) -> str:
-        text = keep_together(match.group(1))
+        text = match.group(1)
+        if not html.endswith("<title", 0, match.start()):  # the PDF's title, read as metadata
+            text = keep_together(text)
         for pattern, replacement in FRENCH_SPACES:
             text = pattern.sub(replacement, text)
         return f">{text}<"
