@@ -39,7 +39,9 @@ def test_the_annex_compiles_the_groups_one_may_see_with_validated_minutes_only(a
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles == ["Groupe de travail 1", "Groupe de travail 2"]
-    assert [m.title for m in outline[1]] == ["1ère réunion\u00a0: lundi 3 mars 2014"]
+    assert [m.title for m in outline[1]] == [
+        "1ère\u00a0réunion\u00a0: lundi\u00a03\u00a0mars\u00a02014"
+    ]  # kept on one line
     # The table of contents gives the page where each group starts.
     first_group_page = reader.get_destination_page_number(outline[0]) + 1
     assert re.search(rf"Groupe de travail 1 : Groupe réservé\W+{first_group_page}\b", text)
