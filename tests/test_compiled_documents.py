@@ -39,7 +39,9 @@ def test_the_annex_compiles_the_groups_one_may_see_with_validated_minutes_only(a
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles == ["Groupe de travail 1", "Groupe de travail 2"]
-    assert [m.title for m in outline[1]] == ["1ère réunion\u00a0: lundi 3 mars 2014"]
+    assert [m.title for m in outline[1]] == [
+        "1ère\u00a0réunion\u00a0: lundi\u00a03\u00a0mars\u00a02014"
+    ]  # kept on one line
     # The table of contents gives the page where each group starts.
     first_group_page = reader.get_destination_page_number(outline[0]) + 1
     assert re.search(rf"Groupe de travail 1 : Groupe réservé\W+{first_group_page}\b", text)
@@ -82,11 +84,46 @@ def test_the_convocation_lists_the_agenda_with_its_schedule(app, world):
     assert "Convocation" in public and "Personnes invitées" not in public  # names stay with the members
 
 
+def test_the_convocation_shows_times_only_where_they_are_known(app, world):
+    from groupes.meetings.models import AgendaItem
+    from groupes.meetings.schedule import agenda_schedule
+
+    meeting = world.draft  # 14 h: « Ordre du jour de brouillon », 45 min; « Divers », 5 min
+    meeting.agenda_items.append(AgendaItem(title="Point sans durée", position=10))
+    meeting.agenda_items.append(AgendaItem(title="Point suivant", duration_min=30, position=11))
+    meeting.agenda_items.append(AgendaItem(title="Point final", position=12))
+    db.session.commit()
+    assert [entry.timed for entry in agenda_schedule(meeting)] == [True, True, True, False, False]
+    text = text_of(get(app, "member", f"/reunions/{meeting.id}/convocation.pdf").data).replace("\u00a0", " ")
+    assert "14 h Ordre du jour de brouillon 45 min 14 h 45 Divers 5 min 14 h 50 Point sans durée" in text
+    assert "Point sans durée Point suivant 30 min Point final" in text  # after a point of unknown length
+    for item in meeting.agenda_items:
+        item.duration_min = None
+    db.session.commit()
+    text = text_of(get(app, "member", f"/reunions/{meeting.id}/convocation.pdf").data).replace("\u00a0", " ")
+    assert "Heure Point 14 h Ordre du jour de brouillon Divers Point sans durée Point suivant Point final" in text
+    assert "Durée" not in text and text.count("14 h") == 2  # the timetable above, and the first point
+
+
 def test_the_sign_in_sheet_has_a_row_per_invited_person_and_blank_rows(app, world):
     response = get(app, "secretary", f"/reunions/{world.draft.id}/emargement.pdf")
     text = text_of(response.data)
     assert "Feuille d'émargement" in text and "Member Test CAF du Cher" in text and "lundi 17 mars 2014" in text
     assert get(app, "member", f"/reunions/{world.draft.id}/emargement.pdf").status_code == 404
+
+
+def test_convocation_and_sign_in_sheet_list_people_by_surname(app, world):
+    from groupes.groups.models import Person, sort_name
+    from groupes.meetings.models import Attendance
+
+    names = ["Aurélie Zeller", "Zoé Abadie", "Jean DE LA FONTAINE", "Bruno Élan", "Anne Martin"]
+    world.draft.attendances = [Attendance(person=Person(name=name)) for name in names]
+    db.session.commit()
+    expected = ["Zoé Abadie", "Jean DE LA FONTAINE", "Bruno Élan", "Anne Martin", "Aurélie Zeller"]
+    assert sorted(names, key=sort_name) == expected
+    for role, url in [("member", "convocation.pdf"), ("secretary", "emargement.pdf")]:
+        text = text_of(get(app, role, f"/reunions/{world.draft.id}/{url}").data)
+        assert [text.index(name) for name in expected] == sorted(text.index(name) for name in expected), url
 
 
 def test_the_synthesis_gathers_findings_by_kind_then_decisions_and_open_actions(app, world):

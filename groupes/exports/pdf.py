@@ -19,6 +19,8 @@ from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from groupes.site.formatting import keep_together
+
 
 class StaticFilesOnly(URLFetcher):
     def __init__(self, root: Path):
@@ -48,10 +50,13 @@ FRENCH_SPACES = [
 def french_spacing(html: str) -> str:
     """French typography in the text of a document: the spaces people type before
     « : ; ! ? » and inside guillemets become non-breaking, so that no line starts
-    with a colon or a closing guillemet. Tags and attributes are left alone."""
+    with a colon or a closing guillemet; dates, ordinals and times are kept on one line
+    (``keep_together``). Tags and attributes are left alone."""
 
     def fix(match: re.Match) -> str:
         text = match.group(1)
+        if not html.endswith("<title", 0, match.start()):  # the PDF's title, read as metadata
+            text = keep_together(text)
         for pattern, replacement in FRENCH_SPACES:
             text = pattern.sub(replacement, text)
         return f">{text}<"

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import render_template
+from flask_babel import to_user_timezone
 
 from groupes.attachments.links import download_url
 from groupes.exports.documents import group_document, meeting_document
@@ -14,10 +15,38 @@ from groupes.meetings.models import Meeting
 from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.programmes.models import Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
+from groupes.site.formatting import short_date
 
 
 def minutes_title(meeting: Meeting) -> str:
-    return f"Compte-rendu du groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}"
+    """« Compte-rendu du groupe 1 – réunion du 27 mars 2014 »: the PDF's title, in words."""
+    return f"Compte-rendu du groupe {meeting.group.number} – réunion du {short_date(meeting.starts_at)}"
+
+
+def meeting_title(kind: str, meeting: Meeting) -> str:
+    """« Convocation – groupe 1 – réunion du 27 mars 2014 »."""
+    return f"{kind} – groupe {meeting.group.number} – réunion du {short_date(meeting.starts_at)}"
+
+
+def document_author(programme: Programme, group: WorkingGroup | None = None) -> str:
+    """Who a document is by, for its metadata: the group's facilitation as the group wrote it,
+    or else the programme's organisers (their organisations, or their names); never the
+    programme's title."""
+    if group is not None and group.facilitation.strip():
+        return group.facilitation.strip()
+    names: list[str] = []
+    for organiser in programme.organisers:
+        person = organiser.person
+        name = person.organisation.name if person.organisation else person.name
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def minutes_date(meeting: Meeting) -> date:
+    """The date of a compte-rendu: the day its minutes were validated, or else the meeting's."""
+    minutes = meeting.minutes
+    return to_user_timezone(minutes.validated_at if minutes and minutes.validated_at else meeting.starts_at).date()
 
 
 def meeting_pdf(meeting: Meeting, stamps: str | None, *, archive: bool, with_milestones: bool) -> bytes:
@@ -26,7 +55,13 @@ def meeting_pdf(meeting: Meeting, stamps: str | None, *, archive: bool, with_mil
 
     def html() -> str:
         document = meeting_document(meeting, with_milestones=with_milestones, attachment_link=download_url)
-        return render_template("documents/compte_rendu.html", document=document, title=minutes_title(meeting))
+        return render_template(
+            "documents/compte_rendu.html",
+            document=document,
+            title=minutes_title(meeting),
+            author=document_author(meeting.group.programme, meeting.group),
+            created=minutes_date(meeting),
+        )
 
     return render_pdf(document_key("compte-rendu", stamps, meeting.id, with_milestones), html, archive=archive)
 
@@ -37,6 +72,9 @@ def dossier_pdf(
     """Validated minutes of these groups; with a programme, a cover and a table of contents.
     ``stamps``: those of the groups shown (or of all groups), read before they were loaded."""
     today = date.today()
+    owner = programme or (groups[0].programme if groups else None)
+    single = groups[0] if programme is None and len(groups) == 1 else None  # a group's dossier
+    author = document_author(owner, single) if owner is not None else ""
 
     def html() -> str:
         return render_template(
@@ -46,6 +84,8 @@ def dossier_pdf(
             programme=programme,
             cover="Liste des comptes-rendus des groupes de travail" if programme else None,
             today=today,
+            author=author,
+            created=today,
         )
 
     shown = sorted(g.id for g in groups)
@@ -69,11 +109,14 @@ def synthesis_pdf(
         sorted(g.id for g in groups),
         sorted(m.id for g in programme.groups for m in g.meetings if readable(m)),
     )
-    key = document_key("synthese", stamps, programme.id, audience)
-    return render_pdf(key, lambda: _synthesis_html(programme, groups, readable), archive=archive)
+    today = date.today()
+    key = document_key("synthese", stamps, programme.id, audience, today)
+    return render_pdf(key, lambda: _synthesis_html(programme, groups, readable, today), archive=archive)
 
 
-def _synthesis_html(programme: Programme, groups: list[WorkingGroup], readable: Callable[[Meeting], bool]) -> str:
+def _synthesis_html(
+    programme: Programme, groups: list[WorkingGroup], readable: Callable[[Meeting], bool], today: date
+) -> str:
     documents = [group_document(g) for g in sorted(groups, key=lambda g: g.number)]
     published = [d for g in documents for d in g.meetings]
     entries = published_synthesis(programme, readable) if has_published(programme.id) else None
@@ -99,4 +142,6 @@ def _synthesis_html(programme: Programme, groups: list[WorkingGroup], readable: 
         decisions_by_group=decisions_by_group,
         actions=actions,
         title=f"{programme.title} – synthèse",
+        author=document_author(programme),
+        created=today,
     )

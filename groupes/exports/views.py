@@ -1,9 +1,10 @@
 """Documents to download: compte-rendu, group dossier and programme annex as PDF."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import to_user_timezone
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.attachments.links import download_path
@@ -13,7 +14,14 @@ from groupes.dbtypes import utcnow
 from groupes.exports.documents import meeting_document, programme_for_documents
 from groupes.exports.ics import calendar
 from groupes.exports.pdf import document_key, french_spacing, render_pdf
-from groupes.exports.printing import dossier_pdf, meeting_pdf, minutes_title, synthesis_pdf
+from groupes.exports.printing import (
+    document_author,
+    dossier_pdf,
+    meeting_pdf,
+    meeting_title,
+    minutes_title,
+    synthesis_pdf,
+)
 from groupes.exports.responses import file_response
 from groupes.extensions import costly_for_anonymous, db
 from groupes.groups.models import Membership, WorkingGroup
@@ -120,16 +128,19 @@ def convocation_pdf(meeting_id: int):
     meeting = load_meeting(meeting_id)
     require(Permission.VIEW, meeting)
     with_invited = may(Permission.SEE_ATTENDANCE, meeting)
+    created = to_user_timezone(meeting.convened_at).date() if meeting.convened_at else date.today()
 
     def html() -> str:
         return render_template(
             "documents/convocation.html",
             document=meeting_document(meeting),
-            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()) if with_invited else None,
-            title=f"Convocation – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+            invited=sorted(meeting.attendances, key=lambda a: a.person.sort_name) if with_invited else None,
+            title=meeting_title("Convocation", meeting),
+            author=document_author(meeting.group.programme, meeting.group),
+            created=created,
         )
 
-    content = render_pdf(document_key("convocation", stamps, meeting.id, with_invited), html)
+    content = render_pdf(document_key("convocation", stamps, meeting.id, with_invited, created), html)
     return file_response(content, f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
@@ -145,9 +156,11 @@ def sign_in_sheet_pdf(meeting_id: int):
         return render_template(
             "documents/emargement.html",
             document=meeting_document(meeting),
-            invited=sorted(meeting.attendances, key=lambda a: a.person.name.lower()),
+            invited=sorted(meeting.attendances, key=lambda a: a.person.sort_name),
             blank_rows=8,
-            title=f"Feuille d'émargement – groupe {meeting.group.number} – {meeting.starts_at.date().isoformat()}",
+            title=meeting_title("Feuille d'émargement", meeting),
+            author=document_author(meeting.group.programme, meeting.group),
+            created=to_user_timezone(meeting.starts_at).date(),  # signed on the day
         )
 
     content = render_pdf(document_key("emargement", stamps, meeting.id), html)

@@ -1,6 +1,7 @@
 """Organisations, people, working groups and their members."""
 
 import enum
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -67,6 +68,21 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name!r}>"
 
 
+def sort_name(name: str) -> tuple[str, str]:
+    """The key that sorts people by surname: the words written in capitals when there are
+    some (« Jean DE LA FONTAINE », « Marie DUPONT-MARTIN »: how French lists mark a surname
+    that is not the last word), the last word otherwise; then the whole name. Accents and
+    case do not count (« Élodie » sorts with « Elodie »)."""
+
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).casefold()
+
+    words = name.split()
+    capitals = [w for w in words if len(w.strip("-'’.")) > 1 and w.isupper()]
+    surname = " ".join(capitals) if capitals and len(capitals) < len(words) else (words[-1] if words else "")
+    return plain(surname), plain(name)
+
+
 class Person(db.Model):
     """Someone who takes part: a member, a guest, an organiser; may have an account."""
 
@@ -97,6 +113,11 @@ class Person(db.Model):
         if not value:
             return None
         return value if value == self.email else normalised_email(value)
+
+    @property
+    def sort_name(self) -> tuple[str, str]:
+        """To list people by surname (``sort_name``)."""
+        return sort_name(self.name)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.name!r}>"

@@ -38,6 +38,7 @@ class Point(AgendaKinds):
     is_confidential: bool  # huis clos, shown to the group with its badge
     withheld: bool
     children: list[Point] = field(default_factory=list)
+    timed: bool = True  # its start is known (every point before it has a duration)
 
 
 @dataclass
@@ -156,7 +157,9 @@ def _points(schedule: list[ScheduledItem], hidden: set[int]) -> list[Point]:
     def point(entry: ScheduledItem) -> Point:
         item = entry.item
         if item.id in hidden:
-            return Point(item.id, WITHHELD_POINT, "", item.kind, entry.starts_at, entry.minutes, False, True)
+            return Point(
+                item.id, WITHHELD_POINT, "", item.kind, entry.starts_at, entry.minutes, False, True, [], entry.timed
+            )
         return Point(
             item.id,
             item.title,
@@ -167,6 +170,7 @@ def _points(schedule: list[ScheduledItem], hidden: set[int]) -> list[Point]:
             item.is_confidential,
             False,
             [point(child) for child in entry.children],
+            entry.timed,
         )
 
     return [point(entry) for entry in schedule]

@@ -28,13 +28,36 @@ def clock(value: datetime) -> str:
     return f"{local.hour}{NBSP}h" if local.minute == 0 else f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
 
+DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+KEPT_TOGETHER = [
+    # « jeudi 27 mars 2014 », « 1er décembre », « novembre 2014 »
+    (re.compile(rf"\b({DAYS}) (?=(?:\d{{1,2}}|1er)\b)", re.IGNORECASE), f"\\1{NBSP}"),
+    (re.compile(rf"\b(\d{{1,2}}|1er) (?=(?:{MONTHS})\b)", re.IGNORECASE), f"\\1{NBSP}"),
+    (re.compile(rf"\b({MONTHS}) (?=\d{{4}}\b)", re.IGNORECASE), f"\\1{NBSP}"),
+    # « 1ère réunion », « 2e groupe »
+    (re.compile(r"\b(\d+(?:ère|re|er|ème|e)) (?=\w)"), f"\\1{NBSP}"),
+    # « 14 h 30 », « 9 h »
+    (re.compile(r"\b(\d{1,2}) h(?: (?=\d{2}\b)|\b)"), lambda m: m.group(0).replace(" ", NBSP)),
+]
+
+
+def keep_together(text: str) -> str:
+    """No-break spaces inside what a line must not split: dates (« jeudi 27 mars 2014 »), an
+    ordinal and its noun (« 1ère réunion »), times (« 14 h 30 »)."""
+    for pattern, replacement in KEPT_TOGETHER:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def iso_local(value: datetime) -> str:
     """For <time datetime="…">: the Paris wall-clock time with its offset."""
     return format_datetime(value, "yyyy-MM-dd'T'HH:mmxxx")
 
 
 def ordinal(number: int) -> str:
-    """« 1ère », « 2ème », as the annexes write them."""
+    """« 1ère », « 2ème », as the annexes write them (documents keep it with its noun:
+    ``keep_together``)."""
     return "1ère" if number == 1 else f"{number}ème"
 
 
