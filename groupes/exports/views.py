@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.attachments.links import download_path
 from groupes.auth.models import User
-from groupes.auth.permissions import Permission, act_as, load_or_refuse, may, require
+from groupes.auth.permissions import Permission, act_as, load_or_refuse, may, refuse, require
 from groupes.dbtypes import utcnow
 from groupes.exports.documents import meeting_document, programme_for_documents
 from groupes.exports.ics import calendar
@@ -30,7 +30,6 @@ from groupes.meetings.models import Meeting
 from groupes.minutes.reader import reading_links
 from groupes.privacy.access_log import record_meeting, record_now
 from groupes.privacy.models import AccessKind
-from groupes.programmes.models import Programme
 from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
 blueprint = Blueprint("documents", __name__)
@@ -106,7 +105,7 @@ def annex_pdf(programme_id: int):
     stamps = current_stamps(GROUPS)
     programme = programme_for_documents(programme_id)
     if programme is None:
-        load_or_refuse(sa.select(Programme).where(sa.false()))
+        refuse()
     require(Permission.VIEW, programme)
     groups = [g for g in programme.groups if may(Permission.VIEW, g)]
     content = dossier_pdf(
@@ -173,7 +172,7 @@ def synthesis(programme_id: int):
     stamps = current_stamps(GROUPS)
     programme = programme_for_documents(programme_id)
     if programme is None:
-        load_or_refuse(sa.select(Programme).where(sa.false()))
+        refuse()
     require(Permission.VIEW, programme)
     groups = [g for g in programme.groups if may(Permission.VIEW, g)]
     content = synthesis_pdf(

@@ -17,7 +17,7 @@ from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import AgendaItem, Meeting
 from groupes.meetings.planning import previous_meeting
 from groupes.meetings.schedule import agenda_schedule, planned_minutes
-from groupes.site.forms import ConfirmForm, choices, show_error
+from groupes.site.forms import ConfirmForm, choices, show_domain_error
 
 blueprint = Blueprint("agenda", __name__)
 
@@ -67,7 +67,7 @@ def edit(meeting_id: int):
             add_item(meeting, **item_fields(form))
         except AgendaError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash("Point ajouté.", "success")
@@ -88,7 +88,7 @@ def item(meeting_id: int, item_id: int):
             update_item(agenda_item, **item_fields(form))
         except AgendaError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash("Point enregistré.", "success")

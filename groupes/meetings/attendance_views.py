@@ -12,7 +12,7 @@ from groupes.meetings.forms import AttendanceForm, GuestForm
 from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
-from groupes.site.forms import ConfirmForm, show_error
+from groupes.site.forms import ConfirmForm, show_domain_error
 from groupes.site.http import wants_json
 
 blueprint = Blueprint("attendance", __name__)
@@ -74,7 +74,7 @@ def sheet(meeting_id: int):
             )
         except AttendanceError as error:
             db.session.rollback()
-            show_error(guest_form, error)
+            show_domain_error(guest_form, error)
         else:
             db.session.commit()
             flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
@@ -98,7 +98,7 @@ def mark(meeting_id: int, attendance_id: int):
             )
         except AttendanceError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
     if wants_json():

@@ -40,7 +40,7 @@ from groupes.privacy.models import AccessKind
 from groupes.privacy.reading import readable_actions, reader_view
 from groupes.site.dates import far_ahead
 from groupes.site.formatting import long_date, ordinal
-from groupes.site.forms import ConfirmForm, show_error
+from groupes.site.forms import ConfirmForm, show_domain_error
 from groupes.site.page_cache import cached_fragment, without_transaction
 from groupes.site.stamps import SITE, stamp_columns, stamps_key
 from groupes.site.timezone import PARIS
@@ -147,7 +147,7 @@ def create(group_id: int):
             meeting = plan_meeting(group, slot_from(form), confirmed=form.confirm_renumbering.data)
         except PlanningError as refused:
             error = refused
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash("Réunion créée, les membres du groupe y sont invités.", "success")
@@ -183,7 +183,7 @@ def create_series(group_id: int):
             meetings = plan_series(group, slot_from(form), rhythm, confirmed=form.confirm_renumbering.data)
         except PlanningError as refused:
             error = refused
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(f"{len(meetings)} réunions planifiées ({meetings[0].series.description}).", "success")
@@ -213,7 +213,7 @@ def edit(meeting_id: int):
             changes = update_meeting(meeting, slot_from(form), scope, confirmed=form.confirm_renumbering.data)
         except PlanningError as refused:
             error = refused
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             notifications.meeting_changed(m for m in changes.changed if m.status != MeetingStatus.CANCELLED)
             db.session.commit()

@@ -36,13 +36,6 @@ def valid_email(form, field) -> None:
         )
 
 
-def show_error(form, error: Exception) -> None:
-    """Put a domain error (one with a ``field``: the name of the field it concerns) next to that
-    field, or next to the form's first field when the form has none of that name."""
-    field = getattr(form, error.field, None) or next(f for f in form if f.type != "CSRFTokenField")
-    field.errors.append(str(error))
-
-
 def optional_id(value) -> int | None:
     """For selects whose first option, empty, means « none chosen »."""
     if value in ("", None):
