@@ -115,6 +115,7 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     assert invitee.url == review_link
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("Relecture du compte-rendu")
     part = invitee.locator(f"#partie-{section_id}")
+    invitee.wait_for_load_state("load")  # review.js listens for the selection: on a loaded machine it comes late
     part.locator(".review-text p").click(click_count=3)  # selects the paragraph
     quote = part.get_by_label("Passage concerné (facultatif)")
     expect(quote).to_be_visible()  # « Commenter ce passage » opened by the selection
