@@ -12,7 +12,7 @@ TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 JAVA_DEB := default-jre-headless
 NPM_DEBS := nodejs npm
 
-.PHONY: run test e2e lint audit install clean-venv
+.PHONY: run test e2e lint audit install clean-venv assets
 
 $(BIN)/python:
 	scripts/system-deps $(RUN_DEBS)
@@ -36,6 +36,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed-run
+
+# What the browser loads (static/build/) is built from frontend/ and npm packages by esbuild.
+# The result is committed, so `make run` needs neither node nor npm; rerun this after changing
+# frontend/ or package.json (a test fails when static/build/ is not what this command gives).
+assets: node_modules/.installed
+	node frontend/build.mjs
 
 run: $(VENV)/.installed-run
 	$(FLASK) init-db
