@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from groupes.attachments.forms import attachment_form
 from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require, viewer
+from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import WorkingGroup
 from groupes.mail import notifications
@@ -17,6 +18,7 @@ from groupes.meetings.attendance import counts
 from groupes.meetings.forms import MeetingForm, SeriesForm
 from groupes.meetings.loading import load_editable_meeting, meeting_query, open_actions_before
 from groupes.meetings.models import AttendanceStatus, Meeting, MeetingStatus
+from groupes.meetings.next_step import next_step
 from groupes.meetings.numbering import meeting_numbers
 from groupes.meetings.planning import (
     PlanningError,
@@ -86,7 +88,19 @@ def show(meeting_id: int):
     page = cached_fragment(key, lambda: meeting_body(meeting_id))
     if read_minutes and has_text:
         record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")
-    return render_template("meetings/show.html", group=group, **page)
+    # The page's header is the viewer's own (the next step depends on the hour too): it is
+    # made anew at each visit, from the meeting already loaded, around the cached body.
+    edits = may(Permission.EDIT, meeting)
+    step = next_step(
+        meeting,
+        utcnow(),
+        edits=edits,
+        approves=may(Permission.APPROVE_MINUTES, meeting),
+        reads_minutes=read_minutes,
+    )
+    return render_template(
+        "meetings/show.html", group=group, meeting=meeting, step=step, can_edit=edits, read_minutes=read_minutes, **page
+    )
 
 
 def meeting_body(meeting_id: int) -> dict[str, str]:
