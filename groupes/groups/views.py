@@ -10,10 +10,11 @@ from groupes.auth import invitations
 from groupes.auth.accounts import AccountError
 from groupes.auth.models import Invitation, User
 from groupes.auth.permissions import Permission, grantable_roles, load_or_refuse, may, require, viewer
+from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.forms import GroupForm, InvitationForm, MembershipForm, RoleForm, person_choices
 from groupes.groups.models import Membership, Person, Role, Visibility, WorkingGroup
-from groupes.meetings.models import Meeting
+from groupes.meetings.models import Meeting, MeetingStatus
 from groupes.meetings.numbering import meeting_numbers
 from groupes.outcomes.models import Action, ActionStatus
 from groupes.privacy.confidential import disclosed
@@ -49,9 +50,12 @@ def show(group_id: int):
     readable = [m for m in group.meetings if may(Permission.READ_MINUTES, m)]
     discloses = viewer().discloses(group)
     members_by_role = {role: [m for m in group.memberships if m.role == role] for role in Role}
+    now = utcnow()
+    coming = [m for m in group.meetings if m.starts_at >= now and m.status != MeetingStatus.CANCELLED]
     return render_template(
         "groups/show.html",
         group=group,
+        next_meeting=min(coming, key=lambda m: m.starts_at, default=None),
         numbers=meeting_numbers(group.meetings),
         members_by_role=members_by_role,
         decisions=[(m, d) for m in readable for d in disclosed(m.decisions, discloses)],

@@ -44,6 +44,7 @@ def test_the_organisers_programme_from_creation_to_the_synthesis(live_server, ne
     admin.get_by_role("button", name="Enregistrer").click()
     expect(admin.get_by_text("Démarche créée.")).to_be_visible()
     programme_url = admin.url
+    admin.get_by_text("Plus d’actions").click()  # the programme's rare acts are in its menu
     admin.get_by_role("link", name="Organisateurs").click()
     choose(admin, "Personne", "Organiser Test")
     admin.get_by_role("button", name="Ajouter").click()
@@ -128,6 +129,7 @@ def test_the_organisers_programme_from_creation_to_the_synthesis(live_server, ne
     page.get_by_role("link", name=re.compile("CAF du Cher")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CAF du Cher")
     page.goto(f"{live_server}/programmes/{world.programme.id}")
+    page.get_by_text("Plus d’actions").click()
     page.get_by_role("link", name="Journal des accès").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Journal des accès : Assises de test")
     log = page.locator("main table")
