@@ -5,7 +5,8 @@
 Makes a throwaway SQLite database with the demonstration programme, serves it on loopback,
 signs in as the demonstration facilitator in Debian's chromium (Playwright) and prints the
 full height of the page of the meeting with the most content (the longest page the
-facilitator can open), and of the dashboard, the group and the programme pages. With
+facilitator can open), and of the dashboard, the group and the programme pages and the
+actions register. With
 --screenshots, full-page screenshots of the four pages at both widths land in DIR.
 Never run as a test.
 """
@@ -81,6 +82,7 @@ def main() -> None:
         "tableau-de-bord": "/",
         "groupe": f"/groupes/{group_id}",
         "demarche": f"/programmes/{programme_id}",
+        "registre-actions": "/actions",
     }
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
