@@ -6,9 +6,9 @@ import { failure, fragment, sendInPlace } from "./page.js";
 
 const SHORTCUTS = { d: "decision", a: "action", e: "finding" };
 
-// The first field one types into (never a hidden one, such as the CSRF token).
+// The field one types the text into (never a hidden one, such as the CSRF token).
 function firstField(form) {
-  return form.querySelector("textarea, input:not([type=hidden]), select");
+  return form.querySelector("textarea, input[type=text]");
 }
 
 function typedFields(form) {
@@ -97,9 +97,32 @@ export function setUpCaptures() {
     const here = document.activeElement?.closest(".room-item[data-item]") || document.querySelector(".room-item.current");
     const select = form.querySelector("select[name$=agenda_item]");
     if (here && select && typedFields(form).every((field) => !field.value)) select.value = here.dataset.item;
+    if (!panel.contains(document.activeElement)) returnTo = document.activeElement;
     details.open = true;
     firstField(form).focus();
   }
+
+  // Escape closes the capture and goes back to where one was writing.
+  let returnTo = null;
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const details = event.target.closest("details.capture-toggle");
+    if (!details) return;
+    details.open = false;
+    (returnTo && document.contains(returnTo) ? returnTo : details.querySelector("summary")).focus();
+  });
+
+  // One capture open at a time, so that the panel stays small over the text.
+  panel.addEventListener(
+    "toggle",
+    (event) => {
+      if (!event.target.open) return;
+      panel.querySelectorAll("details.capture-toggle[open]").forEach((other) => {
+        if (other !== event.target) other.open = false;
+      });
+    },
+    true,
+  );
 
   document.addEventListener("keydown", (event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;

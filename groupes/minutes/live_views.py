@@ -7,6 +7,7 @@ reach every open page without a reload.
 """
 
 import hashlib
+import re
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
@@ -30,10 +31,15 @@ from groupes.site.http import wants_fragment
 blueprint = Blueprint("live", __name__)
 
 
+# The CSRF tokens of the forms change with every answer (they carry their time): the ETag
+# is of the rest, and the page keeps the tokens it holds (valid as long as the page's own).
+CSRF_VALUES = re.compile(r'(name="csrf_token" value=")[^"]*"')
+
+
 def conditional(html: str):
     """A piece of page with its ETag: 304 when the page already holds it."""
     response = make_response(html)
-    response.set_etag(hashlib.sha256(html.encode()).hexdigest()[:32])
+    response.set_etag(hashlib.sha256(CSRF_VALUES.sub(r"\1", html).encode()).hexdigest()[:32])
     response.headers["Cache-Control"] = "no-cache, private"
     response.vary.add("X-Fragment")
     return response.make_conditional(request)

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from world import build_world
 
 from groupes.extensions import db
+from groupes.groups.models import Membership
 from groupes.outcomes.models import Action, Decision
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_facilitator import sign_in
 
 
@@ -58,9 +59,8 @@ def test_a_capture_by_shortcut_is_recorded_in_place_and_reaches_the_other_editor
     expect(secretary.locator(".capture-decision .capture-state")).to_have_text("Décision ajoutée au relevé.")
     assert secretary.evaluate("window.__stayed") == "même page"
     db.session.expire_all()
-    assert db.session.scalar(sa.select(Decision.text).where(Decision.agenda_item_id == divers)) == (
-        "Réunir le groupe à Bourges\nen juin"
-    )
+    recorded = db.session.scalar(sa.select(Decision.text).where(Decision.agenda_item_id == divers))
+    assert recorded.replace("\r\n", "\n") == "Réunir le groupe à Bourges\nen juin"  # forms send CRLF
 
     # The other editor's room shows both within a few seconds, without a reload.
     facilitator.evaluate("window.__stayed = 'même page'")
@@ -68,9 +68,10 @@ def test_a_capture_by_shortcut_is_recorded_in_place_and_reaches_the_other_editor
     expect(facilitator.locator("#releve")).to_contain_text("Réunir le groupe à Bourges", timeout=5_000)
     assert facilitator.evaluate("window.__stayed") == "même page"
 
-    # An empty capture is refused next to its field, in French, nothing recorded.
+    # A blank capture is refused next to its field, in French, nothing recorded.
     secretary.keyboard.press("Alt+e")
     expect(secretary.locator("#finding-text")).to_be_focused()
+    secretary.keyboard.type("   ")
     secretary.keyboard.press("Enter")
     expect(secretary.locator("#finding-text-erreurs")).to_have_text("Ce champ est obligatoire.")
     expect(secretary.locator("#finding-text")).to_be_focused()
@@ -88,10 +89,23 @@ def test_a_capture_by_shortcut_is_recorded_in_place_and_reaches_the_other_editor
     expect(secretary.locator("#releve")).not_to_contain_text("Écrire aux employeurs du Cher", timeout=5_000)
     assert secretary.evaluate("window.__stayed") == "même page"
 
-    screenshot(secretary, "room-capture-1280")
-    tablet = room(live_server, new_page, "secretary@test.example", meeting_id, width=820)
-    tablet.keyboard.press("Alt+a")
-    screenshot(tablet, "room-capture-820")
+    # What the writer sees: the capture open over the notes, at desktop and tablet widths.
+    for width in (1280, 820):
+        page = room(live_server, new_page, "secretary@test.example", meeting_id, width=width)
+        page.locator(f"#texte-p{divers}").focus()
+        page.keyboard.press("Alt+a")
+        expect(page.locator("#action-title")).to_be_focused()
+        page.screenshot(path=ARTIFACTS / f"room-capture-{width}.png")
+
+    # Removed from the group meanwhile: refused in French, the text still in its field.
+    db.session.execute(sa.delete(Membership).where(Membership.person_id == world.users["secretary"].person_id))
+    db.session.commit()
+    secretary.keyboard.press("Alt+d")
+    secretary.keyboard.type("Une décision de trop")
+    secretary.keyboard.press("Enter")
+    expect(secretary.locator(".capture-decision .capture-state")).to_contain_text("Saisie refusée")
+    expect(secretary.locator("#decision-text")).to_have_value("Une décision de trop")
+    assert db.session.scalar(sa.select(Decision).where(Decision.text == "Une décision de trop")) is None
 
 
 def test_the_presentation_view_shows_the_point_and_the_member_follows_live(live_server, new_page):
