@@ -277,3 +277,25 @@ def test_the_projection_shows_the_point_in_big_type_with_its_decisions_and_actio
     html = text(facilitator.get(f"/reunions/{world.draft.id}/salle/projection"))
     assert 'class="live-point-title">Ordre du jour de brouillon<' in html
     assert "Action brouillon" in html and 'data-planned="45"' in html
+
+
+def test_a_refused_move_answers_the_script_in_french(app, world):
+    world.draft.minutes.status = MinutesStatus.VALIDATED
+    db.session.commit()
+    response = post(
+        client_as(app, "facilitator"),
+        f"/reunions/{world.draft.id}/salle/point",
+        {"item": str(world.draft.agenda_items[0].id)},
+    )
+    assert response.status_code == 422 and "Le compte-rendu est validé" in text(response)
+    db.session.refresh(world.draft)
+    assert world.draft.live_item_id is None
+
+
+def test_the_meeting_page_invites_members_while_they_may_follow(app, world):
+    member = client_as(app, "member")
+    assert "suivre le compte-rendu en direct" not in text(member.get(f"/reunions/{world.draft.id}"))
+    open_follow(app, world)
+    page = text(member.get(f"/reunions/{world.draft.id}"))
+    assert f'href="/reunions/{world.draft.id}/compte-rendu/suivre">suivre le compte-rendu en direct' in page
+    assert "suivre le compte-rendu en direct" not in text(client_as(app, "observer").get(f"/reunions/{world.draft.id}"))

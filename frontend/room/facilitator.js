@@ -109,12 +109,14 @@ export function setUpFacilitator() {
     } catch {
       response = null;
     }
-    const state = document.getElementById("annonce-minuteur");
+    const state = setPoint.querySelector(".live-set-state");
     if (response && response.ok) {
       apply(await response.text(), tick);
       state.textContent = "Point en cours changé.";
+      state.classList.remove("field-error");
     } else {
-      state.textContent = failure(response);
+      state.textContent = response && response.status === 422 ? fragment(await response.text()).textContent.trim() : failure(response);
+      state.classList.add("field-error");
     }
   });
 }

@@ -22,7 +22,6 @@ from sqlalchemy.orm import joinedload
 
 from groupes.attachments.models import Attachment
 from groupes.auth.models import User
-from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.groups.reach import programmes_of_organisations, programmes_of_people
@@ -269,8 +268,7 @@ def _lead_meeting(v: Viewer, meeting: Meeting) -> bool:
 @rule(Permission.FOLLOW_LIVE, Meeting)
 def _follow_live(v: Viewer, meeting: Meeting) -> bool:
     """Its editors; the group's members while the facilitator invites them (until the meeting's end)."""
-    invited = meeting.followers_until is not None and utcnow() < meeting.followers_until
-    return v.edits_group(meeting.group) or (invited and v.role_in(meeting.group) == Role.MEMBER)
+    return v.edits_group(meeting.group) or (meeting.is_followed and v.role_in(meeting.group) == Role.MEMBER)
 
 
 @rule(Permission.DOWNLOAD, Attachment)

@@ -149,6 +149,11 @@ class Meeting(db.Model):
         return self.minutes is not None and self.minutes.is_frozen
 
     @property
+    def is_followed(self) -> bool:
+        """The group's members are invited to follow its minutes live, now (groupes/minutes/live.py)."""
+        return self.followers_until is not None and utcnow() < self.followers_until
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 

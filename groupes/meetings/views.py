@@ -86,7 +86,7 @@ def show(meeting_id: int):
     page = cached_fragment(key, lambda: meeting_body(meeting_id))
     if read_minutes and has_text:
         record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")
-    return render_template("meetings/show.html", group=group, **page)
+    return render_template("meetings/show.html", group=group, meeting=meeting, **page)
 
 
 def meeting_body(meeting_id: int) -> dict[str, str]:

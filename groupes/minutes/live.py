@@ -63,11 +63,6 @@ def close_to_followers(meeting: Meeting) -> None:
     meeting.followers_until = None
 
 
-def followed(meeting: Meeting, now: datetime) -> bool:
-    """Are the group's members invited to follow the minutes now?"""
-    return meeting.followers_until is not None and now < meeting.followers_until
-
-
 def live_audience(meeting: Meeting) -> Viewer:
     """Whoever watches the projection or follows the minutes live: they read the minutes in
     their current state, as the group's editors do, but as a document reads them (``reader_view``

@@ -17,7 +17,6 @@ from groupes.extensions import db
 from groupes.meetings.loading import load_meeting
 from groupes.minutes.live import (
     close_to_followers,
-    followed,
     live_audience,
     live_point,
     open_to_followers,
@@ -48,7 +47,7 @@ def conditional(html: str):
 def live_page(meeting, template: str, fragment: str, **context):
     """A live page, or (for its script) only the part that changes, with its ETag."""
     view = reader_view(meeting, live_audience(meeting), document=True)
-    context.update(meeting=meeting, group=meeting.group, view=view, point=live_point(meeting), now=utcnow())
+    context.update(meeting=meeting, group=meeting.group, view=view, point=live_point(meeting))
     if wants_fragment():
         return conditional(render_template(fragment, **context))
     return render_template(template, **context)
@@ -82,7 +81,7 @@ def follow(meeting_id: int):
     """The minutes as they are written, read-only, for the members the facilitator invited."""
     meeting = load_meeting(meeting_id)
     require(Permission.FOLLOW_LIVE, meeting)
-    return live_page(meeting, "minutes/follow.html", "minutes/_follow_live.html", invited=followed(meeting, utcnow()))
+    return live_page(meeting, "minutes/follow.html", "minutes/_follow_live.html", invited=meeting.is_followed)
 
 
 def lead(meeting_id: int, step, success: str):
@@ -93,6 +92,8 @@ def lead(meeting_id: int, step, success: str):
             step(meeting)
         except MinutesError as error:
             db.session.rollback()
+            if wants_fragment():
+                return render_template("minutes/_refusal.html", message=str(error)), 422
             flash(str(error), "error")
         else:
             db.session.commit()

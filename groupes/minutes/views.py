@@ -9,7 +9,6 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, selectinload
 
 from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require, visible_group_ids
-from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.groups.people import member_names
 from groupes.mail import notifications
@@ -26,7 +25,7 @@ from groupes.minutes.forms import (
     ReopenForm,
     SectionForm,
 )
-from groupes.minutes.live import followed, live_point
+from groupes.minutes.live import live_point
 from groupes.minutes.models import Minutes
 from groupes.minutes.parts import PartKey
 from groupes.minutes.review import open_comment_counts
@@ -88,7 +87,7 @@ def capture_forms(meeting):
     point = live_point(meeting)
     for form in forms.values():
         form.agenda_item.choices = item_choices(meeting)
-        if not form.is_submitted() and point is not None:
+        if point is not None and form.agenda_item.name not in request.form:
             form.agenda_item.data = point.item.id
     return forms
 
@@ -145,7 +144,7 @@ def render_room(meeting, status: int = 200, forms=None):
             max_length=MAX_PART_LENGTH,
             editable=not minutes.is_frozen,
             point=live_point(meeting),
-            following=followed(meeting, utcnow()),
+            following=meeting.is_followed,
         ),
         status,
     )
