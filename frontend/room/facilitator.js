@@ -10,6 +10,9 @@ const WARN_AT = 0.8;
 
 // The timer against the point's planned duration, with words (not colour only) and an
 // announcement when 80 % of it is spent and when it is over.
+// The server's clock, as far as the answers' Date header tells it (a device's clock may be off).
+let skew = 0;
+
 function timerStates() {
   const announced = new Map();
   return function tick() {
@@ -17,7 +20,7 @@ function timerStates() {
     if (!timer) return;
     const since = Date.parse(timer.dataset.since);
     const planned = Number(timer.dataset.planned) || 0;
-    const spent = Math.max(0, Math.floor((Date.now() - since) / 60000));
+    const spent = Math.max(0, Math.floor((Date.now() + skew - since) / 60000));
     const text = timer.querySelector(".live-timer-text");
     let state = "running";
     let words = planned ? `${spent} min écoulée${spent > 1 ? "s" : ""} sur ${planned} prévues` : `${spent} min écoulée${spent > 1 ? "s" : ""}`;
@@ -84,6 +87,8 @@ export function setUpFacilitator() {
       const headers = { "X-Fragment": "1", Accept: "text/html" };
       if (etag) headers["If-None-Match"] = etag;
       const response = await fetch(url, { headers, credentials: "same-origin", cache: "no-store", redirect: "manual" });
+      const date = Date.parse(response.headers.get("Date") || "");
+      if (!Number.isNaN(date)) skew = date - Date.now();
       if (response.status === 200) {
         etag = response.headers.get("ETag");
         apply(await response.text(), tick);

@@ -3,12 +3,15 @@ action's text, Enter records it without loading a page, another editor's room sh
 seconds; the presentation view shows the point the meeting is at; a member follows the draft
 live without its huis clos passages."""
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 from playwright.sync_api import expect
 from world import build_world
 
 from groupes.extensions import db
 from groupes.groups.models import Membership
+from groupes.meetings.models import Meeting
 from groupes.outcomes.models import Action, Decision
 from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_facilitator import sign_in
@@ -30,9 +33,11 @@ def test_a_capture_by_shortcut_is_recorded_in_place_and_reaches_the_other_editor
     facilitator = room(live_server, new_page, "facilitator@test.example", meeting_id)
 
     # The facilitator moves the meeting on to « Divers »: the secretary's room shows it.
-    facilitator.get_by_label("On en est à").select_option(str(divers))
+    facilitator.get_by_label("Changer de point").select_option(str(divers))
     facilitator.get_by_role("button", name="Passer à ce point").click()
     expect(secretary.locator("#point-en-cours")).to_contain_text("Divers", timeout=5_000)
+    expect(facilitator.locator(".live-set-state")).to_have_text("Point en cours changé.")
+    facilitator.screenshot(path=ARTIFACTS / "room-facilitator-1280.png")
 
     secretary.evaluate("window.__stayed = 'même page'")
     secretary.keyboard.press("Alt+a")
@@ -115,7 +120,7 @@ def test_the_presentation_view_shows_the_point_and_the_member_follows_live(live_
     world.draft.decisions[0].agenda_item = first
     db.session.commit()
     facilitator = room(live_server, new_page, "facilitator@test.example", meeting_id)
-    facilitator.get_by_label("On en est à").select_option(str(first.id))
+    facilitator.get_by_label("Changer de point").select_option(str(first.id))
     facilitator.get_by_role("button", name="Passer à ce point").click()
     expect(facilitator.locator("#point-en-cours")).to_contain_text(first.title)
     facilitator.get_by_role("button", name="Inviter les membres à suivre en direct").click()
@@ -127,6 +132,21 @@ def test_the_presentation_view_shows_the_point_and_the_member_follows_live(live_
     expect(projection.locator(".live-point-title")).to_have_text(first.title)
     expect(projection.locator("#projection-releve")).to_contain_text("Décision brouillon")
     expect(projection.locator(".live-timer-text")).to_contain_text("sur 45 prévues", timeout=5_000)
+
+    # The timer warns at 80 % of the planned 45 minutes, and when they are over, in words and aloud.
+    for spent, words, said in (
+        (37, "bientôt la fin du temps prévu (8 min restantes)", "Attention : 80 % du temps prévu"),
+        (50, "temps prévu dépassé de 5 min", "Temps prévu pour ce point dépassé."),
+    ):
+        db.session.execute(
+            sa.update(Meeting)
+            .where(Meeting.id == meeting_id)
+            .values(live_item_since=datetime.now(UTC) - timedelta(minutes=spent, seconds=10))
+        )
+        db.session.commit()
+        projection.reload()
+        expect(projection.locator(".live-timer-text")).to_contain_text(words)
+        expect(projection.locator("#annonce-minuteur")).to_contain_text(said)
 
     member = new_page()
     sign_in(member, live_server, "member@test.example")
