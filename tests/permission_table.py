@@ -629,6 +629,25 @@ ROWS = [
         {"status": "done"},
         expect(NF, anonymous=LOGIN, secretary=DONE, facilitator=DONE, organiser=DONE, admin=DONE),
     ),
+    # The live meeting (groupes/minutes/live_views.py): editors refresh the room and project it;
+    # the facilitator sets the point and invites members (the follow view when invited: test_live_meeting.py).
+    ("live.room_state", "GET", lambda w: f"/reunions/{w.draft.id}/salle/en-direct", None, EDIT_PRIVATE),
+    ("live.projection", "GET", lambda w: f"/reunions/{w.draft.id}/salle/projection", None, EDIT_PRIVATE),
+    ("live.follow", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/suivre", None, EDIT_PRIVATE),
+    (
+        "live.set_point",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/salle/point",
+        lambda w: {"item": str(w.draft.agenda_items[0].id)},
+        done(VALIDATE_PRIVATE),
+    ),
+    (
+        "live.followers",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/salle/suivi",
+        {"open": "1"},
+        done(VALIDATE_PRIVATE),
+    ),
     ("groups.invite", "GET", lambda w: f"/groupes/{w.private.id}/inviter", None, INVITE_PRIVATE),
     (
         "groups.invite",

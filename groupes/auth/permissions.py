@@ -177,6 +177,8 @@ class Permission(StrEnum):
     READ_REVISION = "read_revision"  # revision: by the state it was saved in
     READ_CONFIDENTIAL = "read_confidential"  # meeting: its huis clos passages, on pages; exports never carry them
     MARK_CONFIDENTIAL = "mark_confidential"  # meeting: mark or unmark a passage huis clos
+    LEAD_MEETING = "lead_meeting"  # meeting: set the point it is at, invite members to follow it live
+    FOLLOW_LIVE = "follow_live"  # meeting: read its minutes as they are written, without huis clos
     FOLLOW_ACTION = "follow_action"  # action: its editors and its owner
     CREATE_PROGRAMME = "create_programme"  # None
     MANAGE_DIRECTORY = "manage_directory"  # None: open the directory, add people and organisations
@@ -257,9 +259,16 @@ def _read_confidential(v: Viewer, meeting: Meeting) -> bool:
 
 @rule(Permission.MARK_CONFIDENTIAL, Meeting)
 @rule(Permission.VALIDATE_MINUTES, Meeting)
+@rule(Permission.LEAD_MEETING, Meeting)
 def _lead_meeting(v: Viewer, meeting: Meeting) -> bool:
     """The group's organisers and facilitator."""
     return v.organises(meeting.group.programme_id) or v.role_in(meeting.group) == Role.FACILITATOR
+
+
+@rule(Permission.FOLLOW_LIVE, Meeting)
+def _follow_live(v: Viewer, meeting: Meeting) -> bool:
+    """Its editors; the group's members while the facilitator invites them (until the meeting's end)."""
+    return v.edits_group(meeting.group) or (meeting.is_followed and v.role_in(meeting.group) == Role.MEMBER)
 
 
 @rule(Permission.DOWNLOAD, Attachment)

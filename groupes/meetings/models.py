@@ -92,6 +92,13 @@ class Meeting(db.Model):
     # The number (1 for the « 1ère réunion ») its minutes were validated with: kept while
     # they stay validated, whatever meetings are added or cancelled around it.
     frozen_number: Mapped[int | None]
+    # The live meeting (groupes/minutes/live.py): the agenda point it is at, set by its
+    # facilitator, and since when. An id among its agenda items, looked up there (no foreign
+    # key: the agenda already points at the meeting); a point deleted since is no point.
+    live_item_id: Mapped[int | None]
+    live_item_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until when the group's members may follow the minutes as they are written (read-only).
+    followers_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="meetings")
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
@@ -140,6 +147,11 @@ class Meeting(db.Model):
     def is_frozen(self) -> bool:
         """Its minutes are validated: nothing of it changes until they are reopened."""
         return self.minutes is not None and self.minutes.is_frozen
+
+    @property
+    def is_followed(self) -> bool:
+        """The group's members are invited to follow its minutes live, now (groupes/minutes/live.py)."""
+        return self.followers_until is not None and utcnow() < self.followers_until
 
     @property
     def is_cancelled(self) -> bool:

@@ -9,7 +9,7 @@ from groupes.minutes.review import MAX_COMMENT, MAX_QUOTE
 from groupes.minutes.writing import MAX_PART_LENGTH
 from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.site.dates import SensibleDate
-from groupes.site.forms import REQUIRED, choices, line, optional_id, strip
+from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, too_long
 
 
 class PartForm(FlaskForm):
@@ -31,7 +31,7 @@ def agenda_item_field() -> SelectField:
 
 
 class DecisionForm(FlaskForm):
-    text = TextAreaField("Décision", filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    text = TextAreaField("Décision", filters=[strip], validators=[DataRequired(REQUIRED), too_long(5000)])
     agenda_item = agenda_item_field()
 
 
@@ -50,7 +50,7 @@ class ActionEditForm(ActionForm):
 
 class FindingForm(FlaskForm):
     kind = SelectField("Nature", choices=choices((k.value, k.label) for k in FindingKind))
-    text = TextAreaField("Élément", filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    text = TextAreaField("Élément", filters=[strip], validators=[DataRequired(REQUIRED), too_long(5000)])
     agenda_item = agenda_item_field()
 
 

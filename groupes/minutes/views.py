@@ -3,7 +3,7 @@
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,6 +25,7 @@ from groupes.minutes.forms import (
     ReopenForm,
     SectionForm,
 )
+from groupes.minutes.live import live_point
 from groupes.minutes.models import Minutes
 from groupes.minutes.parts import PartKey
 from groupes.minutes.review import open_comment_counts
@@ -39,7 +40,7 @@ from groupes.minutes.writing import (
     submit_for_review,
     validate,
 )
-from groupes.outcomes.models import Action
+from groupes.outcomes.models import Action, Decision, Finding
 from groupes.outcomes.recording import (
     StaleOutcome,
     add_action,
@@ -53,7 +54,7 @@ from groupes.outcomes.recording import (
     follow_up,
 )
 from groupes.site.forms import ConfirmForm, choices, show_domain_error
-from groupes.site.http import wants_json
+from groupes.site.http import wants_fragment, wants_json
 from groupes.site.links import safe_next
 from groupes.site.text import render_markdown
 
@@ -69,15 +70,50 @@ def item_choices(meeting):
     return choices([("", "— aucun —")] + [(i.id, i.title) for i in items])
 
 
+CAPTURED = {
+    "decision": "Décision ajoutée au relevé.",
+    "action": "Action ajoutée.",
+    "finding": "Élément de synthèse ajouté.",
+}
+
+
 def capture_forms(meeting):
+    """The capture forms, tied by default to the point the meeting is at."""
     forms = {
         "decision": DecisionForm(prefix="decision"),
         "action": ActionForm(prefix="action"),
         "finding": FindingForm(prefix="finding"),
     }
+    point = live_point(meeting)
     for form in forms.values():
         form.agenda_item.choices = item_choices(meeting)
+        if point is not None and form.agenda_item.name not in request.form:
+            form.agenda_item.data = point.item.id
     return forms
+
+
+def outcomes_fragment(meeting, status: int = 200):
+    """The decisions, actions and findings as the room lists them, for its scripts to put in place."""
+    return render_template(
+        "minutes/_outcomes.html",
+        meeting=meeting,
+        owners=owner_suggestions(meeting),
+        editable=not meeting.minutes.is_frozen,
+    ), status
+
+
+def refused_fragment(message: str, status: int, theirs: dict[str, str] | None = None):
+    """A refusal a script shows beside the form it sent, which keeps the text typed."""
+    return render_template("minutes/_refusal.html", message=message, theirs=theirs), status
+
+
+def outcome_of(meeting, model, row_id: int):
+    """The decision, action or finding of this meeting with that id; None if it was removed
+    (a stale page); an id of another meeting's is refused (404)."""
+    row = db.session.get(model, row_id)
+    if row is not None and row.meeting_id != meeting.id:
+        abort(404)
+    return row
 
 
 def owner_suggestions(meeting) -> list[str]:
@@ -107,6 +143,8 @@ def render_room(meeting, status: int = 200, forms=None):
             open_comments=open_comment_counts(minutes),
             max_length=MAX_PART_LENGTH,
             editable=not minutes.is_frozen,
+            point=live_point(meeting),
+            following=meeting.is_followed,
         ),
         status,
     )
@@ -256,8 +294,10 @@ def reopen_minutes(meeting_id: int):
     )
 
 
-def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
-    """Add a decision, an action or a finding from the meeting room."""
+def capture(meeting_id: int, kind: str, record, anchor: str):
+    """Add a decision, an action or a finding from the meeting room. The room's script gets
+    the list of outcomes back (or the form with its errors, the text kept); a plain form
+    is redirected to the room."""
     meeting = load_editable_meeting(meeting_id)
     forms = capture_forms(meeting)
     form = forms[kind]
@@ -269,8 +309,12 @@ def capture(meeting_id: int, kind: str, record, success: str, anchor: str):
             show_domain_error(form, error, "text", "title")
         else:
             db.session.commit()
-            flash(success, "success")
+            if wants_fragment():
+                return outcomes_fragment(meeting)
+            flash(CAPTURED[kind], "success")
             return redirect(room_url(meeting, anchor))
+    if wants_fragment():
+        return render_template("minutes/_capture_form.html", meeting=meeting, kind=kind, form=form), 422
     return render_room(meeting, 422, forms)
 
 
@@ -280,7 +324,6 @@ def decision(meeting_id: int):
         meeting_id,
         "decision",
         lambda m, f: add_decision(m, text=f.text.data, agenda_item_id=f.agenda_item.data),
-        "Décision ajoutée au relevé.",
         "releve",
     )
 
@@ -305,7 +348,6 @@ def action(meeting_id: int):
         meeting_id,
         "action",
         record_action,
-        "Action ajoutée.",
         "actions",
     )
 
@@ -316,7 +358,6 @@ def finding(meeting_id: int):
         meeting_id,
         "finding",
         lambda m, f: add_finding(m, kind=f.kind.data, text=f.text.data, agenda_item_id=f.agenda_item.data),
-        "Élément de synthèse ajouté.",
         "elements",
     )
 
@@ -328,6 +369,8 @@ def base_version() -> int | None:
 
 def stale(meeting, error: StaleOutcome, action: str | None, fields: list[tuple[str, str, str, str]]):
     """A stale edit: what is recorded now beside what the user typed, which they may send again."""
+    if wants_fragment():
+        return refused_fragment(str(error), 409, error.theirs)
     return render_template(
         "minutes/outcome_conflict.html",
         meeting=meeting,
@@ -338,9 +381,22 @@ def stale(meeting, error: StaleOutcome, action: str | None, fields: list[tuple[s
     ), 409
 
 
-def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, anchor: str):
+def outcome_changed(meeting, success: str, anchor: str):
+    if wants_fragment():
+        return outcomes_fragment(meeting)
+    flash(success, "success")
+    return redirect(room_url(meeting, anchor))
+
+
+def outcome_refused(meeting, error: MinutesError, typed: str):
+    if wants_fragment():
+        return refused_fragment(str(error), 422)
+    return refused(meeting, str(error), typed, 422)
+
+
+def remove(meeting_id: int, row_of, row_id: int, what: str, delete, success: str, anchor: str):
     meeting = load_editable_meeting(meeting_id)
-    row = next((r for r in rows(meeting) if r.id == row_id), None)
+    row = row_of(meeting, row_id)
     if ConfirmForm().validate_on_submit():
         try:
             if row is None:
@@ -351,10 +407,12 @@ def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, 
             return stale(meeting, error, None, [])
         except MinutesError as error:
             db.session.rollback()
+            if wants_fragment():
+                return refused_fragment(str(error), 422)
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(success, "success")
+            return outcome_changed(meeting, success, anchor)
     return redirect(room_url(meeting, anchor))
 
 
@@ -362,7 +420,7 @@ def remove(meeting_id: int, rows, row_id: int, what: str, delete, success: str, 
 def decision_delete(meeting_id: int, decision_id: int):
     return remove(
         meeting_id,
-        lambda m: m.decisions,
+        lambda m, i: outcome_of(m, Decision, i),
         decision_id,
         "cette décision",
         lambda d: delete_decision(d, base_version=base_version()),
@@ -374,7 +432,7 @@ def decision_delete(meeting_id: int, decision_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/decisions/<int:decision_id>", methods=["POST"])
 def decision_edit(meeting_id: int, decision_id: int):
     meeting = load_editable_meeting(meeting_id)
-    decision = next((d for d in meeting.decisions if d.id == decision_id), None)
+    decision = outcome_of(meeting, Decision, decision_id)
     form = ConfirmForm()
     typed = request.form.get("text", "")
     if form.validate_on_submit():
@@ -392,9 +450,9 @@ def decision_edit(meeting_id: int, decision_id: int):
             )
         except MinutesError as error:
             db.session.rollback()
-            return refused(meeting, str(error), typed, 422)
+            return outcome_refused(meeting, error, typed)
         db.session.commit()
-        flash(f"Décision {decision.number} modifiée.", "success")
+        return outcome_changed(meeting, f"Décision {decision.number} modifiée.", "releve")
     return redirect(room_url(meeting, "releve"))
 
 
@@ -408,7 +466,7 @@ def action_edit_form(meeting) -> ActionEditForm:
 def action_edit(meeting_id: int, action_id: int):
     """Correct an action's title, owner, due date or agenda item, until validation."""
     meeting = load_editable_meeting(meeting_id)
-    action = next((a for a in meeting.actions if a.id == action_id), None)
+    action = outcome_of(meeting, Action, action_id)
     form = action_edit_form(meeting)
     typed = [
         ("title", "Action", request.form.get("title", ""), "text"),
@@ -418,7 +476,7 @@ def action_edit(meeting_id: int, action_id: int):
     ]
     if not form.validate_on_submit():
         message = next(iter(e for errors in form.errors.values() for e in errors), "Action non modifiée.")
-        return refused(meeting, message, "\n".join(value for _, _, value, _ in typed[:3]), 422)
+        return outcome_refused(meeting, MinutesError("title", message), "\n".join(v for _, _, v, _ in typed[:3]))
     try:
         if action is None:
             raise StaleOutcome("cette action", {}, 0, removed=True)
@@ -436,17 +494,16 @@ def action_edit(meeting_id: int, action_id: int):
         return stale(meeting, error, url_for("minutes.action_edit", meeting_id=meeting.id, action_id=action_id), typed)
     except MinutesError as error:
         db.session.rollback()
-        return refused(meeting, str(error), "\n".join(value for _, _, value, _ in typed[:3]), 422)
+        return outcome_refused(meeting, error, "\n".join(value for _, _, value, _ in typed[:3]))
     db.session.commit()
-    flash("Action modifiée." if changed else "Rien à modifier dans cette action.", "success")
-    return redirect(room_url(meeting, "actions"))
+    return outcome_changed(meeting, "Action modifiée." if changed else "Rien à modifier dans cette action.", "actions")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/actions/<int:action_id>/supprimer", methods=["POST"])
 def action_delete(meeting_id: int, action_id: int):
     return remove(
         meeting_id,
-        lambda m: m.actions,
+        lambda m, i: outcome_of(m, Action, i),
         action_id,
         "cette action",
         lambda a: delete_action(a, base_version=base_version()),
@@ -459,7 +516,7 @@ def action_delete(meeting_id: int, action_id: int):
 def finding_delete(meeting_id: int, finding_id: int):
     return remove(
         meeting_id,
-        lambda m: m.findings,
+        lambda m, i: outcome_of(m, Finding, i),
         finding_id,
         "cet élément",
         lambda f: delete_finding(f, base_version=base_version()),
@@ -494,7 +551,7 @@ def section_add(meeting_id: int):
 def section_delete(meeting_id: int, section_id: int):
     return remove(
         meeting_id,
-        lambda m: m.minutes.free_sections,
+        lambda m, i: next((s for s in m.minutes.free_sections if s.id == i), None),
         section_id,
         "cette section",
         lambda s: delete_section(s.minutes, s, current_user._get_current_object()),

@@ -6,3 +6,8 @@ from flask import request
 def wants_json() -> bool:
     """Scripts (autosave, attendance) ask for JSON: they get answers they can act on."""
     return request.accept_mimetypes.best == "application/json"
+
+
+def wants_fragment() -> bool:
+    """The room's scripts ask for a piece of page (``X-Fragment: 1``) to put in place, not a redirect."""
+    return request.headers.get("X-Fragment") == "1"

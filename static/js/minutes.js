@@ -1,6 +1,7 @@
 // The meeting room: autosave while typing, text kept on this device until the
 // server confirms it (lost connection, reload, closed tab, expired login), both
-// texts offered when someone else saved the same part, keyboard shortcuts.
+// texts offered when someone else saved the same part, moving between points by keyboard
+// (captures: frontend/room/capture.js).
 // Without this script every part still saves with its button.
 (function () {
   "use strict";
@@ -262,13 +263,6 @@
       mark(target);
       target.querySelector("textarea").focus();
       target.scrollIntoView({ block: "start" });
-      return;
-    }
-    var capture = { d: ".capture-decision textarea", a: ".capture-action input", e: ".capture-finding textarea" }[event.key.toLowerCase()];
-    if (capture && here.querySelector("details.captures")) {
-      event.preventDefault();
-      here.querySelector("details.captures").open = true;
-      here.querySelector(capture).focus();
     }
   });
 })();

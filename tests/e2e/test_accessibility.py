@@ -102,6 +102,9 @@ def pages(world, extra) -> dict[str, list[tuple[str, str]]]:
             ("synthese", f"/programmes/{p}/synthese"),
             ("synthese-element", f"/programmes/{p}/synthese/elements/{extra['entry']}"),
             ("journal-demarche", f"/programmes/{p}/journal"),
+            ("salle-animation", f"/reunions/{draft}/compte-rendu/rediger"),
+            ("salle-projection", f"/reunions/{draft}/salle/projection"),
+            ("suivi-en-direct", f"/reunions/{draft}/compte-rendu/suivre"),
         ],
         "admin": [
             ("demarche-nouvelle", "/programmes/nouvelle"),

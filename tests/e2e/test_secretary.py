@@ -42,10 +42,10 @@ def test_the_secretarys_hour(live_server, new_page):
     # A decision captured with the keyboard, without leaving the page.
     notes.focus()
     page.keyboard.press("Alt+d")
-    decision = page.locator(f"#decision-text-{item_id}")
+    decision = page.locator("#decision-text")
     expect(decision).to_be_focused()
     decision.fill("Élargir le groupe aux employeurs")
-    page.locator(f"#partie-p{item_id}").get_by_role("button", name="Ajouter la décision").click()
+    page.locator("#saisie").get_by_role("button", name="Ajouter la décision").click()
     expect(page.get_by_text("Décision ajoutée au relevé.")).to_be_visible()
     assert (
         db.session.scalar(sa.select(Decision.text).where(Decision.meeting_id == meeting_id))
