@@ -32,3 +32,51 @@
     pending = window.setTimeout(capture, 400);
   });
 }());
+
+// Marquer un commentaire comme traité (ou le rouvrir) sans recharger la page : le fil
+// renvoyé par le serveur remplace l'ancien. Sans script, le formulaire s'envoie tel quel.
+(function () {
+  "use strict";
+  var announce = document.getElementById("annonces");
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("comment-resolve") || !window.fetch) { return; }
+    event.preventDefault();
+    var button = event.submitter || form.querySelector("button[name=action]");
+    var data = new FormData(form);
+    if (button && button.name) { data.set(button.name, button.value); }
+    var error = form.querySelector(".comment-resolve-error");
+    var thread = form.closest("article.comment");
+    if (button) { button.disabled = true; }
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        if (!response.ok || response.redirected) {
+          throw new Error(response.status === 400 ? text : "");
+        }
+        return text;
+      });
+    }).then(function (html) {
+      var holder = document.createElement("div");
+      holder.innerHTML = html.trim();
+      var fresh = holder.firstElementChild;
+      thread.replaceWith(fresh);
+      var again = fresh.querySelector(".comment-resolve button[name=action]");
+      if (again) { again.focus(); }
+      if (announce) {
+        announce.textContent = button && button.value === "reopen"
+          ? "Commentaire rouvert." : "Commentaire marqué comme traité.";
+      }
+    }).catch(function (failure) {
+      if (button) { button.disabled = false; }
+      if (error) {
+        error.textContent = " " + ((failure && failure.message) ||
+          "Le changement n’a pas pu être enregistré (connexion ou session expirée) : réessayez.");
+      }
+    });
+  });
+}());
