@@ -54,12 +54,12 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
-      return response.text().then(function (text) {
-        if (!response.ok || response.redirected) {
-          throw new Error(response.status === 400 ? text : "");
-        }
-        return text;
-      });
+      if (!response.ok || response.redirected) {
+        // 400: the page's token expired (a new session); a redirect: signed out.
+        throw new Error(response.status === 400 || response.redirected
+          ? "La page a expiré : rechargez-la puis recommencez." : "");
+      }
+      return response.text();
     }).then(function (html) {
       var holder = document.createElement("div");
       holder.innerHTML = html.trim();
