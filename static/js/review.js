@@ -38,6 +38,15 @@
 (function () {
   "use strict";
   var announce = document.getElementById("annonces");
+  // The facilitator's list of comments to deal with follows: a thread dealt with leaves it.
+  function followWaitingList(threadId, resolved) {
+    var list = document.getElementById("liste-a-traiter");
+    var link = list && list.querySelector('a[href="#' + threadId + '"]');
+    if (!link) { return; }
+    link.closest("li").hidden = resolved;
+    var count = document.getElementById("nombre-a-traiter");
+    if (count) { count.textContent = list.querySelectorAll("li:not([hidden])").length; }
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("comment-resolve") || !window.fetch) { return; }
@@ -48,7 +57,8 @@
     var error = form.querySelector(".comment-resolve-error");
     var thread = form.closest("article.comment");
     if (button) { button.disabled = true; }
-    fetch(form.action, {
+    // form.getAttribute: the form holds a button named « action », which form.action would name.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -67,6 +77,7 @@
       thread.replaceWith(fresh);
       var again = fresh.querySelector(".comment-resolve button[name=action]");
       if (again) { again.focus(); }
+      followWaitingList(fresh.id, button && button.value !== "reopen");
       if (announce) {
         announce.textContent = button && button.value === "reopen"
           ? "Commentaire rouvert." : "Commentaire marqué comme traité.";
