@@ -142,7 +142,7 @@ def test_the_summary_lists_open_comments_earlier_approvals_and_incomplete_action
     assert "Member Test" in section_of(html, "resume-approbations")
     actions = section_of(html, "resume-actions")
     assert (
-        "Relancer les employeurs : sans responsable, sans échéance" in actions and "Action en relecture" not in actions
+        "Relancer les employeurs\u00a0: sans responsable, sans échéance" in actions and "Action en relecture" not in actions
     )
     assert db.session.get(type(meeting.minutes), meeting.minutes.id).status == MinutesStatus.REVIEW
 
@@ -208,8 +208,8 @@ def test_validating_a_draft_takes_a_reason_kept_in_the_history(app):
     reasons = db.session.scalars(
         sa.select(MinutesRevision.reason).where(MinutesRevision.minutes_id == meeting.minutes.id)
     )
-    assert "Validé sans relecture : Relu et adopté en séance" in list(reasons)
-    assert "Validé sans relecture : Relu et adopté en séance" in page(
+    assert "Validé sans relecture\u00a0: Relu et adopté en séance" in list(reasons)
+    assert "Validé sans relecture\u00a0: Relu et adopté en séance" in page(
         facilitator, f"/reunions/{meeting.id}/compte-rendu/versions"
     )
 

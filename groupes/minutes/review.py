@@ -117,11 +117,11 @@ def commented_outcome(meeting: Meeting, key: str):
     try:
         part = PartKey.parse(key, kinds=OUTCOME_KINDS)
     except ValueError:
-        raise MinutesError("body", "Ce que vous commentez n'existe pas : rechargez la page.") from None
+        raise MinutesError("body", "Ce que vous commentez n’existe pas : rechargez la page.") from None
     rows = {"d": meeting.decisions, "a": meeting.actions, "f": meeting.findings}[part.kind]
     outcome = next((row for row in rows if row.id == part.id), None)
     if outcome is None:
-        raise MinutesError("body", "Cette décision, action ou élément n'existe plus : rechargez la page.")
+        raise MinutesError("body", "Cette décision, action ou élément n’existe plus : rechargez la page.")
     return part, outcome
 
 

@@ -160,7 +160,7 @@ def resolve(meeting_id: int, comment_id: int):
         db.session.commit()
     if partial_request():
         if not done:
-            return "La page a expiré : rechargez-la puis recommencez.", 400
+            return "La page a expiré : rechargez-la puis recommencez.", 400
         return render_template(
             "minutes/_thread.html",
             meeting=meeting,

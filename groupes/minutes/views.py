@@ -256,7 +256,7 @@ def validate_minutes(meeting_id: int):
     if form.stamp.data != summary.stamp:
         form.stamp.data = summary.stamp
         message = (
-            "Le compte-rendu, ses commentaires ou son relevé ont changé depuis ce résumé : "
+            "Le compte-rendu, ses commentaires ou son relevé ont changé depuis ce résumé : "
             "relisez le résumé à jour avant de confirmer."
         )
         return render_validation(meeting, form, summary, 409, message)

@@ -266,11 +266,11 @@ def validate(minutes: Minutes, user: User, reason: str = "") -> None:
     if minutes.status == MinutesStatus.DRAFT and not reason:
         raise MinutesError(
             "reason",
-            "Ce compte-rendu n’a pas été soumis à la relecture des membres : "
+            "Ce compte-rendu n’a pas été soumis à la relecture des membres : "
             "indiquez pourquoi vous le validez sans relecture.",
         )
     check_length(reason, "reason")
-    record = f"Validé sans relecture : {reason}" if minutes.status == MinutesStatus.DRAFT else "Validé"
+    record = f"Validé sans relecture\u00a0: {reason}" if minutes.status == MinutesStatus.DRAFT else "Validé"
     minutes.status = MinutesStatus.VALIDATED
     minutes.validated_at, minutes.validated_by = utcnow(), user
     minutes.validated_revision = minutes.revision + 1

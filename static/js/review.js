@@ -67,7 +67,7 @@
       if (!response.ok || response.redirected) {
         // 400: the page's token expired (a new session); a redirect: signed out.
         throw new Error(response.status === 400 || response.redirected
-          ? "La page a expiré : rechargez-la puis recommencez." : "");
+          ? "La page a expiré : rechargez-la puis recommencez." : "");
       }
       return response.text();
     }).then(function (html) {
@@ -86,7 +86,7 @@
       if (button) { button.disabled = false; }
       if (error) {
         error.textContent = " " + ((failure && failure.message) ||
-          "Le changement n’a pas pu être enregistré (connexion ou session expirée) : réessayez.");
+          "Le changement n’a pas pu être enregistré (connexion ou session expirée) : réessayez.");
       }
     });
   });

@@ -102,6 +102,8 @@ def pages(world, extra) -> dict[str, list[tuple[str, str]]]:
             ("synthese", f"/programmes/{p}/synthese"),
             ("synthese-element", f"/programmes/{p}/synthese/elements/{extra['entry']}"),
             ("journal-demarche", f"/programmes/{p}/journal"),
+            ("relecture-animation", f"/reunions/{review}/compte-rendu/relecture"),
+            ("valider", f"/reunions/{draft}/compte-rendu/valider"),
         ],
         "admin": [
             ("demarche-nouvelle", "/programmes/nouvelle"),
