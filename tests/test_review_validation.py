@@ -142,7 +142,8 @@ def test_the_summary_lists_open_comments_earlier_approvals_and_incomplete_action
     assert "Member Test" in section_of(html, "resume-approbations")
     actions = section_of(html, "resume-actions")
     assert (
-        "Relancer les employeurs\u00a0: sans responsable, sans échéance" in actions and "Action en relecture" not in actions
+        "Relancer les employeurs\u00a0: sans responsable, sans échéance" in actions
+        and "Action en relecture" not in actions
     )
     assert db.session.get(type(meeting.minutes), meeting.minutes.id).status == MinutesStatus.REVIEW
 
