@@ -241,6 +241,11 @@ def test_a_member_comments_on_an_action_and_the_facilitator_deals_with_it_then_v
     expect(facilitator.get_by_role("heading", level=1)).to_contain_text("Valider le compte-rendu")
     expect(facilitator.get_by_text("Tous les commentaires ont été traités.")).to_be_visible()
     screenshot(facilitator, "review-validation-summary")
+    phone = new_page(390, 844)
+    sign_in(phone, live_server, "facilitator@test.example")
+    phone.goto(facilitator.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "review-validation-summary-phone")
     facilitator.get_by_role("button", name="Confirmer la validation").click()
     expect(facilitator.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
     db.session.expire_all()
