@@ -90,6 +90,7 @@ def register_web(app: Flask) -> None:
     from groupes.mail.views import blueprint as mail
     from groupes.meetings.agenda_views import blueprint as agenda
     from groupes.meetings.attendance_views import blueprint as attendance
+    from groupes.meetings.state import shown_state
     from groupes.meetings.views import blueprint as meetings
     from groupes.minutes.live_views import blueprint as live
     from groupes.minutes.review_views import blueprint as review
@@ -135,7 +136,7 @@ def register_web(app: Flask) -> None:
         markdown=render_markdown,
         mailed_title=mailed_title,
     )
-    app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE)
+    app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE, meeting_state=shown_state)
     register_security(app)
     register_errors(app)
 

@@ -10,6 +10,7 @@ from world import PASSWORD, ROLES, attach
 
 from groupes.extensions import db
 from groupes.groups.models import Organisation
+from groupes.minutes.review import summary_stamp
 from groupes.outcomes.models import FindingKind
 from groupes.programmes.models import SynthesisEntry
 
@@ -530,11 +531,26 @@ ROWS = [
         done(EDIT_PRIVATE),
     ),
     ("minutes.submit", "POST", lambda w: f"/reunions/{w.draft.id}/compte-rendu/soumettre", {}, done(EDIT_PRIVATE)),
+    # The summary shown before validating, then the confirmation made from it.
+    (
+        "minutes.validate_minutes",
+        "GET",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/valider",
+        None,
+        VALIDATE_PRIVATE,
+    ),
     (
         "minutes.validate_minutes",
         "POST",
         lambda w: f"/reunions/{w.in_review.id}/compte-rendu/valider",
         {},
+        VALIDATE_PRIVATE,
+    ),
+    (
+        "minutes.validate_minutes",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/valider",
+        lambda w: {"stamp": summary_stamp(w.in_review.minutes)},
         done(VALIDATE_PRIVATE),
     ),
     (
@@ -665,6 +681,13 @@ ROWS = [
         "POST",
         lambda w: f"/reunions/{w.in_review.id}/compte-rendu/commentaires",
         {"body": "Je propose une autre formulation."},
+        done(REVIEW_PRIVATE),
+    ),
+    (
+        "review.comment",
+        "POST",
+        lambda w: f"/reunions/{w.in_review.id}/compte-rendu/commentaires",
+        lambda w: {"outcome": f"d{w.in_review.decisions[0].id}", "body": "Cette décision est mal formulée."},
         done(REVIEW_PRIVATE),
     ),
     # Validated minutes take no more comments, from anyone.

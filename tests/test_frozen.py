@@ -120,7 +120,7 @@ def test_a_validated_meeting_is_neither_moved_nor_renamed_nor_cancelled(world, c
 
 def test_series_changes_leave_validated_meetings_and_say_which(app, world):
     meetings = plan_series(world.private, Slot(date(2014, 9, 1), time(9, 30), None), Rhythm("weekly", count=3))
-    validate(meetings[1].minutes, world.users["facilitator"])
+    validate(meetings[1].minutes, world.users["facilitator"], "Relu en séance")
     db.session.commit()
     changes = update_meeting(meetings[0], Slot(date(2014, 9, 1), time(14), None, "", "Salle B"), scope="following")
     assert changes.changed == [meetings[0], meetings[2]] and changes.frozen == [meetings[1]]

@@ -7,7 +7,7 @@ import time
 from html import unescape
 
 import sqlalchemy as sa
-from world import build_world, csrf_token, signed_in
+from world import build_world, csrf_token, signed_in, validate_minutes
 from world import post_form as post
 from world import read_page as page
 
@@ -56,7 +56,7 @@ def test_members_who_turned_reviews_off_are_not_told(app):
 
 def test_validating_tells_every_member_with_the_pdf_link(app):
     world = build_world()
-    post(signed_in(app, "facilitator"), f"/reunions/{world.in_review.id}/compte-rendu/valider")
+    validate_minutes(signed_in(app, "facilitator"), world.in_review.id)
     mails = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.recipient)).all()
     assert [m.recipient for m in mails] == ["member@test.example", "observer@test.example", "secretary@test.example"]
     assert f"/reunions/{world.in_review.id}/compte-rendu.pdf" in mails[0].text_body
@@ -180,7 +180,7 @@ def test_members_see_the_changes_since_they_last_read_once_validated(app):
     )
     assert read == 2
     save(facilitator, meeting, section, "Premier jet : le groupe constate un manque important de places.")
-    post(facilitator, f"/reunions/{meeting.id}/compte-rendu/valider")
+    validate_minutes(facilitator, meeting.id)
     db.session.expire_all()
     assert meeting.minutes.status == MinutesStatus.VALIDATED
 

@@ -195,6 +195,15 @@ def post_form(client, url: str, data=None):
     return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)})
 
 
+def validate_minutes(client, meeting_id: int, reason: str = ""):
+    """Validate minutes as the facilitator does: through the summary, confirming the state it shows."""
+    url = f"/reunions/{meeting_id}/compte-rendu/valider"
+    summary = client.get(url)
+    assert summary.status_code == 200, summary.status_code
+    stamp = re.search(r'name="stamp" type="hidden" value="([^"]*)"', summary.get_data(as_text=True)).group(1)
+    return post_form(client, url, {"stamp": stamp, "reason": reason})
+
+
 def read_page(client, url: str) -> str:
     """A page that must answer 200, as text (entities decoded)."""
     response = client.get(url)

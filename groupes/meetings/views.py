@@ -84,7 +84,8 @@ def show(meeting_id: int):
     group, read_minutes = meeting.group, may(Permission.READ_MINUTES, meeting)
     stamps = stamps_key(tokens)
     audience = v.audience(group, owns_action=owns_action)
-    key = f"meeting-page:{meeting.id}:{stamps}:{audience}" if stamps else None
+    started = int(meeting.starts_at <= utcnow())  # the state shown turns from « Prévue » to « Tenue »
+    key = f"meeting-page:{meeting.id}:{stamps}:{audience}:{started}" if stamps else None
     page = cached_fragment(key, lambda: meeting_body(meeting_id))
     if read_minutes and has_text:
         record_meeting(AccessKind.READ, meeting, "Compte-rendu (page de la réunion)")

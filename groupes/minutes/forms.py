@@ -63,6 +63,18 @@ class ReopenForm(FlaskForm):
     reason = line("Motif de la réouverture", 1000, required=True)
 
 
+class ValidateForm(FlaskForm):
+    """The confirmation of the summary shown before validating, made from the state ``stamp`` names."""
+
+    stamp = HiddenField()
+    reason = TextAreaField(
+        "Motif de la validation sans relecture",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000, message="1\u202f000 caractères au plus.")],
+        description="Il figure dans l’historique des versions.",
+    )
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField("Votre commentaire", validators=[DataRequired(REQUIRED), Length(max=MAX_COMMENT)])
     quote = StringField(
@@ -72,4 +84,5 @@ class CommentForm(FlaskForm):
         description="Sélectionnez le passage dans le texte, ou copiez-le ici.",
     )
     section = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    outcome = HiddenField(filters=[strip], validators=[Optional(), Length(max=20)])
     parent = IntegerField(widget=HiddenInput(), validators=[Optional()])

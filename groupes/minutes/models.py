@@ -18,10 +18,12 @@ from sqlalchemy.orm.util import identity_key
 
 from groupes.dbtypes import UTCDateTime, enum_column_type, utcnow
 from groupes.extensions import db
+from groupes.minutes.parts import PartKey
 
 if TYPE_CHECKING:
     from groupes.auth.models import User
     from groupes.meetings.models import AgendaItem, Meeting
+    from groupes.outcomes.models import Action, Decision, Finding
 
 
 class MinutesStatus(enum.StrEnum):
@@ -203,8 +205,12 @@ class MinutesRevision(db.Model):
     )
 
 
+ANCHORS = ("section_id", "decision_id", "action_id", "finding_id")
+
+
 class Comment(db.Model):
-    """A member's remark on a passage of draft minutes; replies thread under it."""
+    """A member's remark on a passage of draft minutes, or on a decision, an action or a
+    finding (at most one of them); replies thread under it. Without any, a general remark."""
 
     __tablename__ = "comments"
 
@@ -213,6 +219,10 @@ class Comment(db.Model):
     section_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("minutes_sections.id", ondelete="SET NULL"), index=True
     )
+    # An outcome removed later leaves its comments as general remarks, as a removed section does.
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id", ondelete="SET NULL"), index=True)
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # The revision the commenter was reading, and the passage they quoted.
     revision: Mapped[int]
@@ -225,12 +235,29 @@ class Comment(db.Model):
 
     minutes: Mapped[Minutes] = relationship()
     section: Mapped[MinutesSection | None] = relationship()
+    decision: Mapped[Optional["Decision"]] = relationship()
+    action: Mapped[Optional["Action"]] = relationship()
+    finding: Mapped[Optional["Finding"]] = relationship()
     parent: Mapped[Optional["Comment"]] = relationship(back_populates="replies", remote_side=[id])
     replies: Mapped[list["Comment"]] = relationship(back_populates="parent", order_by="Comment.id")
     author: Mapped[Optional["User"]] = relationship(foreign_keys=[author_id])
     resolved_by: Mapped[Optional["User"]] = relationship(foreign_keys=[resolved_by_id])
 
-    __table_args__ = (sa.CheckConstraint("body <> ''", name="body_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("body <> ''", name="body_not_empty"),
+        sa.CheckConstraint(
+            " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in ANCHORS) + " <= 1",
+            name="one_anchor_at_most",
+        ),
+    )
+
+    @property
+    def outcome_key(self) -> PartKey | None:
+        """The decision (d…), action (a…) or finding (f…) it is about, as a part key."""
+        for kind, ident in (("d", self.decision_id), ("a", self.action_id), ("f", self.finding_id)):
+            if ident is not None:
+                return PartKey(kind, ident)
+        return None
 
 
 class MinutesReader(db.Model):

@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from groupes.auth.permissions import Permission, load_or_refuse, may, require
+from groupes.auth.permissions import Permission, load_or_refuse, may, refuse, require
 from groupes.exports.documents import meeting_document
 from groupes.extensions import costly_for_anonymous, db
 from groupes.meetings.loading import load_meeting
+from groupes.meetings.models import AttendanceStatus
 from groupes.minutes.diff import compare
 from groupes.minutes.forms import CommentForm
 from groupes.minutes.models import Comment, MinutesRevision
@@ -20,6 +21,7 @@ from groupes.minutes.review import (
     approved_by,
     last_read,
     quote_still_there,
+    review_outline,
     set_resolved,
     threads,
 )
@@ -46,6 +48,12 @@ def review_url(meeting, anchor: str = "") -> str:
     return url_for("review.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
 
 
+def attendance_by_status(meeting) -> dict:
+    """Who was there and who was not, by status, the statuses with nobody left out."""
+    by_status = {status: [a for a in meeting.attendances if a.status == status] for status in AttendanceStatus}
+    return {status: rows for status, rows in by_status.items() if rows}
+
+
 def render_review(meeting, forms: dict | None = None, status: int = 200):
     minutes = meeting.minutes
     before = read_now(minutes)
@@ -56,16 +64,24 @@ def render_review(meeting, forms: dict | None = None, status: int = 200):
     can_comment = may(Permission.COMMENT_MINUTES, meeting)
     forms = forms or {}
 
-    def form_for(section_id):
-        return forms.get(section_id) or CommentForm(formdata=None)
+    def form_for(anchor):
+        return forms.get(anchor) or CommentForm(formdata=None)
 
+    can_resolve_all = may(Permission.EDIT, meeting) and can_comment
     return render_template(
         "minutes/review.html",
         meeting=meeting,
         group=meeting.group,
         minutes=minutes,
         document=document,
+        outline=review_outline(document.view),
+        attendance=attendance_by_status(meeting) if may(Permission.SEE_ATTENDANCE, meeting) else None,
         threads=comment_threads,
+        outcome_threads={str(key): value for key, value in comment_threads.items() if isinstance(key, PartKey)},
+        waiting=[c for thread in comment_threads.values() for c in thread if c.resolved_at is None]
+        if can_resolve_all
+        else [],
+        can_validate=may(Permission.VALIDATE_MINUTES, meeting) and not minutes.is_validated,
         sections=sections,
         quote_still_there=quote_still_there,
         can_comment=can_comment,
@@ -91,6 +107,10 @@ def comment(meeting_id: int):
     meeting = load_readable(meeting_id)
     require(Permission.COMMENT_MINUTES, meeting)
     form = CommentForm()
+    outcome = form.outcome.data or ""
+    view = meeting_document(meeting, page=True).view
+    if outcome and outcome not in {str(key) for key in view.readable_outcome_keys}:
+        refuse()  # an outcome this reader may not read (huis clos) is not there for them
     if form.validate_on_submit():
         try:
             added = add_comment(
@@ -98,8 +118,9 @@ def comment(meeting_id: int):
                 user=user(),
                 body=form.body.data,
                 quote=form.quote.data or "",
-                section_id=form.section.data,
+                section_id=None if outcome else form.section.data,
                 parent_id=form.parent.data,
+                outcome=outcome,
             )
         except MinutesError as error:
             db.session.rollback()
@@ -109,21 +130,47 @@ def comment(meeting_id: int):
             flash("Réponse publiée." if added.parent_id else "Commentaire publié.", "success")
             return redirect(review_url(meeting, f"commentaire-{added.parent_id or added.id}"))
     shown = {s.id for s in meeting.minutes.sections}
-    key = "reply" if form.parent.data else (form.section.data if form.section.data in shown else None)
+    if form.parent.data:
+        key = "reply"
+    elif outcome:
+        key = outcome
+    else:
+        key = form.section.data if form.section.data in shown else None
     return render_review(meeting, {key: form}, 422)
+
+
+def partial_request() -> bool:
+    """A script (htmx, or review.js's fetch) asks for the changed fragment, not a new page."""
+    return request.headers.get("HX-Request") == "true" or request.headers.get("X-Requested-With") == "fetch"
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/commentaires/<int:comment_id>/etat", methods=["POST"])
 def resolve(meeting_id: int, comment_id: int):
+    """Mark a thread dealt with, or reopen it. A script gets the thread back, to put in place
+    of the old one; a plain form goes back to the page at the thread."""
     meeting = load_readable(meeting_id)
     comment = load_or_refuse(
         sa.select(Comment).where(Comment.id == comment_id, Comment.minutes_id == meeting.minutes.id)
     )
     require(Permission.RESOLVE_COMMENT, comment)
-    if ConfirmForm().validate_on_submit():
-        resolved = request.form.get("action") != "reopen"
+    resolved = request.form.get("action") != "reopen"
+    done = ConfirmForm().validate_on_submit()
+    if done:
         set_resolved(comment, user(), resolved)
         db.session.commit()
+    if partial_request():
+        if not done:
+            return "La page a expiré : rechargez-la puis recommencez.", 400
+        return render_template(
+            "minutes/_thread.html",
+            meeting=meeting,
+            comment=comment,
+            section=comment.section,
+            quote_still_there=quote_still_there,
+            can_comment=may(Permission.COMMENT_MINUTES, meeting),
+            reply_errors=None,
+        )
+    if done:
         flash("Commentaire marqué comme traité." if resolved else "Commentaire rouvert.", "success")
     return redirect(review_url(meeting, f"commentaire-{comment.id}"))
 

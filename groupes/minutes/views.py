@@ -24,11 +24,12 @@ from groupes.minutes.forms import (
     PartForm,
     ReopenForm,
     SectionForm,
+    ValidateForm,
 )
 from groupes.minutes.live import live_point
 from groupes.minutes.models import Minutes
 from groupes.minutes.parts import PartKey
-from groupes.minutes.review import open_comment_counts
+from groupes.minutes.review import open_comment_counts, validation_summary
 from groupes.minutes.writing import (
     MAX_PART_LENGTH,
     Conflict,
@@ -271,16 +272,55 @@ def submit(meeting_id: int):
     return workflow_step(meeting_id, step, "Compte-rendu soumis à la relecture des membres, qui en sont prévenus.")
 
 
-@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/valider", methods=["POST"])
+@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/valider", methods=["GET", "POST"])
 def validate_minutes(meeting_id: int):
-    def step(meeting, form):
-        user = current_user._get_current_object()
-        validate(meeting.minutes, user)
-        notifications.minutes_validated(meeting, user)
+    """The summary (comments not dealt with, approvals of an earlier version, actions without
+    owner or due date), then the validation it confirms. A request that does not carry the
+    summary's stamp (the room's « Valider » button) is shown the summary; one whose summary is
+    stale is shown the new one."""
+    meeting = load_meeting(meeting_id)
+    require(Permission.VALIDATE_MINUTES, meeting)
+    minutes = meeting.minutes
+    if minutes.is_validated:
+        flash("Ce compte-rendu est déjà validé.", "info")
+        return redirect(room_url(meeting, "etat"))
+    form = ValidateForm()
+    summary = validation_summary(meeting)
+    if request.method == "GET" or not form.stamp.data:
+        form.stamp.data = summary.stamp
+        return render_validation(meeting, form, summary)
+    if not form.validate_on_submit():
+        return render_validation(meeting, form, summary, 422)
+    if form.stamp.data != summary.stamp:
+        form.stamp.data = summary.stamp
+        message = (
+            "Le compte-rendu, ses commentaires ou son relevé ont changé depuis ce résumé : "
+            "relisez le résumé à jour avant de confirmer."
+        )
+        return render_validation(meeting, form, summary, 409, message)
+    user = current_user._get_current_object()
+    try:
+        validate(minutes, user, form.reason.data or "")
+    except MinutesError as error:
+        db.session.rollback()
+        show_domain_error(form, error, "reason")
+        return render_validation(meeting, form, validation_summary(meeting), 422)
+    notifications.minutes_validated(meeting, user)
+    db.session.commit()
+    flash("Compte-rendu validé : cette version est figée.", "success")
+    return redirect(room_url(meeting, "etat"))
 
-    return workflow_step(
-        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission=Permission.VALIDATE_MINUTES
-    )
+
+def render_validation(meeting, form, summary, status: int = 200, stale: str = ""):
+    return render_template(
+        "minutes/validate.html",
+        meeting=meeting,
+        group=meeting.group,
+        minutes=meeting.minutes,
+        form=form,
+        summary=summary,
+        stale=stale,
+    ), status
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/rouvrir", methods=["POST"])

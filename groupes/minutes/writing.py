@@ -256,15 +256,26 @@ def submit_for_review(minutes: Minutes, user: User) -> None:
     _record(minutes, user, "Soumis à la relecture")
 
 
-def validate(minutes: Minutes, user: User) -> None:
-    """Validate: who and when are recorded, and that revision is the frozen text."""
+def validate(minutes: Minutes, user: User, reason: str = "") -> None:
+    """Validate: who and when are recorded, and that revision is the frozen text. Minutes that
+    did not go through the members' review are validated only with a stated reason, kept in
+    the history."""
     if minutes.status == MinutesStatus.VALIDATED:
         raise MinutesError("status", "Ce compte-rendu est déjà validé.")
+    reason = " ".join((reason or "").split())
+    if minutes.status == MinutesStatus.DRAFT and not reason:
+        raise MinutesError(
+            "reason",
+            "Ce compte-rendu n’a pas été soumis à la relecture des membres : "
+            "indiquez pourquoi vous le validez sans relecture.",
+        )
+    check_length(reason, "reason")
+    record = f"Validé sans relecture\u00a0: {reason}" if minutes.status == MinutesStatus.DRAFT else "Validé"
     minutes.status = MinutesStatus.VALIDATED
     minutes.validated_at, minutes.validated_by = utcnow(), user
     minutes.validated_revision = minutes.revision + 1
     freeze_number(minutes.meeting)
-    _record(minutes, user, "Validé")
+    _record(minutes, user, record)
 
 
 def reopen(minutes: Minutes, user: User, reason: str) -> None:

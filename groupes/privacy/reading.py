@@ -20,6 +20,7 @@ from groupes.auth.permissions import viewer as current_viewer
 from groupes.meetings.models import AgendaItem, AgendaItemKind, AgendaKinds, Meeting
 from groupes.meetings.schedule import ScheduledItem, agenda_schedule
 from groupes.minutes.models import MinutesSection
+from groupes.minutes.parts import PartKey
 from groupes.outcomes.models import Action, Decision, Finding, FindingKind
 from groupes.privacy.confidential import WITHHELD_POINT
 
@@ -51,6 +52,7 @@ class Part:
     is_confidential: bool
     withheld: bool
     of_point: bool
+    point_id: int | None = None  # the agenda item whose notes these are
 
 
 @dataclass
@@ -75,9 +77,16 @@ class MeetingView:
     def readable_section_ids(self) -> set[int]:
         return {p.section_id for p in self.notes + self.sections if not p.withheld}
 
+    @property
+    def readable_outcome_keys(self) -> set[PartKey]:
+        """The decisions, actions and findings this reader may read, by part key."""
+        shown = [("d", self.decisions), ("a", self.actions), ("f", [f for _, run in self.findings for f in run])]
+        return {PartKey(kind, row.id) for kind, rows in shown for row in rows}
+
     def threads(self, threads: dict) -> dict:
-        """The comment threads (by section id, None for general remarks) on parts this reader may read."""
-        readable = self.readable_section_ids
+        """The comment threads (by section id, outcome key, None for general remarks) on what
+        this reader may read."""
+        readable = self.readable_section_ids | self.readable_outcome_keys
         return {key: value for key, value in threads.items() if key is None or key in readable}
 
     def point_title(self, item: AgendaItem | None) -> str:
@@ -178,8 +187,8 @@ def _points(schedule: list[ScheduledItem], hidden: set[int]) -> list[Point]:
 
 def _part(section: MinutesSection, title: str, withheld: bool, *, of_point: bool) -> Part:
     if withheld:
-        return Part(section.id, WITHHELD_POINT if of_point else "", "", False, True, of_point)
-    return Part(section.id, title, section.body, section.is_confidential, False, of_point)
+        return Part(section.id, WITHHELD_POINT if of_point else "", "", False, True, of_point, section.agenda_item_id)
+    return Part(section.id, title, section.body, section.is_confidential, False, of_point, section.agenda_item_id)
 
 
 def readable_actions(actions: list[Action], viewer: Viewer | None = None, *, document: bool = False) -> list[Action]:

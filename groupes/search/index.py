@@ -107,19 +107,33 @@ def documents(s: Session, meeting_ids: list[int]) -> list[dict]:
         )
         return [row for row in s.execute(query) if row.agenda_item_id not in hidden_items]
 
-    for d in outcomes(Decision, Decision.text):
-        add("decision", d.id, d.meeting_id, "", d.text)
-    for a in outcomes(Action, Action.title):
-        add("action", a.id, a.meeting_id, "", a.title)
-    for f in outcomes(Finding, Finding.text):
-        add("finding", f.id, f.meeting_id, "", f.text)
+    shown = {"decision": outcomes(Decision, Decision.text), "action": outcomes(Action, Action.title)}
+    shown["finding"] = outcomes(Finding, Finding.text)
+    for kind, rows_of_kind in shown.items():
+        for row in rows_of_kind:
+            add(kind, row.id, row.meeting_id, "", row[2])
+    shown_ids = {kind: {row.id for row in rows_of_kind} for kind, rows_of_kind in shown.items()}
     comments = s.execute(
-        sa.select(Comment.id, Minutes.meeting_id, Comment.quote, Comment.body, Comment.section_id)
+        sa.select(
+            Comment.id,
+            Minutes.meeting_id,
+            Comment.quote,
+            Comment.body,
+            Comment.section_id,
+            Comment.decision_id,
+            Comment.action_id,
+            Comment.finding_id,
+        )
         .join(Minutes, Comment.minutes_id == Minutes.id)
         .where(Minutes.meeting_id.in_(meeting_ids))
     )
-    for ident, meeting_id, quote, body, section_id in comments:
-        if section_id not in hidden_sections:
+    for ident, meeting_id, quote, body, section_id, *on_outcomes in comments:
+        # A comment on a huis clos decision, action or finding is left out with it.
+        hidden_outcome = any(
+            outcome_id is not None and outcome_id not in shown_ids[kind]
+            for kind, outcome_id in zip(("decision", "action", "finding"), on_outcomes, strict=True)
+        )
+        if section_id not in hidden_sections and not hidden_outcome:
             add("comment", ident, meeting_id, quote, plain_words(body))
     return rows
 

@@ -105,6 +105,8 @@ def pages(world, extra) -> dict[str, list[tuple[str, str]]]:
             ("salle-animation", f"/reunions/{draft}/compte-rendu/rediger"),
             ("salle-projection", f"/reunions/{draft}/salle/projection"),
             ("suivi-en-direct", f"/reunions/{draft}/compte-rendu/suivre"),
+            ("relecture-animation", f"/reunions/{review}/compte-rendu/relecture"),
+            ("valider", f"/reunions/{draft}/compte-rendu/valider"),
         ],
         "admin": [
             ("demarche-nouvelle", "/programmes/nouvelle"),

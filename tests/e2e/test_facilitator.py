@@ -144,6 +144,7 @@ def test_one_meeting_from_its_planning_to_the_validated_pdf(live_server, new_pag
     page.get_by_role("button", name="Soumettre à la relecture des membres").click()
     expect(page.get_by_text("Compte-rendu soumis à la relecture des membres")).to_be_visible()
     page.get_by_role("button", name="Valider le compte-rendu").click()
+    page.get_by_role("button", name="Confirmer la validation").click()  # after the summary
     expect(page.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
     page.goto(meeting_url)
     href = page.get_by_role("link", name="Compte-rendu (PDF)").get_attribute("href")

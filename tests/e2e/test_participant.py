@@ -165,6 +165,10 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     text.fill("Notes du point validé.")
     expect(facilitator.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré à", timeout=10_000)
     facilitator.get_by_role("button", name="Valider le compte-rendu").click()
+    # The summary first: the comment was dealt with, so nothing waits.
+    expect(facilitator.get_by_role("heading", level=1)).to_contain_text("Valider le compte-rendu")
+    expect(facilitator.get_by_text("Tous les commentaires ont été traités.")).to_be_visible()
+    facilitator.get_by_role("button", name="Confirmer la validation").click()
     expect(facilitator.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
     db.session.expire_all()
     minutes = db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == meeting_id))
@@ -192,3 +196,57 @@ def sign_in_as_invitee(page, base):
     page.get_by_label("Mot de passe").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+
+
+def test_a_member_comments_on_an_action_and_the_facilitator_deals_with_it_then_validates(app, live_server, new_page):
+    world = build_world()
+    meeting = world.in_review
+    action = meeting.actions[0]
+    world.comment.resolved_at = world.comment.created_at  # the world's remark on the text is dealt with
+    db.session.commit()
+    review = f"{live_server}/reunions/{meeting.id}/compte-rendu/relecture"
+
+    member = new_page()
+    sign_in(member, live_server, "member@test.example")
+    member.goto(review)
+    item = member.locator(f"#a{action.id}")
+    item.locator("summary", has_text="Commenter l’action").click()
+    item.get_by_label("Votre commentaire").fill("Il manque la structure qui s’en charge.")
+    item.get_by_role("button", name="Publier le commentaire").click()
+    expect(member.get_by_text("Commentaire publié.")).to_be_visible()
+    expect(member.locator(f"#a{action.id} article.comment")).to_contain_text("Il manque la structure")
+    screenshot(member, "review-outcomes")
+    phone = new_page(390, 844)
+    sign_in(phone, live_server, "member@test.example")
+    phone.goto(review)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "review-outcomes-phone")
+
+    facilitator = new_page()
+    sign_in(facilitator, live_server, "facilitator@test.example")
+    facilitator.goto(review)
+    facilitator.wait_for_load_state("load")
+    waiting = facilitator.get_by_role("region", name=re.compile("^Commentaires à traiter"))
+    expect(waiting).to_contain_text("Il manque la structure")
+    facilitator.evaluate("window.sameDocument = true")  # survives only if no page is loaded
+    thread = facilitator.locator(f"#a{action.id} article.comment")
+    thread.get_by_role("button", name=re.compile("^Marquer comme traité")).click()
+    expect(thread.get_by_text("Traité", exact=True)).to_be_visible()
+    expect(thread.get_by_role("button", name=re.compile("^Rouvrir"))).to_be_focused()
+    assert facilitator.evaluate("window.sameDocument") is True
+    expect(waiting.get_by_role("heading")).to_have_text("Commentaires à traiter (0)")
+    screenshot(facilitator, "review-comment-dealt-with")
+
+    facilitator.get_by_role("link", name="Valider le compte-rendu…").click()
+    expect(facilitator.get_by_role("heading", level=1)).to_contain_text("Valider le compte-rendu")
+    expect(facilitator.get_by_text("Tous les commentaires ont été traités.")).to_be_visible()
+    screenshot(facilitator, "review-validation-summary")
+    phone = new_page(390, 844)
+    sign_in(phone, live_server, "facilitator@test.example")
+    phone.goto(facilitator.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "review-validation-summary-phone")
+    facilitator.get_by_role("button", name="Confirmer la validation").click()
+    expect(facilitator.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(Minutes, meeting.minutes.id).status == MinutesStatus.VALIDATED

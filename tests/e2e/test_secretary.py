@@ -87,6 +87,7 @@ def test_the_secretarys_hour(live_server, new_page):
     tablet.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
     screenshot(tablet, "meeting-room-tablet")
     tablet.get_by_role("button", name="Valider le compte-rendu").click()
+    tablet.get_by_role("button", name="Confirmer la validation").click()  # after the summary
     expect(tablet.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
     expect(tablet.locator(f"#texte-p{item_id}")).to_have_attribute("readonly", "")
     db.session.expire_all()
