@@ -1,0 +1,83 @@
+"""Small acts without a full page load: a facilitator plans a 6-point agenda with one sub-point
+and takes attendance for 10 people; the only page loads are the opening of the two pages."""
+
+from playwright.sync_api import expect
+from world import build_world, future_meeting
+
+from groupes.extensions import db
+from groupes.meetings.attendance import add_guest, invite_members
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_facilitator import sign_in
+
+POINTS = [
+    ("Tour de table", "20", None),
+    ("L’accès aux droits", "40", None),
+    ("Retour de la CAF", "15", "L’accès aux droits"),
+    ("Le logement des jeunes", "30", None),
+    ("Questions diverses", "10", None),
+    ("Prochaine réunion", "5", None),
+]
+
+
+def count_page_loads(page) -> dict:
+    """Full page loads (each fires `load` on the main frame) from now on."""
+    loads = {"count": 0}
+    page.on("load", lambda _page: loads.__setitem__("count", loads["count"] + 1))
+    return loads
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.evaluate("window.stillTheSamePage = true")
+
+
+def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_opened(live_server, new_page):
+    world = build_world()
+    meeting = future_meeting(world.private, days=10)
+    invite_members(meeting)
+    for n in range(10 - len(meeting.attendances)):
+        add_guest(meeting, name=f"Invitée {n + 1}", organisation="CAF du Cher", email=None)
+    db.session.commit()
+    people = sorted(a.person.name for a in meeting.attendances)
+    assert len(people) == 10
+
+    page = new_page()
+    sign_in(page, live_server, "facilitator@test.example")
+    loads = count_page_loads(page)
+
+    open_page(page, f"{live_server}/reunions/{meeting.id}/ordre-du-jour")
+    for title, minutes, parent in POINTS:
+        page.get_by_label("Intitulé").fill(title)
+        page.get_by_label("Durée (minutes)").fill(minutes)
+        page.get_by_label("Placer sous").select_option(label=parent or "— premier niveau —")
+        page.get_by_role("button", name="Ajouter le point").click()
+        expect(page.locator(".agenda-editor strong", has_text=title)).to_be_visible()
+    page.get_by_role("button", name="Monter : « Questions diverses »").click()
+    top = page.locator("#ordre-du-jour + ol > li > .item-line strong")
+    expect(top).to_have_text(
+        [
+            "Tour de table",
+            "L’accès aux droits",
+            "Questions diverses",
+            "Le logement des jeunes",
+            "Prochaine réunion",
+        ]
+    )
+    expect(page.locator(".agenda-editor .agenda-editor strong")).to_have_text(["Retour de la CAF"])
+    agenda_survived = page.evaluate("window.stillTheSamePage === true")
+    screenshot(page, "no-reload-agenda")
+
+    open_page(page, f"{live_server}/reunions/{meeting.id}/presences")
+    for index, name in enumerate(people):
+        status = "Présent·e" if index < 7 else "Excusé·e"
+        row = page.locator(".attendance-row", has_text=name)
+        row.get_by_role("button", name=status, exact=True).click()
+        expect(page.locator(".attendance-row", has_text=name).get_by_role("button", name=status, exact=True)).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    expect(page.locator("#attendance-counts")).to_contain_text("Présent·e : 7")
+    expect(page.locator("#attendance-counts")).to_contain_text("Excusé·e : 3")
+    attendance_survived = page.evaluate("window.stillTheSamePage === true")
+
+    print(f"\nFull page loads: {loads['count']} (2 pages opened)")
+    assert (loads["count"], agenda_survived, attendance_survived) == (2, True, True)
