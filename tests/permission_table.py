@@ -467,7 +467,22 @@ ROWS = [
         "agenda.delete",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/supprimer",
+        {"confirmed": "1"},
+        done(EDIT_PRIVATE),
+    ),
+    # Not confirmed yet: the editor asks « Oui, supprimer ».
+    (
+        "agenda.delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/supprimer",
         {},
+        EDIT_PRIVATE,
+    ),
+    (
+        "agenda.place",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/placer",
+        {"parent": "", "index": "0"},
         done(EDIT_PRIVATE),
     ),
     (

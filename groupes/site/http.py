@@ -6,3 +6,8 @@ from flask import request
 def wants_json() -> bool:
     """Scripts (autosave, attendance) ask for JSON: they get answers they can act on."""
     return request.accept_mimetypes.best == "application/json"
+
+
+def is_htmx() -> bool:
+    """A request sent by htmx from a page of the site: it wants the fragment it will swap, not a page."""
+    return request.headers.get("HX-Request") == "true"

@@ -43,6 +43,7 @@ def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_open
 
     page = new_page()
     sign_in(page, live_server, "facilitator@test.example")
+    page.wait_for_load_state("load")
     loads = count_page_loads(page)
 
     open_page(page, f"{live_server}/reunions/{meeting.id}/ordre-du-jour")
@@ -72,9 +73,9 @@ def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_open
         status = "Présent·e" if index < 7 else "Excusé·e"
         row = page.locator(".attendance-row", has_text=name)
         row.get_by_role("button", name=status, exact=True).click()
-        expect(page.locator(".attendance-row", has_text=name).get_by_role("button", name=status, exact=True)).to_have_attribute(
-            "aria-pressed", "true"
-        )
+        expect(
+            page.locator(".attendance-row", has_text=name).get_by_role("button", name=status, exact=True)
+        ).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#attendance-counts")).to_contain_text("Présent·e : 7")
     expect(page.locator("#attendance-counts")).to_contain_text("Excusé·e : 3")
     attendance_survived = page.evaluate("window.stillTheSamePage === true")
