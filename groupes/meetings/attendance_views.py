@@ -1,7 +1,7 @@
 """Taking attendance at the door: one screen, one tap per person, usable on a phone."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from groupes.auth.permissions import visible_group_ids
 from groupes.extensions import db
@@ -13,7 +13,7 @@ from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
 from groupes.site.forms import ConfirmForm, show_domain_error
-from groupes.site.http import wants_json
+from groupes.site.http import is_htmx
 
 blueprint = Blueprint("attendance", __name__)
 
@@ -54,8 +54,27 @@ def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, Atten
         guest_form=guest_form,
         people=people,
         organisations=organisations,
-        statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
+        statuses=STATUSES,
     )
+
+
+STATUSES = [s for s in AttendanceStatus if s != AttendanceStatus.INVITED]
+
+
+def render_counts(meeting: Meeting) -> str:
+    """The counts, swapped by htmx into the page's live region (out of band)."""
+    by_status, by_organisation = counts(meeting)
+    return render_template(
+        "meetings/_attendance_counts.html", by_status=by_status, by_organisation=by_organisation, out_of_band=True
+    )
+
+
+def render_row(meeting: Meeting, attendance: Attendance, form: AttendanceForm) -> str:
+    """For htmx: the person's row, and the counts."""
+    row = render_template(
+        "meetings/_attendance_row.html", attendance=attendance, form=form, meeting=meeting, statuses=STATUSES
+    )
+    return row + render_counts(meeting)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/presences", methods=["GET", "POST"])
@@ -101,21 +120,8 @@ def mark(meeting_id: int, attendance_id: int):
             show_domain_error(form, error)
         else:
             db.session.commit()
-    if wants_json():
-        by_status, by_organisation = counts(meeting)
-        return jsonify(
-            ok=not form.errors,
-            row=render_template(
-                "meetings/_attendance_row.html",
-                attendance=attendance,
-                form=form,
-                meeting=meeting,
-                statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
-            ),
-            counts=render_template(
-                "meetings/_attendance_counts.html", by_status=by_status, by_organisation=by_organisation
-            ),
-        ), (200 if not form.errors else 422)
+    if is_htmx():
+        return render_row(meeting, attendance, form), (422 if form.errors else 200)
     if form.errors:
         return render_sheet(meeting, GuestForm(formdata=None), {attendance.id: form})
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id) + f"#presence-{attendance.id}")
@@ -147,5 +153,23 @@ def drop(meeting_id: int, attendance_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
+            if is_htmx():
+                return render_list(meeting, f"{name} retiré·e de la liste.", after=name)
             flash(f"{name} retiré·e de la liste.", "success")
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
+
+
+def render_list(meeting: Meeting, announce: str, after: str) -> str:
+    """For htmx, after a removal: the list (the focus on the next person's first button) and the counts."""
+    rows = sorted_rows(meeting)
+    later = [a for a in rows if a.person.name.lower() > after.lower()]
+    neighbour = later[0] if later else (rows[-1] if rows else None)
+    return render_template(
+        "meetings/_attendance_list.html",
+        meeting=meeting,
+        rows=rows,
+        forms={a.id: row_form(a) for a in rows},
+        statuses=STATUSES,
+        announce=announce,
+        focus=f"presence-{neighbour.id}-{STATUSES[0].value}" if neighbour else "",
+    ) + render_counts(meeting)
