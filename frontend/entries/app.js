@@ -8,6 +8,9 @@ window.htmx = htmx;
 
 htmx.config.defaultFocusScroll = false;
 htmx.config.scrollIntoViewOnBoost = false;
+htmx.config.includeIndicatorStyles = false;  // no <style> element: the CSP allows only the site's sheet
+htmx.config.allowEval = false;  // nor eval, nor scripts in fragments
+htmx.config.allowScriptTags = false;
 htmx.config.historyCacheSize = 0;  // a page coming back from history is asked again, never stale
 // A form answered with its errors (422) is swapped like a success: the messages sit next to the fields.
 htmx.config.responseHandling = [

@@ -9,5 +9,6 @@ def wants_json() -> bool:
 
 
 def is_htmx() -> bool:
-    """A request sent by htmx from a page of the site: it wants the fragment it will swap, not a page."""
-    return request.headers.get("HX-Request") == "true"
+    """A request sent by htmx from a page of the site: it wants the fragment it will swap, not a page
+    (but when it restores a page of the history it has no copy of, it asks for the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
