@@ -77,6 +77,23 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.successful) clearProblem();
 });
 
+// What a fragment marks data-announce is read out by the page's live region (made at load, so
+// that screen readers follow it), wherever the fragment landed.
+document.addEventListener("DOMContentLoaded", () => {
+  const live = document.createElement("div");
+  live.id = "htmx-announce";
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  document.body.append(live);
+});
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const root = event.detail.elt;
+  const said = root && root.querySelector ? root.querySelector("[data-announce]") : null;
+  const live = document.getElementById("htmx-announce");
+  if (said && live) live.textContent = said.textContent;
+});
+
 // The server names, on the fragment's root, where the focus goes next (first id that exists).
 document.addEventListener("htmx:afterSettle", (event) => {
   const root = event.detail.elt;

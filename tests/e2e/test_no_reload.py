@@ -53,7 +53,14 @@ def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_open
         page.get_by_label("Placer sous").select_option(label=parent or "— premier niveau —")
         page.get_by_role("button", name="Ajouter le point").click()
         expect(page.locator(".agenda-editor strong", has_text=title)).to_be_visible()
+        expect(page.get_by_label("Intitulé")).to_be_focused()  # ready for the next point
+        expect(page.get_by_label("Intitulé")).to_have_value("")
+    expect(page.get_by_role("status").filter(has_text="Point ajouté : « Prochaine réunion ».")).to_be_attached()
     page.get_by_role("button", name="Monter : « Questions diverses »").click()
+    expect(page.get_by_role("button", name="Monter : « Questions diverses »")).to_be_focused()
+    expect(page.locator("#agenda-announce")).to_have_text(
+        "Point déplacé : « Questions diverses » est maintenant le 3e point."
+    )
     top = page.locator("#ordre-du-jour + ol > li > .item-line strong")
     expect(top).to_have_text(
         [
@@ -73,6 +80,9 @@ def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_open
         status = "Présent·e" if index < 7 else "Excusé·e"
         row = page.locator(".attendance-row", has_text=name)
         row.get_by_role("button", name=status, exact=True).click()
+        expect(
+            page.locator(".attendance-row", has_text=name).get_by_role("button", name=status, exact=True)
+        ).to_be_focused()
         expect(
             page.locator(".attendance-row", has_text=name).get_by_role("button", name=status, exact=True)
         ).to_have_attribute("aria-pressed", "true")
