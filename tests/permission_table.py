@@ -424,7 +424,9 @@ ROWS = [
         None,
         expect(NF, anonymous=LOGIN, organiser=OK, admin=OK),
     ),
-    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {}, done(EDIT_PRIVATE)),
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {"confirmed": "1"}, done(EDIT_PRIVATE)),
+    # Not confirmed yet: the meetings it would cancel are named.
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {}, EDIT_PRIVATE),
     ("meetings.restore", "POST", lambda w: f"/reunions/{w.validated.id}/retablir", {}, done(EDIT_PRIVATE)),
     ("agenda.edit", "GET", lambda w: f"/reunions/{w.draft.id}/ordre-du-jour", None, EDIT_PRIVATE),
     (
