@@ -200,3 +200,17 @@ def test_csrf_is_enforced_and_accepted_in_the_header(editor, meeting):
         url, data={"title": "Jeton en en-tête", "parent": "0"}, headers={**HTMX, "X-CSRFToken": csrf_token(editor)}
     )
     assert accepted.status_code == 200 and outline(meeting) == ["Jeton en en-tête"]
+
+
+def test_a_form_sent_by_htmx_after_signing_out_is_told_the_session_ended(app, meeting):
+    client = app.test_client()
+    sign_in(client, "secretary")
+    token = csrf_token(client)
+    client.post("/deconnexion", data={"csrf_token": token})
+    response = client.post(
+        f"/reunions/{meeting.id}/ordre-du-jour",
+        data={"title": "Gardé", "parent": "0", "csrf_token": token},
+        headers=HTMX,
+    )
+    assert response.status_code == 401 and json.loads(response.get_data(as_text=True)) == {"error": "login"}
+    assert outline(meeting) == []

@@ -1,6 +1,7 @@
 """Attendance at the door: statuses in one tap, guests, representation, arrival and departure."""
 
 import json
+import re
 from datetime import date, time
 
 import pytest
@@ -151,10 +152,45 @@ def test_removing_with_htmx_answers_the_list_with_the_focus_on_the_next_person(a
         headers={"HX-Request": "true"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith('<div id="attendance-list" data-focus=')
+    assert response.status_code == 200 and html.lstrip().startswith(
+        '<div id="attendance-sheet" hx-target="this" hx-swap="outerHTML" data-focus='
+    )
     assert f'data-focus="presence-{after.id}-present"' in html
     assert "Member Test retiré·e de la liste." in html and f'id="presence-{attendance.id}"' not in html
     assert '<div id="attendance-counts" aria-live="polite" hx-swap-oob="innerHTML">' in html
+
+
+def test_a_guest_added_with_htmx_answers_the_sheet_and_a_bad_one_keeps_the_text(app, meeting, count):
+    client = door(app)
+    url = f"/reunions/{meeting.id}/presences"
+    before = count(Attendance)
+    bad = client.post(
+        url,
+        data={"name": "Invitée gardée", "email": "pas une adresse", "csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true"},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<html" not in html and 'data-focus="email"' in html
+    assert 'value="Invitée gardée"' in html and 'value="pas une adresse"' in html and 'id="email-erreurs"' in html
+    assert count(Attendance) == before
+    good = client.post(
+        url, data={"name": "Nouvelle Venue", "csrf_token": csrf_token(client)}, headers={"HX-Request": "true"}
+    )
+    html = good.get_data(as_text=True)
+    assert good.status_code == 200 and 'data-focus="name"' in html and "Nouvelle Venue ajouté·e à la liste." in html
+    assert re.search(r'<input [^>]*id="name"[^>]*value=""', html)
+    assert '<div id="attendance-counts" aria-live="polite" hx-swap-oob="innerHTML">' in html
+    assert count(Attendance) == before + 1
+
+
+def test_inviting_the_members_with_htmx_answers_the_sheet(app, meeting):
+    client = door(app)
+    html = client.post(
+        f"/reunions/{meeting.id}/presences/inviter-les-membres",
+        data={"csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<html" not in html and 'data-focus="inviter-les-membres"' in html and "membre(s) ajouté(s)" in html
 
 
 def test_htmx_rows_of_others_answer_404_and_csrf_is_enforced(app, meeting):

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from groupes.site.http import is_htmx, wants_json
@@ -28,6 +29,9 @@ def render_error(code: int):
 
 def csrf_failed(error: CSRFError):
     """Keep what the person typed (passwords aside): show it again in a form with a fresh token."""
+    if is_htmx() and not current_user.is_authenticated:
+        # The session ended (signed out elsewhere, expired): that is what the person must be told.
+        return jsonify(error="login"), 401
     if wants_json() or is_htmx():
         return jsonify(error="csrf"), 400
     if not from_this_site():

@@ -92,3 +92,46 @@ def test_planning_an_agenda_and_taking_attendance_loads_no_page_but_the_two_open
 
     print(f"\nFull page loads: {loads['count']} (2 pages opened)")
     assert (loads["count"], agenda_survived, attendance_survived) == (2, True, True)
+
+
+def test_a_failed_request_says_so_in_french_and_keeps_what_was_typed(live_server, new_page):
+    world = build_world()
+    meeting = future_meeting(world.private, days=10)
+    page = new_page()
+    sign_in(page, live_server, "facilitator@test.example")
+    open_page(page, f"{live_server}/reunions/{meeting.id}/ordre-du-jour")
+    problem = page.locator("#request-problem")
+    title = page.get_by_label("Intitulé")
+
+    # The network is down.
+    page.route("**/ordre-du-jour", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    title.fill("Point tapé hors ligne")
+    page.get_by_role("button", name="Ajouter le point").click()
+    expect(problem).to_contain_text("La connexion au serveur a échoué : rien n’a été enregistré.")
+    expect(title).to_have_value("Point tapé hors ligne")
+    page.unroute("**/ordre-du-jour")
+
+    # Signed out in another tab: the session is over.
+    other = page.context.new_page()
+    other.goto(f"{live_server}/")
+    other.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("button", name="Ajouter le point").click()
+    expect(problem).to_contain_text("Votre session a expiré")
+    expect(title).to_have_value("Point tapé hors ligne")
+
+    # Signed in again there, « Réessayer » here sends the same point.
+    sign_in(other, live_server, "facilitator@test.example")
+    problem.get_by_role("button", name="Réessayer").click()
+    expect(page.locator(".agenda-editor strong", has_text="Point tapé hors ligne")).to_be_visible()
+    expect(problem).to_be_empty()
+
+    # A fault of the server.
+    page.route("**/deplacer", lambda route: route.fulfill(status=500, body="Erreur"))
+    title.fill("Deuxième point")
+    page.get_by_role("button", name="Ajouter le point").click()
+    page.get_by_role("button", name="Monter : « Deuxième point »").click()
+    expect(problem).to_contain_text("Une erreur est survenue de notre côté")
+    top = page.locator("#ordre-du-jour + ol > li > .item-line strong")
+    expect(top).to_have_text(["Point tapé hors ligne", "Deuxième point"])
+    assert page.evaluate("window.stillTheSamePage === true")
+    screenshot(page, "no-reload-server-error")
