@@ -114,7 +114,7 @@ def test_deleting_asks_first_then_deletes_and_moves_the_focus_to_the_next_point(
     b = add(meeting, "B")
     url = f"/reunions/{meeting.id}/ordre-du-jour/{a.id}/supprimer"
     asked = post(editor, url, {}).get_data(as_text=True)
-    assert "Supprimer le point « A » et ses 1 sous-point\u00a0?" in asked
+    assert "Supprimer le point « A » et son sous-point\u00a0?" in asked
     assert f'data-focus="point-{a.id}-confirmer"' in asked
     assert outline(meeting) == ["A", "  Sous A", "B"]
     done = post(editor, url, {"confirmed": "1"}).get_data(as_text=True)
