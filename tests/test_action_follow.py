@@ -29,7 +29,7 @@ def test_a_status_changed_with_htmx_answers_the_form_in_place_with_what_was_save
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith(f'<form method="post" action="/actions/{action.id}/suivi"')
-    assert f'hx-post="/actions/{action.id}/suivi"' in html
+    assert f'data-hx-post="/actions/{action.id}/suivi"' in html
     assert '<option selected value="in_progress">' in html
     assert f"Suivi enregistré : « {action.title} » est en cours." in html and "data-announce" in html
     assert status_of(action) == ActionStatus.IN_PROGRESS
@@ -69,4 +69,4 @@ def test_the_meeting_page_and_the_dashboard_carry_the_htmx_form(app, world):
     client = signed_in(app, "member")
     for url in [f"/reunions/{world.validated.id}", "/"]:
         html = client.get(url).get_data(as_text=True)
-        assert f'hx-post="/actions/{action.id}/suivi" hx-target="this" hx-swap="outerHTML"' in html, url
+        assert f'data-hx-post="/actions/{action.id}/suivi" data-hx-target="this" data-hx-swap="outerHTML"' in html, url

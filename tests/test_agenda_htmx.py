@@ -62,7 +62,7 @@ def test_adding_a_point_answers_the_editor_fragment_with_an_empty_form_and_the_f
     assert "<strong>Tour de table</strong>" in html
     assert 'data-focus="title"' in html
     assert 'id="title" maxlength="500" name="title" required type="text" value=""' in html
-    assert '<div id="agenda-announce" hx-swap-oob="innerHTML">' in html
+    assert '<div id="agenda-announce" data-hx-swap-oob="innerHTML">' in html
     assert "Point ajouté : « Tour de table »." in html
     assert outline(meeting) == ["Tour de table"]
 

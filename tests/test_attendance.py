@@ -122,7 +122,7 @@ def test_one_tap_with_htmx_gets_the_new_row_and_the_counts_out_of_band(app, meet
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith(f'<li class="attendance-row status-excused" id="presence-{attendance.id}">')
     assert 'value="excused" class="status-button" aria-pressed="true"' in html
-    assert '<div id="attendance-counts" aria-live="polite" hx-swap-oob="innerHTML">' in html
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
     assert "Excusé·e : 1" in html
 
 
@@ -153,11 +153,11 @@ def test_removing_with_htmx_answers_the_list_with_the_focus_on_the_next_person(a
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith(
-        '<div id="attendance-sheet" hx-target="this" hx-swap="outerHTML" data-focus='
+        '<div id="attendance-sheet" data-hx-target="this" data-hx-swap="outerHTML" data-focus='
     )
     assert f'data-focus="presence-{after.id}-present"' in html
     assert "Member Test retiré·e de la liste." in html and f'id="presence-{attendance.id}"' not in html
-    assert '<div id="attendance-counts" aria-live="polite" hx-swap-oob="innerHTML">' in html
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
 
 
 def test_a_guest_added_with_htmx_answers_the_sheet_and_a_bad_one_keeps_the_text(app, meeting, count):
@@ -179,7 +179,7 @@ def test_a_guest_added_with_htmx_answers_the_sheet_and_a_bad_one_keeps_the_text(
     html = good.get_data(as_text=True)
     assert good.status_code == 200 and 'data-focus="name"' in html and "Nouvelle Venue ajouté·e à la liste." in html
     assert re.search(r'<input [^>]*id="name"[^>]*value=""', html)
-    assert '<div id="attendance-counts" aria-live="polite" hx-swap-oob="innerHTML">' in html
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
     assert count(Attendance) == before + 1
 
 
@@ -254,7 +254,7 @@ def test_the_sheet_suggests_known_people_and_organisations(app, meeting):
     html = door(app).get(f"/reunions/{meeting.id}/presences").get_data(as_text=True)
     assert 'list="personnes-connues"' in html and '<option value="Outsider Test">' in html
     assert '<option value="CAF du Cher">' in html
-    assert 'hx-post="/reunions/' in html and 'hx-target="closest li"' in html
+    assert 'data-hx-post="/reunions/' in html and 'data-hx-target="closest li"' in html
 
 
 def test_meeting_forms_keep_the_text_and_explain(app, world, count):

@@ -431,6 +431,6 @@ def test_the_directory_filter_sent_by_htmx_answers_the_results_alone(app, world)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and "<form" not in html
     assert html.lstrip().startswith('<div id="resultats"') and "CAF du Cher" in html
-    assert re.search(r'<p id="resultats-annonce" hx-swap-oob="innerHTML">\d+ structures?\.</p>', html)
+    assert re.search(r'<p id="resultats-annonce" data-hx-swap-oob="innerHTML">\d+ structures?\.</p>', html)
     page = client.get("/annuaire?q=CAF").get_data(as_text=True)
-    assert "<html" in page and 'hx-get="/annuaire"' in page and "Nouvelle structure" in page
+    assert "<html" in page and 'data-hx-get="/annuaire"' in page and "Nouvelle structure" in page

@@ -179,10 +179,10 @@ def test_a_filter_sent_by_htmx_answers_the_results_alone_and_announces_their_num
     assert response.status_code == 200 and "<html" not in html and "<form" not in html
     assert html.lstrip().startswith('<div id="resultats"') and "Action public validé" in html
     assert "Action validé<" not in html
-    assert re.search(r'<p id="resultats-annonce" hx-swap-oob="innerHTML">\d+ actions?\.</p>', html)
+    assert re.search(r'<p id="resultats-annonce" data-hx-swap-oob="innerHTML">\d+ actions?\.</p>', html)
     assert 'href="/actions.csv?groupe=' in html  # the downloads follow the filters
     page = client.get(f"/actions?groupe={world.public.id}&etat=toutes").get_data(as_text=True)
-    assert "<html" in page and 'hx-get="/actions"' in page and 'hx-push-url="true"' in page
+    assert "<html" in page and 'data-hx-get="/actions"' in page and 'data-hx-push-url="true"' in page
     assert "hx-swap-oob" not in page
 
 
@@ -193,7 +193,7 @@ def test_htmx_decisions_keep_the_ignored_filters_messages_and_the_pager(app):
     client = signed_in(app, "member")
     html = client.get("/decisions?tri=n%27importe", headers=HTMX).get_data(as_text=True)
     assert "<html" not in html and "Tri « n&#39;importe » inconnu" in html
-    assert re.search(r'hx-get="/decisions\?[^"]*page=2"', html) and ", page 1 sur 2." in html
+    assert re.search(r'data-hx-get="/decisions\?[^"]*page=2"', html) and ", page 1 sur 2." in html
 
 
 def test_a_page_restored_from_the_history_by_htmx_is_whole(app):
