@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from world import build_world, future_meeting
 
 from groupes.extensions import db
+from groupes.meetings.agenda import add_item
 from groupes.meetings.attendance import add_guest, invite_members
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_facilitator import sign_in
@@ -135,3 +136,21 @@ def test_a_failed_request_says_so_in_french_and_keeps_what_was_typed(live_server
     expect(top).to_have_text(["Point tapé hors ligne", "Deuxième point"])
     assert page.evaluate("window.stillTheSamePage === true")
     screenshot(page, "no-reload-server-error")
+
+
+def test_a_point_dragged_by_its_handle_is_placed_where_it_was_dropped(live_server, new_page):
+    world = build_world()
+    meeting = future_meeting(world.private, days=10)
+    for title in ["Premier", "Deuxième", "Troisième"]:
+        add_item(meeting, title=title, duration=None, presenter="", parent_id=None)
+    db.session.commit()
+    page = new_page()
+    sign_in(page, live_server, "facilitator@test.example")
+    open_page(page, f"{live_server}/reunions/{meeting.id}/ordre-du-jour")
+    handle = page.locator("li", has_text="Troisième").locator(".drag-handle")
+    expect(handle).to_be_visible()
+    handle.drag_to(page.locator("li", has_text="Premier").locator(".item-line"))
+    top = page.locator("#ordre-du-jour + ol > li > .item-line strong")
+    expect(top).to_have_text(["Troisième", "Premier", "Deuxième"])
+    expect(page.locator("#agenda-announce")).to_have_text("Point déplacé : « Troisième » est maintenant le 1er point.")
+    assert page.evaluate("window.stillTheSamePage === true")
