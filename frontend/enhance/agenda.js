@@ -15,6 +15,13 @@ export function enableAgendaDragging(content) {
         if (event.from === event.to && event.oldIndex === event.newIndex) return;
         const item = event.item;
         const parent = event.to.closest("li[data-item]");
+        // Not saved (network, session, server): the point goes back where it was.
+        const putBack = () => {
+          item.remove();
+          event.from.insertBefore(item, event.from.children[event.oldIndex] || null);
+        };
+        item.addEventListener("htmx:responseError", putBack, { once: true });
+        item.addEventListener("htmx:sendError", putBack, { once: true });
         window.htmx.ajax("POST", item.dataset.place, {
           source: item,
           target: "#agenda-editor",

@@ -34,13 +34,15 @@ export function showProblem(source, kind, retry) {
   box.replaceChildren();
   const message = document.createElement("p");
   message.className = "message message-error";
-  message.textContent = MESSAGES[kind] + " ";
-  const again = document.createElement("button");
-  again.type = "button";
-  again.className = "btn btn-secondary btn-small";
-  again.textContent = "Réessayer";
-  again.addEventListener("click", () => { box.replaceChildren(); retry(); });
-  message.append(again);
+  message.textContent = MESSAGES[kind];
+  if (retry) {
+    const again = document.createElement("button");
+    again.type = "button";
+    again.className = "btn btn-secondary btn-small";
+    again.textContent = "Réessayer";
+    again.addEventListener("click", () => { box.replaceChildren(); retry(); });
+    message.append(" ", again);
+  }
   box.append(message);
   box.dataset.kind = kind;
   if (source && source.closest) source.closest("[aria-busy]")?.removeAttribute("aria-busy");

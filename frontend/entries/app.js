@@ -45,10 +45,12 @@ function retryLater(detail) {
   const source = detail.requestConfig ? detail.requestConfig.elt : detail.elt;
   const submitter = detail.requestConfig && detail.requestConfig.triggeringEvent
     ? detail.requestConfig.triggeringEvent.submitter : null;
+  // A form is sent again, with the same button; a link followed again; a drag is done again by hand.
+  if (source.tagName !== "FORM" && source.tagName !== "A") return null;
   return async () => {
     await refreshTokens();
     if (source.tagName === "FORM") source.requestSubmit(submitter && submitter.form === source ? submitter : undefined);
-    else htmx.trigger(source, "retry");
+    else source.click();
   };
 }
 

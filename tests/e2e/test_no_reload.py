@@ -153,4 +153,12 @@ def test_a_point_dragged_by_its_handle_is_placed_where_it_was_dropped(live_serve
     top = page.locator("#ordre-du-jour + ol > li > .item-line strong")
     expect(top).to_have_text(["Troisième", "Premier", "Deuxième"])
     expect(page.locator("#agenda-announce")).to_have_text("Point déplacé : « Troisième » est maintenant le 1er point.")
+
+    # Not saved (the network is down): the point goes back and the page says so.
+    page.route("**/placer", lambda route: route.abort())
+    page.locator("li", has_text="Deuxième").locator(".drag-handle").drag_to(
+        page.locator("li", has_text="Troisième").locator(".item-line")
+    )
+    expect(page.locator("#request-problem")).to_contain_text("La connexion au serveur a échoué")
+    expect(top).to_have_text(["Troisième", "Premier", "Deuxième"])
     assert page.evaluate("window.stillTheSamePage === true")
