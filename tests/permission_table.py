@@ -425,7 +425,9 @@ ROWS = [
         None,
         expect(NF, anonymous=LOGIN, organiser=OK, admin=OK),
     ),
-    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {}, done(EDIT_PRIVATE)),
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {"confirmed": "1"}, done(EDIT_PRIVATE)),
+    # Not confirmed yet: the meetings it would cancel are named.
+    ("meetings.cancel", "POST", lambda w: f"/reunions/{w.draft.id}/annuler", {}, EDIT_PRIVATE),
     ("meetings.restore", "POST", lambda w: f"/reunions/{w.validated.id}/retablir", {}, done(EDIT_PRIVATE)),
     ("agenda.edit", "GET", lambda w: f"/reunions/{w.draft.id}/ordre-du-jour", None, EDIT_PRIVATE),
     (
@@ -468,7 +470,22 @@ ROWS = [
         "agenda.delete",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/supprimer",
+        {"confirmed": "1"},
+        done(EDIT_PRIVATE),
+    ),
+    # Not confirmed yet: the editor asks « Oui, supprimer ».
+    (
+        "agenda.delete",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/supprimer",
         {},
+        EDIT_PRIVATE,
+    ),
+    (
+        "agenda.place",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/ordre-du-jour/{w.draft.agenda_items[1].id}/placer",
+        {"parent": "", "index": "0"},
         done(EDIT_PRIVATE),
     ),
     (

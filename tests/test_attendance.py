@@ -1,6 +1,7 @@
 """Attendance at the door: statuses in one tap, guests, representation, arrival and departure."""
 
 import json
+import re
 from datetime import date, time
 
 import pytest
@@ -86,9 +87,9 @@ def test_members_added_later_can_be_invited(world, meeting):
     assert invite_members(meeting) == 0
 
 
-def door(app):
+def door(app, role="secretary"):
     client = app.test_client()
-    sign_in(client, "secretary")
+    sign_in(client, role)
     return client
 
 
@@ -108,19 +109,105 @@ def test_one_tap_without_javascript(app, meeting):
     assert "Présent·e : 1" in html
 
 
-def test_one_tap_with_javascript_gets_the_new_row_and_counts(app, meeting):
+def test_one_tap_with_htmx_gets_the_new_row_and_the_counts_out_of_band(app, meeting):
     client = door(app)
     attendance = row(meeting, "Member Test")
     token = csrf_token(client, f"/reunions/{meeting.id}/presences")
     response = client.post(
         f"/reunions/{meeting.id}/presences/{attendance.id}",
         data={f"a{attendance.id}-status": "excused", "csrf_token": token},
-        headers={"Accept": "application/json"},
+        headers={"HX-Request": "true"},
     )
-    result = json.loads(response.get_data(as_text=True))
-    assert response.status_code == 200 and result["ok"]
-    assert 'value="excused" class="status-button" aria-pressed="true"' in result["row"]
-    assert "Excusé·e : 1" in result["counts"]
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith(f'<li class="attendance-row status-excused" id="presence-{attendance.id}">')
+    assert 'value="excused" class="status-button" aria-pressed="true"' in html
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
+    assert "Excusé·e : 1" in html
+
+
+def test_a_bad_row_sent_by_htmx_comes_back_with_its_message_and_the_text_kept(app, meeting):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}",
+        data={f"a{attendance.id}-status": "represented", f"a{attendance.id}-arrived_at": "10:30"},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf_token(client)},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html
+    assert "Indiquez qui représente la personne." in html and 'value="10:30"' in html
+    db.session.expire_all()
+    assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.INVITED
+
+
+def test_removing_with_htmx_answers_the_list_with_the_focus_on_the_next_person(app, meeting):
+    client = door(app)
+    attendance = row(meeting, "Member Test")
+    rows = sorted(meeting.attendances, key=lambda a: a.person.name.lower())
+    after = rows[rows.index(attendance) + 1] if rows[-1] is not attendance else rows[-2]
+    response = client.post(
+        f"/reunions/{meeting.id}/presences/{attendance.id}/retirer",
+        data={"csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith(
+        '<div id="attendance-sheet" data-hx-target="this" data-hx-swap="outerHTML" data-focus='
+    )
+    assert f'data-focus="presence-{after.id}-present"' in html
+    assert "Member Test retiré·e de la liste." in html and f'id="presence-{attendance.id}"' not in html
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
+
+
+def test_a_guest_added_with_htmx_answers_the_sheet_and_a_bad_one_keeps_the_text(app, meeting, count):
+    client = door(app)
+    url = f"/reunions/{meeting.id}/presences"
+    before = count(Attendance)
+    bad = client.post(
+        url,
+        data={"name": "Invitée gardée", "email": "pas une adresse", "csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true"},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<html" not in html and 'data-focus="email"' in html
+    assert 'value="Invitée gardée"' in html and 'value="pas une adresse"' in html and 'id="email-erreurs"' in html
+    assert count(Attendance) == before
+    good = client.post(
+        url, data={"name": "Nouvelle Venue", "csrf_token": csrf_token(client)}, headers={"HX-Request": "true"}
+    )
+    html = good.get_data(as_text=True)
+    assert good.status_code == 200 and 'data-focus="name"' in html and "Nouvelle Venue ajouté·e à la liste." in html
+    assert re.search(r'<input [^>]*id="name"[^>]*value=""', html)
+    assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
+    assert count(Attendance) == before + 1
+
+
+def test_inviting_the_members_with_htmx_answers_the_sheet(app, meeting):
+    client = door(app)
+    html = client.post(
+        f"/reunions/{meeting.id}/presences/inviter-les-membres",
+        data={"csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<html" not in html and 'data-focus="inviter-les-membres"' in html and "membre(s) ajouté(s)" in html
+
+
+def test_htmx_rows_of_others_answer_404_and_csrf_is_enforced(app, meeting):
+    attendance = row(meeting, "Member Test")
+    url = f"/reunions/{meeting.id}/presences/{attendance.id}"
+    member = door(app, "member")
+    refused = member.post(
+        url,
+        data={f"a{attendance.id}-status": "present", "csrf_token": csrf_token(member)},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 404
+    client = door(app)
+    no_token = client.post(url, data={f"a{attendance.id}-status": "present"}, headers={"HX-Request": "true"})
+    assert no_token.status_code == 400 and json.loads(no_token.get_data(as_text=True)) == {"error": "csrf"}
+    db.session.expire_all()
+    assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.INVITED
 
 
 def test_a_representation_without_a_name_is_shown_again(app, meeting):
@@ -167,7 +254,7 @@ def test_the_sheet_suggests_known_people_and_organisations(app, meeting):
     html = door(app).get(f"/reunions/{meeting.id}/presences").get_data(as_text=True)
     assert 'list="personnes-connues"' in html and '<option value="Outsider Test">' in html
     assert '<option value="CAF du Cher">' in html
-    assert '<script src="/static/js/attendance.js" defer></script>' in html
+    assert 'data-hx-post="/reunions/' in html and 'data-hx-target="closest li"' in html
 
 
 def test_meeting_forms_keep_the_text_and_explain(app, world, count):

@@ -98,7 +98,7 @@ def test_the_convocation_carries_a_request_and_changes_raise_the_sequence_under_
     assert event["LOCATION"] == "Salle 2"
 
     # Cancelling sends a CANCEL of the same event.
-    post(client, f"/reunions/{meeting.id}/annuler")
+    post(client, f"/reunions/{meeting.id}/annuler", {"confirmed": "1"})
     deliver()
     smtp_server.wait_for(6)
     cancel = smtp_server.to("member@test.example")[2]

@@ -166,3 +166,38 @@ def test_attendance_statistics_follow_what_one_may_see_and_download(app):
     rows = list(load_workbook(io.BytesIO(response.data)).active.values)
     assert rows[0][:4] == ("Personne", "Structure", "Réunions comptées", "Présent·e ou représenté·e")
     assert rows[1][:4] == ("Member Test", "CAF du Cher", 3, 3)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_a_filter_sent_by_htmx_answers_the_results_alone_and_announces_their_number(app):
+    world = build_world()
+    client = signed_in(app, "organiser")
+    response = client.get(f"/actions?groupe={world.public.id}&etat=toutes", headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html and "<form" not in html
+    assert html.lstrip().startswith('<div id="resultats"') and "Action public validé" in html
+    assert "Action validé<" not in html
+    assert re.search(r'<p id="resultats-annonce" data-hx-swap-oob="innerHTML">\d+ actions?\.</p>', html)
+    assert 'href="/actions.csv?groupe=' in html  # the downloads follow the filters
+    page = client.get(f"/actions?groupe={world.public.id}&etat=toutes").get_data(as_text=True)
+    assert "<html" in page and 'data-hx-get="/actions"' in page and 'data-hx-push-url="true"' in page
+    assert "hx-swap-oob" not in page
+
+
+def test_htmx_decisions_keep_the_ignored_filters_messages_and_the_pager(app):
+    world = build_world()
+    world.validated.decisions += [Decision(number=n, text=f"Décision numéro {n}") for n in range(2, PAGE_SIZE + 10)]
+    db.session.commit()
+    client = signed_in(app, "member")
+    html = client.get("/decisions?tri=n%27importe", headers=HTMX).get_data(as_text=True)
+    assert "<html" not in html and "Tri « n&#39;importe » inconnu" in html
+    assert re.search(r'data-hx-get="/decisions\?[^"]*page=2"', html) and ", page 1 sur 2." in html
+
+
+def test_a_page_restored_from_the_history_by_htmx_is_whole(app):
+    build_world()
+    client = signed_in(app, "organiser")
+    html = client.get("/decisions", headers={**HTMX, "HX-History-Restore-Request": "true"}).get_data(as_text=True)
+    assert "<html" in html and "<form" in html

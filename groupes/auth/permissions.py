@@ -30,7 +30,7 @@ from groupes.minutes.models import Comment, Minutes, MinutesRevision, MinutesSta
 from groupes.outcomes.models import Action
 from groupes.privacy.confidential import not_confidential
 from groupes.programmes.models import Programme, ProgrammeOrganiser
-from groupes.site.http import wants_json
+from groupes.site.http import is_htmx, wants_json
 
 EDITOR_ROLES = {Role.FACILITATOR, Role.SECRETARY}
 # The minutes states each kind of reader may read.
@@ -440,8 +440,8 @@ def refuse() -> NoReturn:
     """Anonymous visitors are sent to sign in; signed-in users get 404, so that
     private things (and missing ones) look the same and reveal nothing."""
     signed_in = viewer().signed_in
-    if wants_json():
-        # Scripts (autosave) get an answer they can act on instead of a page.
+    if wants_json() or is_htmx():
+        # Scripts (autosave, htmx) get an answer they can act on instead of a page.
         abort(make_response(jsonify(error="login" if not signed_in else "not_found"), 404 if signed_in else 401))
     if not signed_in:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from groupes.extensions import db
 from groupes.groups import directory
 from groupes.groups.models import Organisation
+from groupes.site.http import is_htmx
 
 blueprint = Blueprint("directory", __name__)
 
@@ -14,7 +15,8 @@ def organisations():
     choices = directory.filter_choices()
     filters = directory.read_filters(request.args, choices)
     return render_template(
-        "directory/index.html",
+        "directory/_results.html" if is_htmx() else "directory/index.html",
+        fragment=is_htmx(),
         organisations=directory.organisations(filters),
         groups=directory.visible_groups_by_organisation(),
         filters=filters,

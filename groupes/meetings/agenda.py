@@ -155,6 +155,36 @@ def move_item(item: AgendaItem, direction: str) -> None:
     db.session.flush()
 
 
+def place_item(item: AgendaItem, parent_id: int | None, index: int) -> None:
+    """Put a point at ``index`` among the points of ``parent_id`` (None: the first level), as a drag and drop does."""
+    meeting = item.meeting
+    ensure_open(meeting)
+    parent = _parent(meeting, parent_id)
+    if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
+        raise AgendaError(
+            "title", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
+        )
+    item.parent_id = parent.id if parent else None
+    siblings = [s for s in _siblings(meeting, item.parent_id) if s is not item]
+    siblings.insert(max(0, min(index, len(siblings))), item)
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    db.session.flush()
+    renumber(meeting)
+    db.session.flush()
+
+
+def where_it_stands(item: AgendaItem) -> str:
+    """The place of a point in words, as it is announced after a move: « le 3e point »."""
+    siblings = _siblings(item.meeting, item.parent_id)
+    rank = siblings.index(item) + 1
+    ordinal = "1er" if rank == 1 else f"{rank}e"
+    if item.parent_id is None:
+        return f"le {ordinal} point"
+    parent = next(i for i in item.meeting.agenda_items if i.id == item.parent_id)
+    return f"le {ordinal} sous-point de « {parent.title} »"
+
+
 def copy_previous_agenda(meeting: Meeting) -> int:
     """Append the topics of the previous meeting's agenda (the standing items are already there)."""
     ensure_open(meeting)

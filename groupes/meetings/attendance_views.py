@@ -1,7 +1,7 @@
 """Taking attendance at the door: one screen, one tap per person, usable on a phone."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from groupes.auth.permissions import visible_group_ids
 from groupes.extensions import db
@@ -13,7 +13,7 @@ from groupes.meetings.loading import load_editable_meeting, pick
 from groupes.meetings.models import Attendance, AttendanceStatus, Meeting
 from groupes.meetings.planning import paris_time
 from groupes.site.forms import ConfirmForm, show_domain_error
-from groupes.site.http import wants_json
+from groupes.site.http import is_htmx
 
 blueprint = Blueprint("attendance", __name__)
 
@@ -39,12 +39,23 @@ def sorted_rows(meeting: Meeting) -> list[Attendance]:
     return sorted(meeting.attendances, key=lambda a: a.person.name.lower())
 
 
-def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, AttendanceForm] | None = None):
+def render_sheet(
+    meeting: Meeting,
+    guest_form: GuestForm,
+    forms: dict[int, AttendanceForm] | None = None,
+    *,
+    announce: str = "",
+    tone: str = "success",
+    focus: str = "",
+):
+    """The attendance page, or for htmx its sheet (list, invitation, guest form) and the counts."""
     forms = forms or {}
     by_status, by_organisation = counts(meeting)
     people, organisations = suggestions(meeting)
-    return render_template(
-        "meetings/attendance.html",
+    if guest_form.errors:
+        focus = next(f.id for f in guest_form if f.errors)
+    html = render_template(
+        "meetings/_attendance_sheet.html" if is_htmx() else "meetings/attendance.html",
         meeting=meeting,
         group=meeting.group,
         rows=sorted_rows(meeting),
@@ -54,8 +65,34 @@ def render_sheet(meeting: Meeting, guest_form: GuestForm, forms: dict[int, Atten
         guest_form=guest_form,
         people=people,
         organisations=organisations,
-        statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
+        statuses=STATUSES,
+        fragment=is_htmx(),
+        announce=announce,
+        tone=tone,
+        focus=focus,
     )
+    if is_htmx():
+        return html + render_counts(meeting), (422 if guest_form.errors else 200)
+    return html
+
+
+STATUSES = [s for s in AttendanceStatus if s != AttendanceStatus.INVITED]
+
+
+def render_counts(meeting: Meeting) -> str:
+    """The counts, swapped by htmx into the page's live region (out of band)."""
+    by_status, by_organisation = counts(meeting)
+    return render_template(
+        "meetings/_attendance_counts.html", by_status=by_status, by_organisation=by_organisation, out_of_band=True
+    )
+
+
+def render_row(meeting: Meeting, attendance: Attendance, form: AttendanceForm) -> str:
+    """For htmx: the person's row, and the counts."""
+    row = render_template(
+        "meetings/_attendance_row.html", attendance=attendance, form=form, meeting=meeting, statuses=STATUSES
+    )
+    return row + render_counts(meeting)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/presences", methods=["GET", "POST"])
@@ -77,7 +114,10 @@ def sheet(meeting_id: int):
             show_domain_error(guest_form, error)
         else:
             db.session.commit()
-            flash(f"{attendance.person.name} ajouté·e à la liste.", "success")
+            added = f"{attendance.person.name} ajouté·e à la liste."
+            if is_htmx():
+                return render_sheet(meeting, GuestForm(formdata=None), announce=added, focus=guest_form.name.id)
+            flash(added, "success")
             return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
     return render_sheet(meeting, guest_form)
 
@@ -101,21 +141,8 @@ def mark(meeting_id: int, attendance_id: int):
             show_domain_error(form, error)
         else:
             db.session.commit()
-    if wants_json():
-        by_status, by_organisation = counts(meeting)
-        return jsonify(
-            ok=not form.errors,
-            row=render_template(
-                "meetings/_attendance_row.html",
-                attendance=attendance,
-                form=form,
-                meeting=meeting,
-                statuses=[s for s in AttendanceStatus if s != AttendanceStatus.INVITED],
-            ),
-            counts=render_template(
-                "meetings/_attendance_counts.html", by_status=by_status, by_organisation=by_organisation
-            ),
-        ), (200 if not form.errors else 422)
+    if is_htmx():
+        return render_row(meeting, attendance, form), (422 if form.errors else 200)
     if form.errors:
         return render_sheet(meeting, GuestForm(formdata=None), {attendance.id: form})
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id) + f"#presence-{attendance.id}")
@@ -124,28 +151,50 @@ def mark(meeting_id: int, attendance_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/presences/inviter-les-membres", methods=["POST"])
 def invite(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
+    message, tone = "", "success"
     if ConfirmForm().validate_on_submit():
         try:
             added = invite_members(meeting)
         except AttendanceError as error:
-            flash(str(error), "error")
+            db.session.rollback()
+            message, tone = str(error), "error"
         else:
             db.session.commit()
-            flash(f"{added} membre(s) ajouté(s) à la liste.", "success")
-    return redirect(url_for("attendance.sheet", meeting_id=meeting.id))
+            message = f"{added} membre(s) ajouté(s) à la liste."
+    return answer(meeting, message, tone, "inviter-les-membres")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/presences/<int:attendance_id>/retirer", methods=["POST"])
 def drop(meeting_id: int, attendance_id: int):
     meeting = load_editable_meeting(meeting_id)
     attendance = pick(meeting.attendances, attendance_id)
+    message, tone, focus = "", "success", ""
     if ConfirmForm().validate_on_submit():
         name = attendance.person.name
         try:
             remove(attendance)
         except AttendanceError as error:
-            flash(str(error), "error")
+            db.session.rollback()
+            message, tone = str(error), "error"
         else:
             db.session.commit()
-            flash(f"{name} retiré·e de la liste.", "success")
+            message = f"{name} retiré·e de la liste."
+            focus = next_person(meeting, name)
+    return answer(meeting, message, tone, focus)
+
+
+def next_person(meeting: Meeting, after: str) -> str:
+    """Where the focus goes once someone left the list: the first button of the next person."""
+    rows = sorted_rows(meeting)
+    later = [a for a in rows if a.person.name.lower() > after.lower()]
+    neighbour = later[0] if later else (rows[-1] if rows else None)
+    return f"presence-{neighbour.id}-{STATUSES[0].value}" if neighbour else "invite"
+
+
+def answer(meeting: Meeting, message: str, tone: str, focus: str):
+    """After a change of the list: for htmx the sheet, else the page again with the message."""
+    if is_htmx():
+        return render_sheet(meeting, GuestForm(formdata=None), announce=message, tone=tone, focus=focus)
+    if message:
+        flash(message, tone)
     return redirect(url_for("attendance.sheet", meeting_id=meeting.id))

@@ -263,18 +263,27 @@ def confirm_renumbering(meeting: Meeting, error: RenumberingNotConfirmed, action
 
 @blueprint.route("/reunions/<int:meeting_id>/annuler", methods=["POST"])
 def cancel(meeting_id: int):
+    """Cancel once confirmed: first the meetings it would cancel are named (nothing is changed)."""
     meeting = load_editable_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         scope = "following" if request.form.get("scope") == "following" else "this"
+        renumbering = request.form.get("confirm_renumbering") == "1"
         try:
-            changes = cancel_meeting(meeting, scope, confirmed=request.form.get("confirm_renumbering") == "1")
+            changes = cancel_meeting(meeting, scope, confirmed=renumbering)
         except RenumberingNotConfirmed as error:
             db.session.rollback()
             return confirm_renumbering(meeting, error, url_for("meetings.cancel", meeting_id=meeting_id), "Annuler")
         except PlanningError as error:
             flash(str(error), "error")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        if not (renumbering or request.form.get("confirmed") == "1"):
+            days = [m.starts_at for m in changes.changed]
+            kept = [m.starts_at for m in changes.frozen]
+            db.session.rollback()
+            return render_template(
+                "meetings/confirm_cancel.html", meeting=meeting, group=meeting.group, days=days, kept=kept, scope=scope
+            )
         notifications.meeting_cancelled(changes.changed)
         db.session.commit()
         flash(f"{len(changes.changed)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")

@@ -55,7 +55,7 @@ from groupes.outcomes.recording import (
     follow_up,
 )
 from groupes.site.forms import ConfirmForm, choices, show_domain_error
-from groupes.site.http import wants_fragment, wants_json
+from groupes.site.http import is_htmx, wants_fragment, wants_json
 from groupes.site.links import safe_next
 from groupes.site.text import render_markdown
 
@@ -602,9 +602,11 @@ def section_delete(meeting_id: int, section_id: int):
 
 @blueprint.route("/actions/<int:action_id>/suivi", methods=["POST"])
 def follow(action_id: int):
+    """An action's status or a note; for htmx, the form again in place, with its errors or what was saved."""
     action = load_or_refuse(sa.select(Action).where(Action.id == action_id))
     require(Permission.FOLLOW_ACTION, action)
     form = FollowUpForm()
+    saved = ""
     if form.validate_on_submit():
         try:
             follow_up(
@@ -612,10 +614,20 @@ def follow(action_id: int):
             )
         except MinutesError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            show_domain_error(form, error, "note")
         else:
             db.session.commit()
-            flash("Suivi de l'action enregistré.", "success")
+            saved = f"Suivi enregistré : « {action.title} » est {action.status.label.lower()}."
+    elif form.status.errors:
+        form.status.errors = ["État inconnu : rien n'a été enregistré."]
+    back = safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=action.meeting_id))
+    if is_htmx():
+        if saved:
+            form = FollowUpForm(formdata=None)
+        html = render_template("minutes/_follow_form.html", action=action, follow_form=form, back=back, saved=saved)
+        return html, (200 if saved else 422)
+    if saved:
+        flash("Suivi de l'action enregistré.", "success")
     else:
-        flash("État inconnu : rien n'a été enregistré.", "error")
-    return redirect(safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=action.meeting_id)))
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(back)

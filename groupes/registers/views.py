@@ -27,6 +27,7 @@ from groupes.registers.filters import (
     page_of,
     read_filters,
 )
+from groupes.site.http import is_htmx
 from groupes.site.timezone import PARIS
 
 blueprint = Blueprint("registers", __name__)
@@ -53,11 +54,13 @@ def download(
     return tabular_response(kind, extension, kind.split("-")[0].capitalize(), headers, rows)
 
 
-def render_register(template: str, endpoint: str, filters, query, groups, **context):
+def render_register(template: str, results: str, endpoint: str, filters, query, groups, **context):
+    """The register's page, or for htmx (a filter changed) its results alone."""
     rows, total = page_of(query, filters.page)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template(
-        template,
+        results if is_htmx() else template,
+        fragment=is_htmx(),
         rows=rows,
         total=total,
         filters=filters,
@@ -77,6 +80,7 @@ def decisions():
     filters = read_filters(request.args, sorts=DECISION_SORTS, groups=groups)
     return render_register(
         "registers/decisions.html",
+        "registers/_decisions_results.html",
         "registers.decisions",
         filters,
         decisions_query(filters),
@@ -112,6 +116,7 @@ def actions():
     filters = read_filters(request.args, sorts=ACTION_SORTS, groups=groups)
     return render_register(
         "registers/actions.html",
+        "registers/_actions_results.html",
         "registers.actions",
         filters,
         actions_query(filters, today()),

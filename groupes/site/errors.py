@@ -3,9 +3,10 @@
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from groupes.site.http import wants_json
+from groupes.site.http import is_htmx, wants_json
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être comprise."),
@@ -28,7 +29,10 @@ def render_error(code: int):
 
 def csrf_failed(error: CSRFError):
     """Keep what the person typed (passwords aside): show it again in a form with a fresh token."""
-    if wants_json():
+    if is_htmx() and not current_user.is_authenticated:
+        # The session ended (signed out elsewhere, expired): that is what the person must be told.
+        return jsonify(error="login"), 401
+    if wants_json() or is_htmx():
         return jsonify(error="csrf"), 400
     if not from_this_site():
         # A post from elsewhere is not replayed: no fields, no fresh token.

@@ -65,7 +65,7 @@ def test_plan_a_series_build_the_agenda_and_take_attendance(live_server, new_pag
         page.get_by_label("Durée (minutes)").fill(minutes)
         page.get_by_label("Placer sous").select_option(label=parent or "— premier niveau —")
         page.get_by_role("button", name="Ajouter le point").click()
-        expect(page.get_by_text("Point ajouté.")).to_be_visible()
+        expect(page.get_by_text(f"Point ajouté : « {title} ».")).to_be_visible()
     page.get_by_role("button", name="Monter : « Calendrier »").click()
     items = page.locator("#ordre-du-jour + ol > li > .item-line strong")
     expect(items).to_have_text(
@@ -114,7 +114,7 @@ def test_one_meeting_from_its_planning_to_the_validated_pdf(live_server, new_pag
     page.get_by_label("Intitulé").fill("L'accès aux droits")
     page.get_by_label("Durée (minutes)").fill("60")
     page.get_by_role("button", name="Ajouter le point").click()
-    expect(page.get_by_text("Point ajouté.")).to_be_visible()
+    expect(page.get_by_text("Point ajouté : « L'accès aux droits ».")).to_be_visible()
 
     # Attendance at the door.
     page.goto(f"{meeting_url}/presences")
