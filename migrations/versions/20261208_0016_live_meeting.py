@@ -8,7 +8,7 @@ Create Date: 2026-12-08 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016_capture'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
