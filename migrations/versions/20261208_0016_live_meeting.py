@@ -1,6 +1,6 @@
 """The live meeting: the point the meeting is at (since when), and until when members may follow the minutes.
 
-Revision ID: 0016_capture
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-08 00:00:00
 

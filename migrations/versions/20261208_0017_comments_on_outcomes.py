@@ -1,7 +1,7 @@
 """Comments on a decision, an action or a finding, as on a passage.
 
-Revision ID: 0016_review
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-08 00:00:00
 
 """
