@@ -192,3 +192,34 @@ def test_compiled_documents_are_kept_for_each_audience_and_made_again_when_they_
     world.programme.title = "Assises renommées"
     db.session.commit()
     assert "Assises renommées" in text_of(get(app, "organiser", annex).data) and len(renders) == 5
+
+
+def layout_lines(pdf: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return [line.strip() for line in out.decode().splitlines() if line.strip()]
+
+
+def test_no_line_is_broken_after_its_first_word_when_the_rest_fits(app, world):
+    """Issue 21, item 1: text that nearly fills a line, followed by white space at the end of its
+    list item or cell, by a nested list or by an inline element, broke after its first word in
+    WeasyPrint (« Méthodologie / du groupe… »). Titles of every length around a line's width."""
+    from groupes.meetings.models import AgendaItem
+
+    filler = "du groupe : des lieux d’échanges entre les professionnels et les personnes accompagnées au quotidien"
+    for meeting in (world.draft, world.validated):
+        meeting.agenda_items = []
+        for n in range(48):
+            title = f"Méthodologie {filler[: 16 + 2 * n].rstrip()}"
+            point = AgendaItem(title=title, presenter="Jean Dupont" if n % 2 else "", position=n)
+            if n % 3 == 0:
+                point.children = [AgendaItem(title="Sous-point", position=100 + n, meeting=meeting)]
+            meeting.agenda_items.append(point)
+    db.session.commit()
+    for role, url in [
+        ("member", f"/reunions/{world.draft.id}/convocation.pdf"),
+        ("member", f"/reunions/{world.validated.id}/compte-rendu.pdf"),
+    ]:
+        lines = layout_lines(get(app, role, url).data)
+        assert sum("Méthodologie" in line for line in lines) >= 48, url
+        alone = [line for line in lines if line.split()[-1] == "Méthodologie"]
+        assert not alone, (url, alone)

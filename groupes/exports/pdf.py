@@ -64,6 +64,23 @@ def french_spacing(html: str) -> str:
     return TEXT_BETWEEN_TAGS.sub(fix, html)
 
 
+# WeasyPrint breaks a line after its first word, although the rest fits, when the text that
+# nearly fills it is followed by white space at the end of its block (before ``</li>``,
+# ``</td>``, a nested list) or by white space and an inline element (`` <span>``). Such white
+# space is never drawn: it goes (at the end of a block, before a block) or moves into the
+# element (`` <span>`` becomes ``<span> ``).
+SPACE_ENDING_A_BLOCK = re.compile(
+    r"\s+(?=</(?:li|td|th|p|h[1-6]|dd|dt|caption|blockquote)>|<(?:ul|ol|table|p|div|blockquote|pre)[\s>])"
+)
+SPACE_BEFORE_INLINE = re.compile(r"(?<=[^\s>])\s+<(span|a|strong|em|b|i|small|abbr|time|code|sup)\b([^>]*)>")
+
+
+def tighten_breaks(html: str) -> str:
+    """The white space of a document's HTML moved where WeasyPrint breaks lines right."""
+    html = SPACE_ENDING_A_BLOCK.sub("", html)
+    return SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html)
+
+
 @cache
 def _build_stamp(*folders: str) -> str:
     """What documents are made with (templates, static files, code), by name, size and time of
@@ -102,7 +119,7 @@ def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool =
     cached = cache_dir / f"{digest}.pdf" if key else None
     if cached is not None and cached.exists():
         return cached.read_bytes()
-    html = french_spacing(make_html())
+    html = tighten_breaks(french_spacing(make_html()))
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
