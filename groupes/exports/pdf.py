@@ -81,6 +81,19 @@ def tighten_breaks(html: str) -> str:
     return SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html)
 
 
+WEB_ADDRESS = re.compile(r"(?<![\w\"'=/])(?:https?://|www\.)[^\s<>\"]+")
+
+
+def whole_addresses(html: str) -> str:
+    """Web addresses in a document's text are never hyphenated (a hyphen would read as part of
+    the address): each goes into a ``<span class="address">`` that print.css leaves whole."""
+    return TEXT_BETWEEN_TAGS.sub(lambda m: ">" + WEB_ADDRESS.sub(_address, m.group(1)) + "<", html)
+
+
+def _address(match: re.Match) -> str:
+    return f'<span class="address">{match.group(0)}</span>'
+
+
 @cache
 def _build_stamp(*folders: str) -> str:
     """What documents are made with (templates, static files, code), by name, size and time of
@@ -119,7 +132,7 @@ def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool =
     cached = cache_dir / f"{digest}.pdf" if key else None
     if cached is not None and cached.exists():
         return cached.read_bytes()
-    html = tighten_breaks(french_spacing(make_html()))
+    html = whole_addresses(tighten_breaks(french_spacing(make_html())))
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
