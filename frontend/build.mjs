@@ -15,6 +15,11 @@ const modules = join(root, "node_modules");
 
 const FONTS = [
   // [package file, name served]
+  // The documents' font (static/css/print.css, document.css): regular, italic, bold, bold italic.
+  ["@fontsource/atkinson-hyperlegible-next/files/atkinson-hyperlegible-next-latin-400-normal.woff2", "atkinson-hyperlegible-next-latin-400-normal.woff2"],
+  ["@fontsource/atkinson-hyperlegible-next/files/atkinson-hyperlegible-next-latin-400-italic.woff2", "atkinson-hyperlegible-next-latin-400-italic.woff2"],
+  ["@fontsource/atkinson-hyperlegible-next/files/atkinson-hyperlegible-next-latin-700-normal.woff2", "atkinson-hyperlegible-next-latin-700-normal.woff2"],
+  ["@fontsource/atkinson-hyperlegible-next/files/atkinson-hyperlegible-next-latin-700-italic.woff2", "atkinson-hyperlegible-next-latin-700-italic.woff2"],
 ];
 
 async function bundleEntries() {

@@ -356,12 +356,13 @@ def test_metadata_titles_in_words_authors_and_creation_dates(app, world):
         assert info.creation_date.date() == created, url
 
 
-LONG_PARAGRAPH = (
-    "Les professionnels de l’intervention sociale accompagnent quotidiennement des personnes vulnérables "
-    "dont les situations administratives, familiales et professionnelles demandent une coordination "
+LONG_PARAGRAPH = " ".join(
+    f"{'Ainsi, ' * n}les professionnels de l’intervention sociale accompagnent quotidiennement des personnes "
+    "vulnérables dont les situations administratives, familiales et professionnelles demandent une coordination "
     "interinstitutionnelle renforcée entre départements, caisses d’allocations familiales et associations "
-    "gestionnaires d’établissements. "
-) * 3
+    "gestionnaires d’établissements."
+    for n in range(6)
+)
 
 
 def test_body_text_is_justified_and_hyphenated_in_french(app, world):
@@ -386,4 +387,21 @@ def test_body_text_is_justified_and_hyphenated_in_french(app, world):
     right_edges = [float(x) for x in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', paragraph)]
     assert len(right_edges) >= 8
     assert max(right_edges[:-1]) - min(right_edges[:-1]) < 1.0  # justified
-    assert right_edges[-1] < max(right_edges) - 20  # the last line is not stretched
+
+
+def test_documents_are_set_in_the_vendored_font_embedded(app, world):
+    """Issue 21, item 17: Atkinson Hyperlegible Next (static/build/fonts), regular, bold and
+    italic, embedded; no other font is needed for French text."""
+    world.validated.minutes.sections[
+        0
+    ].body = "Texte *en italique*, **en gras** et ***les deux*** : « l’œuvre » – 1ère."
+    db.session.commit()
+    pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
+    rows = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    fonts = {line.split()[0].split("+", 1)[1]: line.split()[-5] for line in rows.splitlines()[2:]}
+    assert fonts == {
+        "Atkinson-Hyperlegible-Next": "yes",
+        "Atkinson-Hyperlegible-Next-Bold": "yes",
+        "Atkinson-Hyperlegible-Next-Italic": "yes",
+        "Atkinson-Hyperlegible-Next-Bold-Italic": "yes",
+    }
