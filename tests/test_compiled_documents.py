@@ -1,5 +1,6 @@
 """The group dossier and the programme annex: order, privacy, table of contents, bookmarks, page numbers."""
 
+import html
 import io
 import re
 import subprocess
@@ -223,3 +224,84 @@ def test_no_line_is_broken_after_its_first_word_when_the_rest_fits(app, world):
         assert sum("Méthodologie" in line for line in lines) >= 48, url
         alone = [line for line in lines if line.split()[-1] == "Méthodologie"]
         assert not alone, (url, alone)
+
+
+def a_png(width=120, height=60) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 70, 140)).save(out, "PNG")
+    return out.getvalue()
+
+
+def page_text(pdf: bytes, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_cover_carries_the_label_date_and_logo_the_organisers_chose(app, world):
+    """Issue 21, item 6: « Annexe 2 », the document date (also the PDF's creation date), the
+    logo; no page number on the cover; the title kept whole (« Île-de-France », no lone last word)."""
+    from datetime import date
+
+    programme = world.programme
+    programme.title = (
+        "États généraux du travail social : les assises territoriales en région d’Île-de-France – groupes de travail"
+    )
+    programme.document_label, programme.document_date, programme.logo, programme.logo_type = (
+        "Annexe 2",
+        date(2014, 11, 20),
+        a_png(),
+        "image/png",
+    )
+    db.session.commit()
+    pdf = get(app, "organiser", f"/programmes/{programme.id}/annexe.pdf").data
+    cover = page_text(pdf, 1)
+    lines = [" ".join(line.split()) for line in cover.splitlines() if line.strip()]
+    assert "Annexe 2" in lines
+    assert "Document établi le jeudi 20 novembre 2014" in " ".join(cover.split())
+    assert "page" not in cover and "page 2 /" in page_text(pdf, 2)
+    assert any("Île-de-France" in line for line in lines)  # never « Île-de- / France »
+    title_lines = [line for line in lines if "travail" in line or "États" in line]
+    assert all(len(line.split()) > 1 for line in title_lines), title_lines  # no word alone
+    images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout
+    rows = [row.split() for row in images.decode().splitlines()[2:]]
+    assert ["1", "120", "60"] == [rows[0][0], rows[0][3], rows[0][4]]  # the logo, on the cover
+    info = subprocess.run(["pdfinfo", "-isodates", "-"], input=pdf, capture_output=True, check=True).stdout
+    assert "CreationDate:    2014-11-20" in info.decode()
+    assert "Title:           Annexe 2 – États généraux" in info.decode()
+
+
+def test_organisers_set_the_documents_label_date_and_logo_checked_by_content(app, world):
+    from world import csrf_token
+
+    from groupes.programmes.models import Programme
+
+    client = app.test_client()
+    sign_in(client, "organiser")
+    url = f"/programmes/{world.programme.id}/modifier"
+    fields = {"title": world.programme.title, "document_label": "Annexe 2", "document_date": "2014-11-20"}
+
+    def post(**files):
+        return client.post(
+            url, data={**fields, **files, "csrf_token": csrf_token(client, url)}, content_type="multipart/form-data"
+        )
+
+    assert 'enctype="multipart/form-data"' in client.get(url).get_data(as_text=True)
+    refused = post(logo=(io.BytesIO(b"<svg onload='x'/>"), "logo.png"))  # a lying extension
+    assert refused.status_code == 200 and "n'est pas une image PNG" in html.unescape(refused.get_data(as_text=True))
+    gif = post(logo=(io.BytesIO(b"GIF89a" + b"\0" * 20), "logo.gif"))  # an image, of another type
+    assert "« logo.gif » n’est pas une image PNG ou JPEG." in html.unescape(gif.get_data(as_text=True))
+    big = post(logo=(io.BytesIO(a_png() + b"\0" * (1024 * 1024)), "logo.png"))
+    assert "la limite est de" in html.unescape(big.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Programme, world.programme.id).document_label == ""  # nothing changed
+    assert post(logo=(io.BytesIO(a_png()), "logo.png")).status_code == 302
+    db.session.expire_all()
+    programme = db.session.get(Programme, world.programme.id)
+    assert (programme.document_label, str(programme.document_date)) == ("Annexe 2", "2014-11-20")
+    assert programme.logo == a_png() and programme.logo_type == "image/png"
+    assert post(remove_logo="y").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Programme, world.programme.id).logo is None

@@ -1,11 +1,14 @@
 """The PDF documents: a compte-rendu, a dossier of groups (the programme's annex) and the
 synthesis, each made by one function that the pages and the command line both call."""
 
+import base64
+import re
 from collections.abc import Callable
 from datetime import date
 
 from flask import render_template
 from flask_babel import to_user_timezone
+from markupsafe import Markup, escape
 
 from groupes.attachments.links import download_url
 from groupes.exports.documents import group_document, meeting_document
@@ -16,6 +19,29 @@ from groupes.outcomes.models import ActionStatus, FindingKind
 from groupes.programmes.models import Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
 from groupes.site.formatting import short_date
+
+COMPOUND = re.compile(r"\w+(?:-\w+)+")
+
+
+def unbroken(text: str) -> Markup:
+    """A title set whole: a compound name (« Île-de-France ») never cut at its hyphens, and
+    its last word never alone on a line (it keeps the word before it)."""
+    head, space, last = text.strip().rpartition(" ")
+    html = str(escape(f"{head}\u00a0{last}" if space else last))
+    return Markup(COMPOUND.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', html))
+
+
+def logo_uri(programme: Programme) -> str:
+    """The programme's logo as a ``data:`` address for its documents (WeasyPrint reads no other
+    file than the static ones); empty without a logo."""
+    if not programme.logo_type or not programme.logo:
+        return ""
+    return f"data:{programme.logo_type};base64,{base64.b64encode(programme.logo).decode()}"
+
+
+def document_date(programme: Programme | None) -> date:
+    """The date of the programme's documents: the one its organisers chose, or else today."""
+    return (programme.document_date if programme is not None else None) or date.today()
 
 
 def minutes_title(meeting: Meeting) -> str:
@@ -71,8 +97,8 @@ def dossier_pdf(
 ) -> bytes:
     """Validated minutes of these groups; with a programme, a cover and a table of contents.
     ``stamps``: those of the groups shown (or of all groups), read before they were loaded."""
-    today = date.today()
     owner = programme or (groups[0].programme if groups else None)
+    today = document_date(owner)
     single = groups[0] if programme is None and len(groups) == 1 else None  # a group's dossier
     author = document_author(owner, single) if owner is not None else ""
 
@@ -109,7 +135,7 @@ def synthesis_pdf(
         sorted(g.id for g in groups),
         sorted(m.id for g in programme.groups for m in g.meetings if readable(m)),
     )
-    today = date.today()
+    today = document_date(programme)
     key = document_key("synthese", stamps, programme.id, audience, today)
     return render_pdf(key, lambda: _synthesis_html(programme, groups, readable, today), archive=archive)
 

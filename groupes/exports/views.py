@@ -17,10 +17,12 @@ from groupes.exports.pdf import document_key, french_spacing, render_pdf
 from groupes.exports.printing import (
     document_author,
     dossier_pdf,
+    logo_uri,
     meeting_pdf,
     meeting_title,
     minutes_title,
     synthesis_pdf,
+    unbroken,
 )
 from groupes.exports.responses import file_response
 from groupes.extensions import costly_for_anonymous, db
@@ -33,6 +35,8 @@ from groupes.privacy.models import AccessKind
 from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
 blueprint = Blueprint("documents", __name__)
+blueprint.add_app_template_filter(unbroken)
+blueprint.add_app_template_filter(logo_uri)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
@@ -111,7 +115,9 @@ def annex_pdf(programme_id: int):
     content = dossier_pdf(
         groups,
         stamps,
-        title=f"{programme.title} – comptes-rendus des groupes de travail",
+        title=" – ".join(
+            filter(None, [programme.document_label, programme.title, "comptes-rendus des groupes de travail"])
+        ),
         programme=programme,
         archive=request.args.get("archive") == "1",
     )

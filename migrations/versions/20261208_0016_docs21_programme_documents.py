@@ -1,0 +1,31 @@
+"""The programme's documents: a label for the annex's cover, a document date and a logo.
+
+Revision ID: 0016_docs21
+Revises: 0015
+Create Date: 2026-12-08 00:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0016_docs21'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('programmes') as batch:
+        batch.add_column(sa.Column('document_label', sa.String(length=200), server_default='', nullable=False))
+        batch.add_column(sa.Column('document_date', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('logo', sa.LargeBinary(), nullable=True))
+        batch.add_column(sa.Column('logo_type', sa.String(length=20), server_default='', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('programmes') as batch:
+        batch.drop_column('logo_type')
+        batch.drop_column('logo')
+        batch.drop_column('document_date')
+        batch.drop_column('document_label')
