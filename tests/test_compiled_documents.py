@@ -305,3 +305,29 @@ def test_organisers_set_the_documents_label_date_and_logo_checked_by_content(app
     assert post(remove_logo="y").status_code == 302
     db.session.expire_all()
     assert db.session.get(Programme, world.programme.id).logo is None
+
+
+def test_the_sign_in_sheet_and_the_convocation_read_as_the_documents_they_are(app, world):
+    """Issue 21, item 16: the sheet carries the programme's header lines and the columns of an
+    attendance proof; the convocation is a letter signed by the group's facilitation."""
+    from datetime import UTC, datetime
+
+    meeting = world.draft
+    meeting.place = "Salle du conseil, Direction générale de la cohésion sociale, 14 avenue Duquesne, 75007 Paris"
+    meeting.group.facilitation = "Animé par l’URIOPSS"
+    member = next(a for a in meeting.attendances if a.person.name == "Member Test")
+    member.person.function = "Conseillère technique"
+    member.arrived_at = datetime(2014, 3, 17, 13, 20, tzinfo=UTC)
+    db.session.commit()
+    sheet = text_of(get(app, "secretary", f"/reunions/{meeting.id}/emargement.pdf").data).replace("\u00a0", " ")
+    assert sheet.startswith("Ministère Direction Assises de test Feuille d'émargement")
+    assert "Nom Structure Fonction Arrivée Départ" in sheet and "Signature" in sheet
+    assert "Member Test CAF du Cher Conseillère technique 14 h 20" in sheet  # the arrival noted
+    assert "Lieu : Salle du conseil, Direction générale de la cohésion sociale, 14 avenue Duquesne" in sheet
+    letter = text_of(get(app, "member", f"/reunions/{meeting.id}/convocation.pdf").data).replace("\u00a0", " ")
+    assert letter.startswith("Ministère Direction Assises de test Convocation Aux membres du groupe de travail 1")
+    assert "Objet : 3ème réunion du groupe de travail 1, le lundi 17 mars 2014" in letter
+    assert "Madame, Monsieur, Nous vous prions de bien vouloir participer à la 3ème réunion" in letter
+    assert "de 14 h à 17 h, au lieu suivant : Salle du conseil, Direction générale" in letter
+    assert letter.index("Objet :") < letter.index("Ordre du jour") < letter.index("salutations distinguées")
+    assert letter.endswith("Pour le groupe de travail 1, Animé par l’URIOPSS page 1 / 1")
