@@ -331,3 +331,24 @@ def test_the_sign_in_sheet_and_the_convocation_read_as_the_documents_they_are(ap
     assert "de 14 h à 17 h, au lieu suivant : Salle du conseil, Direction générale" in letter
     assert letter.index("Objet :") < letter.index("Ordre du jour") < letter.index("salutations distinguées")
     assert letter.endswith("Pour le groupe de travail 1, Animé par l’URIOPSS page 1 / 1")
+
+
+def test_every_document_honours_the_archive_option_as_tagged_pdf_a_3a(app, world):
+    """Issue 21, item 12: ``?archive=1`` everywhere the README promises PDF/A, convocation and
+    sign-in sheet included: PDF/A-3 level A (accessible, so tagged) and tagged indeed; without
+    it, PDF/UA-1."""
+    documents = [
+        ("member", f"/reunions/{world.validated.id}/compte-rendu.pdf"),
+        ("member", f"/reunions/{world.draft.id}/convocation.pdf"),
+        ("secretary", f"/reunions/{world.draft.id}/emargement.pdf"),
+        ("member", f"/groupes/{world.validated.group.id}/dossier.pdf"),
+        ("organiser", f"/programmes/{world.programme.id}/annexe.pdf"),
+        ("organiser", f"/programmes/{world.programme.id}/synthese.pdf"),
+    ]
+    for role, url in documents:
+        for query, identified in [("?archive=1", ['pdfaid:part="3"', 'pdfaid:conformance="A"']), ("", ["pdfuaid"])]:
+            pdf = get(app, role, url + query).data
+            meta = subprocess.run(["pdfinfo", "-meta", "-"], input=pdf, capture_output=True, check=True).stdout
+            info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
+            assert all(mark in meta.decode() for mark in identified), (url, query)
+            assert "Tagged:          yes" in info.decode(), (url, query)

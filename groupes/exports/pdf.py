@@ -120,13 +120,16 @@ def document_key(name: str, stamps: str | None, *details) -> str | None:
 
 
 def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool = False) -> bytes:
-    """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives.
+    """A tagged PDF (PDF/UA-1) by default; for archives, PDF/A-3a: the highest conformance
+    WeasyPrint makes that stays tagged (level A is PDF/A’s accessible level: a tagged structure
+    and Unicode text are part of it; the level B and U variants do not ask for tags, and
+    PDF/A-4 has no accessible level), with PDF/A-3’s room for embedded files.
 
     PDFs are kept on disk under their ``key`` (``document_key``): a document whose content
     has not changed (validated minutes, above all) is served again without rendering its
     HTML nor running WeasyPrint, and any change of what it shows makes a new key.
     """
-    variant = "pdf/a-3b" if archive else "pdf/ua-1"
+    variant = "pdf/a-3a" if archive else "pdf/ua-1"
     cache_dir = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
     digest = hashlib.sha256(f"{variant}\n{key}".encode()).hexdigest()
     cached = cache_dir / f"{digest}.pdf" if key else None

@@ -145,7 +145,8 @@ def convocation_pdf(meeting_id: int):
             created=created,
         )
 
-    content = render_pdf(document_key("convocation", stamps, meeting.id, with_invited, created), html)
+    key = document_key("convocation", stamps, meeting.id, with_invited, created)
+    content = render_pdf(key, html, archive=request.args.get("archive") == "1")
     return file_response(content, f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
@@ -168,7 +169,9 @@ def sign_in_sheet_pdf(meeting_id: int):
             created=to_user_timezone(meeting.starts_at).date(),  # signed on the day
         )
 
-    content = render_pdf(document_key("emargement", stamps, meeting.id), html)
+    content = render_pdf(
+        document_key("emargement", stamps, meeting.id), html, archive=request.args.get("archive") == "1"
+    )
     return file_response(content, f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
