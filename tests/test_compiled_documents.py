@@ -352,3 +352,41 @@ def test_every_document_honours_the_archive_option_as_tagged_pdf_a_3a(app, world
             info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
             assert all(mark in meta.decode() for mark in identified), (url, query)
             assert "Tagged:          yes" in info.decode(), (url, query)
+
+
+def test_a_milestone_known_by_its_month_and_the_calendar_on_request_in_the_annex(app, world, runner, tmp_path):
+    """Issue 21, item 14: « États généraux : novembre 2014 » printed as the month; the calendar
+    in the annex (each group's first meeting, as in 2014) and the compte-rendu, on request from
+    the web (links) and the command line (--calendrier)."""
+    from world import post_form, read_page
+
+    from groupes.programmes.models import Milestone
+
+    client = app.test_client()
+    sign_in(client, "organiser")
+    response = post_form(
+        client,
+        f"/programmes/{world.programme.id}/jalons/nouveau",
+        {"title": "États généraux", "date": "2014-11-20", "by_month": "y"},
+    )
+    assert response.status_code == 302
+    milestone = db.session.scalar(db.select(Milestone).filter_by(title="États généraux"))
+    assert milestone.by_month and str(milestone.date) == "2014-11-01"
+    page = " ".join(read_page(client, f"/programmes/{world.programme.id}").split())
+    assert "États généraux : novembre 2014" in page and "annexe.pdf?calendrier=1" in page
+    minutes_page = read_page(client, f"/reunions/{world.validated.id}/compte-rendu")
+    assert "compte-rendu.pdf?calendrier=1" in minutes_page
+
+    calendar = (
+        "Éléments de calendrier Comité de pilotage : mardi 29 avril 2014 – Orléans États généraux : novembre 2014"
+    )
+    annex = f"/programmes/{world.programme.id}/annexe.pdf"
+    assert "Éléments de calendrier" not in text_of(get(app, "organiser", annex).data)
+    with_calendar = text_of(get(app, "organiser", annex + "?calendrier=1").data).replace("\u00a0", " ")
+    assert with_calendar.count(calendar) == 2  # the two groups with validated minutes, once each
+    minutes = text_of(get(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf?calendrier=1").data)
+    assert calendar in minutes.replace("\u00a0", " ")
+    out = tmp_path / "annexe.pdf"
+    result = runner.invoke(args=["export-pdf", "--programme", str(world.programme.id), "-o", str(out), "--calendrier"])
+    assert result.exit_code == 0, result.output
+    assert text_of(out.read_bytes()).replace("\u00a0", " ").count(calendar) == 2

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import render_template
-from flask_babel import to_user_timezone
+from flask_babel import format_date, to_user_timezone
 from markupsafe import Markup, escape
 
 from groupes.attachments.links import download_url
@@ -16,9 +16,9 @@ from groupes.exports.pdf import document_key, render_pdf
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.outcomes.models import ActionStatus, FindingKind
-from groupes.programmes.models import Programme
+from groupes.programmes.models import Milestone, Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
-from groupes.site.formatting import short_date
+from groupes.site.formatting import long_date, short_date
 
 COMPOUND = re.compile(r"\w+(?:-\w+)+")
 
@@ -37,6 +37,11 @@ def logo_uri(programme: Programme) -> str:
     if not programme.logo_type or not programme.logo:
         return ""
     return f"data:{programme.logo_type};base64,{base64.b64encode(programme.logo).decode()}"
+
+
+def milestone_date(milestone: Milestone) -> str:
+    """« lundi 2 juin 2014 », or « novembre 2014 » for a milestone known by its month."""
+    return format_date(milestone.date, "LLLL y") if milestone.by_month else long_date(milestone.date)
 
 
 def document_date(programme: Programme | None) -> date:
@@ -93,10 +98,17 @@ def meeting_pdf(meeting: Meeting, stamps: str | None, *, archive: bool, with_mil
 
 
 def dossier_pdf(
-    groups: list[WorkingGroup], stamps: str | None, *, title: str, programme: Programme | None = None, archive: bool
+    groups: list[WorkingGroup],
+    stamps: str | None,
+    *,
+    title: str,
+    programme: Programme | None = None,
+    archive: bool,
+    with_milestones: bool = False,
 ) -> bytes:
-    """Validated minutes of these groups; with a programme, a cover and a table of contents.
-    ``stamps``: those of the groups shown (or of all groups), read before they were loaded."""
+    """Validated minutes of these groups; with a programme, a cover and a table of contents;
+    ``with_milestones``: the programme's calendar in each group's first meeting. ``stamps``:
+    those of the groups shown (or of all groups), read before they were loaded."""
     owner = programme or (groups[0].programme if groups else None)
     today = document_date(owner)
     single = groups[0] if programme is None and len(groups) == 1 else None  # a group's dossier
@@ -105,7 +117,10 @@ def dossier_pdf(
     def html() -> str:
         return render_template(
             "documents/dossier.html",
-            groups=[group_document(group) for group in sorted(groups, key=lambda g: g.number)],
+            groups=[
+                group_document(group, with_milestones=with_milestones)
+                for group in sorted(groups, key=lambda g: g.number)
+            ],
             title=title,
             programme=programme,
             cover="Liste des comptes-rendus des groupes de travail" if programme else None,
@@ -115,7 +130,7 @@ def dossier_pdf(
         )
 
     shown = sorted(g.id for g in groups)
-    key = document_key("dossier", stamps, shown, title, programme.id if programme else None, today)
+    key = document_key("dossier", stamps, shown, title, programme.id if programme else None, today, with_milestones)
     return render_pdf(key, html, archive=archive)
 
 

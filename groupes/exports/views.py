@@ -20,6 +20,7 @@ from groupes.exports.printing import (
     logo_uri,
     meeting_pdf,
     meeting_title,
+    milestone_date,
     minutes_title,
     synthesis_pdf,
     unbroken,
@@ -37,6 +38,7 @@ from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 blueprint = Blueprint("documents", __name__)
 blueprint.add_app_template_filter(unbroken)
 blueprint.add_app_template_filter(logo_uri)
+blueprint.add_app_template_filter(milestone_date)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
@@ -60,6 +62,9 @@ def minutes_page(meeting_id: int):
             screen=True,
             back=url_for("meetings.show", meeting_id=meeting.id),
             pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+            pdf_with_calendar=url_for("documents.minutes_pdf", meeting_id=meeting.id, calendrier=1)
+            if meeting.group.programme.milestones
+            else None,
             links=links,
             notice=notice,
         )
@@ -97,6 +102,7 @@ def group_pdf(group_id: int):
         stamps,
         title=f"Groupe de travail {group.number} – comptes-rendus",
         archive=request.args.get("archive") == "1",
+        with_milestones=request.args.get("calendrier") == "1",
     )
     record_now(AccessKind.EXPORT, f"Dossier du groupe {group.number} (PDF)", programme_id=programme.id)
     return file_response(content, f"dossier-groupe-{group.number}.pdf")
@@ -120,6 +126,7 @@ def annex_pdf(programme_id: int):
         ),
         programme=programme,
         archive=request.args.get("archive") == "1",
+        with_milestones=request.args.get("calendrier") == "1",
     )
     record_now(AccessKind.EXPORT, "Annexe : comptes-rendus des groupes (PDF)", programme_id=programme.id)
     return file_response(content, f"annexe-demarche-{programme.id}.pdf")

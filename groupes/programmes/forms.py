@@ -69,6 +69,10 @@ class ProgrammeForm(FlaskForm):
 class MilestoneForm(FlaskForm):
     title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
     date = DateField("Date", validators=[InputRequired("Indiquez une date."), SensibleDate()])
+    by_month = BooleanField(
+        "Connu au mois seulement",
+        description="Imprimé comme un mois, par exemple : novembre 2014 (le jour indiqué est ignoré).",
+    )
     place = line("Lieu", 500)
 
 

@@ -83,6 +83,9 @@ class Milestone(db.Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(500))
     date: Mapped[date]
+    # Known only by its month (« États généraux : novembre 2014 »): printed as the month, its
+    # date (the first of the month) only orders the calendar.
+    by_month: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     place: Mapped[str] = mapped_column(sa.String(500), default="")
 
     programme: Mapped[Programme] = relationship(back_populates="milestones")

@@ -101,6 +101,8 @@ def milestone(programme_id: int, milestone_id: int | None = None):
             db.session.add(item)
         form.populate_obj(item)
         item.place = item.place or ""
+        if item.by_month:
+            item.date = item.date.replace(day=1)
         db.session.commit()
         flash("Jalon enregistré.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))

@@ -1,4 +1,5 @@
-"""The programme's documents: a label for the annex's cover, a document date and a logo.
+"""The programme's documents: a label for the annex's cover, a document date and a logo;
+milestones known by their month only.
 
 Revision ID: 0016_docs21
 Revises: 0015
@@ -21,9 +22,13 @@ def upgrade():
         batch.add_column(sa.Column('document_date', sa.Date(), nullable=True))
         batch.add_column(sa.Column('logo', sa.LargeBinary(), nullable=True))
         batch.add_column(sa.Column('logo_type', sa.String(length=20), server_default='', nullable=False))
+    with op.batch_alter_table('milestones') as batch:
+        batch.add_column(sa.Column('by_month', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('milestones') as batch:
+        batch.drop_column('by_month')
     with op.batch_alter_table('programmes') as batch:
         batch.drop_column('logo_type')
         batch.drop_column('logo')
