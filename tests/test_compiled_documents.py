@@ -263,6 +263,9 @@ def test_the_cover_carries_the_label_date_and_logo_the_organisers_chose(app, wor
     assert "Document établi le jeudi 20 novembre 2014" in " ".join(cover.split())
     assert "page" not in cover and "page 2 /" in page_text(pdf, 2)
     assert any("Île-de-France" in line for line in lines)  # never « Île-de- / France »
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    headers = [page_text(pdf, n).splitlines()[0] for n in range(3, pages + 1)]  # the running headers
+    assert headers and all("Île-de-France" in line for line in headers), headers
     title_lines = [line for line in lines if "travail" in line or "États" in line]
     assert all(len(line.split()) > 1 for line in title_lines), title_lines  # no word alone
     images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout
@@ -390,3 +393,44 @@ def test_a_milestone_known_by_its_month_and_the_calendar_on_request_in_the_annex
     result = runner.invoke(args=["export-pdf", "--programme", str(world.programme.id), "-o", str(out), "--calendrier"])
     assert result.exit_code == 0, result.output
     assert text_of(out.read_bytes()).replace("\u00a0", " ").count(calendar) == 2
+
+
+def test_the_2014_annex_of_the_two_groups_reads_as_published(app, world, runner, tmp_path):
+    """The real annex's two groups (tests/annex_2014.py), with its calendar: cover, contents,
+    every group's header and meetings in the published order."""
+    from annex_2014 import build_annex_2014
+
+    programme = build_annex_2014()
+    db.session.add(programme)
+    db.session.commit()
+    out = tmp_path / "annexe-2014.pdf"
+    args = ["export-pdf", "--programme", str(programme.id), "-o", str(out), "--calendrier"]
+    assert runner.invoke(args=args).exit_code == 0
+    text = text_of(out.read_bytes()).replace("\u00a0", " ").replace("\u202f", " ")
+    expected = [
+        "Annexe 2",
+        "Document établi le mardi 20 mai 2014",
+        "Sommaire",
+        "Groupe de travail 1 – Région Centre",
+        "1ère réunion : jeudi 27 mars 2014",
+        "Éléments de calendrier Comité de pilotage : mardi 29 avril 2014 – Orléans",
+        "États généraux : novembre 2014",
+        "L’évolution du champ",
+        "Relevé de décisions",
+        "3ème réunion : mercredi 7 mai 2014",
+        "Groupe de travail 2 – Région Centre",
+        "Animé par l’URIOPSS",
+        "1ère réunion : lundi 24 mars 2014 « Poser la thématique »",
+        "2ème réunion : jeudi 17 avril 2014 « Identifier des préconisations »",
+        "Constats",
+        "Faiblesses identifiées",
+        "Besoins repérés",
+        "Menaces",
+        "Préconisations",
+        "Pratiques inspirantes",
+    ]
+    assert "n'a pas de texte" not in text  # the meeting of findings only says nothing of missing text
+    positions = [
+        text.find(phrase, text.find("Groupe de travail 2") if i >= 11 else 0) for i, phrase in enumerate(expected)
+    ]
+    assert all(p >= 0 for p in positions), [e for e, p in zip(expected, positions, strict=True) if p < 0]

@@ -135,7 +135,9 @@ def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool =
     cached = cache_dir / f"{digest}.pdf" if key else None
     if cached is not None and cached.exists():
         return cached.read_bytes()
-    html = whole_addresses(tighten_breaks(french_spacing(make_html())))
+    # The documents' font has no narrow no-break space (U+202F): a no-break space takes its
+    # place, rather than a second font for one blank glyph.
+    html = whole_addresses(tighten_breaks(french_spacing(make_html()))).replace("\u202f", "\u00a0")
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
