@@ -430,6 +430,8 @@ def test_the_2014_annex_of_the_two_groups_reads_as_published(app, world, runner,
         "Pratiques inspirantes",
     ]
     assert "n'a pas de texte" not in text  # the meeting of findings only says nothing of missing text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, check=True).stdout.decode()
+    assert "DejaVu" not in fonts  # sub-points, no-break spaces and hyphens in the documents' own font
     positions = [
         text.find(phrase, text.find("Groupe de travail 2") if i >= 11 else 0) for i, phrase in enumerate(expected)
     ]
