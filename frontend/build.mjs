@@ -14,13 +14,15 @@ const out = outFlag > 0 ? process.argv[outFlag + 1] : join(root, "static", "buil
 const modules = join(root, "node_modules");
 
 // Atkinson Hyperlegible Next (SIL OFL), drawn by the Braille Institute for low-vision readers:
-// 400, 700 and 400 italic; latin holds every French letter, latin-ext the names from elsewhere.
+// 400, 700, their italics; latin holds every French letter, latin-ext the names from elsewhere.
 const ATKINSON = "@fontsource/atkinson-hyperlegible-next/files/atkinson-hyperlegible-next";
 const FONTS = [
   // [package file, name served]
   [`${ATKINSON}-latin-400-normal.woff2`, "atkinson-latin-400.woff2"],
   [`${ATKINSON}-latin-700-normal.woff2`, "atkinson-latin-700.woff2"],
   [`${ATKINSON}-latin-400-italic.woff2`, "atkinson-latin-400-italic.woff2"],
+  // bold italic: for the documents (static/css/print.css, document.css)
+  [`${ATKINSON}-latin-700-italic.woff2`, "atkinson-latin-700-italic.woff2"],
   [`${ATKINSON}-latin-ext-400-normal.woff2`, "atkinson-latin-ext-400.woff2"],
   [`${ATKINSON}-latin-ext-700-normal.woff2`, "atkinson-latin-ext-700.woff2"],
   [`${ATKINSON}-latin-ext-400-italic.woff2`, "atkinson-latin-ext-400-italic.woff2"],

@@ -184,10 +184,17 @@ def export_json_command(output: Path | None, programme_id: int | None, confident
 @click.option("--programme", "programme_id", type=int, help="L'annexe d'une démarche (tous ses groupes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
 @click.option("--synthesis", is_flag=True, help="Avec --programme : la synthèse au lieu de l'annexe.")
-@click.option("--archive", is_flag=True, help="PDF/A-3 pour l'archivage (balisé lui aussi).")
+@click.option("--archive", is_flag=True, help="PDF/A-3a pour l'archivage (balisé lui aussi).")
+@click.option("--calendrier", "with_milestones", is_flag=True, help="Avec les éléments de calendrier de la démarche.")
 @with_appcontext
 def export_pdf_command(
-    meeting_id: int | None, group_id: int | None, programme_id: int | None, output: Path, synthesis: bool, archive: bool
+    meeting_id: int | None,
+    group_id: int | None,
+    programme_id: int | None,
+    output: Path,
+    synthesis: bool,
+    archive: bool,
+    with_milestones: bool,
 ):
     """Écrit un compte-rendu, le dossier d'un groupe ou l'annexe d'une démarche en PDF.
 
@@ -208,7 +215,7 @@ def export_pdf_command(
         meeting = db.session.scalar(meeting_query(meeting_id))
         if meeting is None:
             fail(f"Aucune réunion n'a l'identifiant {meeting_id}.")
-        content = meeting_pdf(meeting, stamps, archive=archive, with_milestones=False)
+        content = meeting_pdf(meeting, stamps, archive=archive, with_milestones=with_milestones)
         programme_id = meeting.group.programme_id
     else:
         stamps = current_stamps(GROUPS)
@@ -222,10 +229,17 @@ def export_pdf_command(
         elif group_id is not None:
             group = next(g for g in programme.groups if g.id == group_id)
             title = f"Groupe de travail {group.number} – comptes-rendus"
-            content = dossier_pdf([group], stamps, title=title, archive=archive)
+            content = dossier_pdf([group], stamps, title=title, archive=archive, with_milestones=with_milestones)
         else:
             title = f"{programme.title} – comptes-rendus des groupes de travail"
-            content = dossier_pdf(programme.groups, stamps, title=title, programme=programme, archive=archive)
+            content = dossier_pdf(
+                programme.groups,
+                stamps,
+                title=title,
+                programme=programme,
+                archive=archive,
+                with_milestones=with_milestones,
+            )
     output.write_bytes(content)
     record_now(AccessKind.EXPORT, f"Export PDF ({output.name})", programme_id=programme_id)
     click.echo(f"PDF écrit dans {output}.")

@@ -1,6 +1,7 @@
 """The compte-rendu as PDF, read back with pypdf and pdftotext."""
 
 import io
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -93,7 +94,7 @@ def test_milestones_on_request_and_the_archive_variant(app, world):
     assert "Comité de pilotage : mardi 29 avril 2014 – Orléans" in " ".join(with_calendar.split())
     archive = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf?archive=1").data
     metadata = subprocess.run(["pdfinfo", "-meta", "-"], input=archive, capture_output=True, check=True).stdout.decode()
-    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="B"' in metadata
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="A"' in metadata  # level A: tagged (item 12)
 
 
 def test_hostile_or_long_text_stays_inert_and_complete(app, world):
@@ -109,7 +110,7 @@ def test_hostile_or_long_text_stays_inert_and_complete(app, world):
     db.session.commit()
     pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
     assert b"/JavaScript" not in pdf and b"javascript:" not in pdf
-    text = "".join(text_of(pdf).split())
+    text = "".join(re.sub(r"-\n\s*", "", text_of(pdf)).split())  # words cut at the end of a line (item 9)
     assert "<script>alert(1)</script>" in text and long_word in text and "FIN" in text
 
 
@@ -354,3 +355,55 @@ def test_metadata_titles_in_words_authors_and_creation_dates(app, world):
         info = metadata(role, url)
         assert (info.title, info.author) == (title, author), url
         assert info.creation_date.date() == created, url
+
+
+LONG_PARAGRAPH = " ".join(
+    f"{'Ainsi, ' * n}les professionnels de l’intervention sociale accompagnent quotidiennement des personnes "
+    "vulnérables dont les situations administratives, familiales et professionnelles demandent une coordination "
+    "interinstitutionnelle renforcée entre départements, caisses d’allocations familiales et associations "
+    "gestionnaires d’établissements."
+    for n in range(6)
+)
+
+
+def test_body_text_is_justified_and_hyphenated_in_french(app, world):
+    """Issue 21, item 9: a long paragraph breaks inside a word with a hyphen (Pyphen's French
+    dictionary) and its lines, but the last, end at the same right edge."""
+    import re
+
+    world.validated.minutes.sections[0].body = LONG_PARAGRAPH
+    db.session.commit()
+    pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
+    lines = [line.strip() for line in text_of(pdf).splitlines()]
+    words = set(LONG_PARAGRAPH.replace(",", " ").replace(".", " ").split())
+    cut = [
+        (line, after)
+        for line, after in zip(lines, lines[1:], strict=False)
+        if re.search(r"\w[-\u2010]$", line) and line.split()[-1][:-1] + after.split()[0].strip(",.") in words
+    ]
+    assert cut, "no word is hyphenated"
+    bbox = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    blocks = re.findall(r"<block .*?</block>", bbox.stdout.decode(), re.S)
+    paragraph = next(b for b in blocks if "intervention" in b)
+    right_edges = [float(x) for x in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', paragraph)]
+    assert len(right_edges) >= 8
+    assert max(right_edges[:-1]) - min(right_edges[:-1]) < 1.0  # justified
+
+
+def test_documents_are_set_in_the_vendored_font_embedded(app, world):
+    """Issue 21, item 17: Atkinson Hyperlegible Next (static/build/fonts), regular, bold and
+    italic, embedded; no other font is needed for French text (no-break spaces, hyphens)."""
+    world.validated.minutes.sections[0].body = (
+        "Texte *en italique*, **en gras** et ***les deux*** : « l’œuvre » – 1ère ; pourquoi ? "
+        + "anticonstitutionnellement " * 30  # hyphenated, with a hyphen of the font
+    )
+    db.session.commit()
+    pdf = fetch(app, "member", f"/reunions/{world.validated.id}/compte-rendu.pdf").data
+    rows = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    fonts = {line.split()[0].split("+", 1)[1]: line.split()[-5] for line in rows.splitlines()[2:]}
+    assert fonts == {
+        "Atkinson-Hyperlegible-Next": "yes",
+        "Atkinson-Hyperlegible-Next-Bold": "yes",
+        "Atkinson-Hyperlegible-Next-Italic": "yes",
+        "Atkinson-Hyperlegible-Next-Bold-Italic": "yes",
+    }

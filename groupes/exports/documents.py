@@ -64,9 +64,13 @@ def programme_for_documents(programme_id: int) -> Programme | None:
     return db.session.scalar(programmes_query(programme_id).options(sa.orm.selectinload(Programme.milestones)))
 
 
-def group_document(group: WorkingGroup) -> GroupDocument:
-    """The group's meetings with validated minutes, in date order (the others are not published)."""
+def group_document(group: WorkingGroup, *, with_milestones: bool = False) -> GroupDocument:
+    """The group's meetings with validated minutes, in date order (the others are not published);
+    ``with_milestones``: the programme's calendar in the first of them, as the 2014 annex has it."""
     published = [
         m for m in group.meetings if m.status != MeetingStatus.CANCELLED and m.minutes.status == MinutesStatus.VALIDATED
     ]
-    return GroupDocument(group, [meeting_document(m) for m in sorted(published, key=lambda m: (m.starts_at, m.id))])
+    ordered = sorted(published, key=lambda m: (m.starts_at, m.id))
+    return GroupDocument(
+        group, [meeting_document(m, with_milestones=with_milestones and i == 0) for i, m in enumerate(ordered)]
+    )

@@ -64,6 +64,36 @@ def french_spacing(html: str) -> str:
     return TEXT_BETWEEN_TAGS.sub(fix, html)
 
 
+# WeasyPrint breaks a line after its first word, although the rest fits, when the text that
+# nearly fills it is followed by white space at the end of its block (before ``</li>``,
+# ``</td>``, a nested list) or by white space and an inline element (`` <span>``). Such white
+# space is never drawn: it goes (at the end of a block, before a block) or moves into the
+# element (`` <span>`` becomes ``<span> ``).
+SPACE_ENDING_A_BLOCK = re.compile(
+    r"\s+(?=</(?:li|td|th|p|h[1-6]|dd|dt|caption|blockquote)>|<(?:ul|ol|table|p|div|blockquote|pre)[\s>])"
+)
+SPACE_BEFORE_INLINE = re.compile(r"(?<=[^\s>])\s+<(span|a|strong|em|b|i|small|abbr|time|code|sup)\b([^>]*)>")
+
+
+def tighten_breaks(html: str) -> str:
+    """The white space of a document's HTML moved where WeasyPrint breaks lines right."""
+    html = SPACE_ENDING_A_BLOCK.sub("", html)
+    return SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html)
+
+
+WEB_ADDRESS = re.compile(r"(?<![\w\"'=/])(?:https?://|www\.)[^\s<>\"]+")
+
+
+def whole_addresses(html: str) -> str:
+    """Web addresses in a document's text are never hyphenated (a hyphen would read as part of
+    the address): each goes into a ``<span class="address">`` that print.css leaves whole."""
+    return TEXT_BETWEEN_TAGS.sub(lambda m: ">" + WEB_ADDRESS.sub(_address, m.group(1)) + "<", html)
+
+
+def _address(match: re.Match) -> str:
+    return f'<span class="address">{match.group(0)}</span>'
+
+
 @cache
 def _build_stamp(*folders: str) -> str:
     """What documents are made with (templates, static files, code), by name, size and time of
@@ -90,19 +120,24 @@ def document_key(name: str, stamps: str | None, *details) -> str | None:
 
 
 def render_pdf(key: str | None, make_html: Callable[[], str], *, archive: bool = False) -> bytes:
-    """A tagged PDF (PDF/UA-1) by default; PDF/A-3b, tagged too, for archives.
+    """A tagged PDF (PDF/UA-1) by default; for archives, PDF/A-3a: the highest conformance
+    WeasyPrint makes that stays tagged (level A is PDF/A’s accessible level: a tagged structure
+    and Unicode text are part of it; the level B and U variants do not ask for tags, and
+    PDF/A-4 has no accessible level), with PDF/A-3’s room for embedded files.
 
     PDFs are kept on disk under their ``key`` (``document_key``): a document whose content
     has not changed (validated minutes, above all) is served again without rendering its
     HTML nor running WeasyPrint, and any change of what it shows makes a new key.
     """
-    variant = "pdf/a-3b" if archive else "pdf/ua-1"
+    variant = "pdf/a-3a" if archive else "pdf/ua-1"
     cache_dir = Path(current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache")
     digest = hashlib.sha256(f"{variant}\n{key}".encode()).hexdigest()
     cached = cache_dir / f"{digest}.pdf" if key else None
     if cached is not None and cached.exists():
         return cached.read_bytes()
-    html = french_spacing(make_html())
+    # The documents' font has no narrow no-break space (U+202F): a no-break space takes its
+    # place, rather than a second font for one blank glyph.
+    html = whole_addresses(tighten_breaks(french_spacing(make_html()))).replace("\u202f", "\u00a0")
     static = Path(current_app.static_folder)
     document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=StaticFilesOnly(static))
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)

@@ -1,11 +1,14 @@
 """The PDF documents: a compte-rendu, a dossier of groups (the programme's annex) and the
 synthesis, each made by one function that the pages and the command line both call."""
 
+import base64
+import re
 from collections.abc import Callable
 from datetime import date
 
 from flask import render_template
-from flask_babel import to_user_timezone
+from flask_babel import format_date, to_user_timezone
+from markupsafe import Markup, escape
 
 from groupes.attachments.links import download_url
 from groupes.exports.documents import group_document, meeting_document
@@ -13,9 +16,37 @@ from groupes.exports.pdf import document_key, render_pdf
 from groupes.groups.models import WorkingGroup
 from groupes.meetings.models import Meeting
 from groupes.outcomes.models import ActionStatus, FindingKind
-from groupes.programmes.models import Programme
+from groupes.programmes.models import Milestone, Programme
 from groupes.programmes.synthesis import has_published, published_synthesis
-from groupes.site.formatting import short_date
+from groupes.site.formatting import long_date, short_date
+
+COMPOUND = re.compile(r"\w+(?:-\w+)+")
+
+
+def unbroken(text: str) -> Markup:
+    """A title set whole: a compound name (« Île-de-France ») never cut at its hyphens, and
+    its last word never alone on a line (it keeps the word before it)."""
+    head, space, last = text.strip().rpartition(" ")
+    html = str(escape(f"{head}\u00a0{last}" if space else last))
+    return Markup(COMPOUND.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', html))
+
+
+def logo_uri(programme: Programme) -> str:
+    """The programme's logo as a ``data:`` address for its documents (WeasyPrint reads no other
+    file than the static ones); empty without a logo."""
+    if not programme.logo_type or not programme.logo:
+        return ""
+    return f"data:{programme.logo_type};base64,{base64.b64encode(programme.logo).decode()}"
+
+
+def milestone_date(milestone: Milestone) -> str:
+    """« lundi 2 juin 2014 », or « novembre 2014 » for a milestone known by its month."""
+    return format_date(milestone.date, "LLLL y") if milestone.by_month else long_date(milestone.date)
+
+
+def document_date(programme: Programme | None) -> date:
+    """The date of the programme's documents: the one its organisers chose, or else today."""
+    return (programme.document_date if programme is not None else None) or date.today()
 
 
 def minutes_title(meeting: Meeting) -> str:
@@ -67,19 +98,29 @@ def meeting_pdf(meeting: Meeting, stamps: str | None, *, archive: bool, with_mil
 
 
 def dossier_pdf(
-    groups: list[WorkingGroup], stamps: str | None, *, title: str, programme: Programme | None = None, archive: bool
+    groups: list[WorkingGroup],
+    stamps: str | None,
+    *,
+    title: str,
+    programme: Programme | None = None,
+    archive: bool,
+    with_milestones: bool = False,
 ) -> bytes:
-    """Validated minutes of these groups; with a programme, a cover and a table of contents.
-    ``stamps``: those of the groups shown (or of all groups), read before they were loaded."""
-    today = date.today()
+    """Validated minutes of these groups; with a programme, a cover and a table of contents;
+    ``with_milestones``: the programme's calendar in each group's first meeting. ``stamps``:
+    those of the groups shown (or of all groups), read before they were loaded."""
     owner = programme or (groups[0].programme if groups else None)
+    today = document_date(owner)
     single = groups[0] if programme is None and len(groups) == 1 else None  # a group's dossier
     author = document_author(owner, single) if owner is not None else ""
 
     def html() -> str:
         return render_template(
             "documents/dossier.html",
-            groups=[group_document(group) for group in sorted(groups, key=lambda g: g.number)],
+            groups=[
+                group_document(group, with_milestones=with_milestones)
+                for group in sorted(groups, key=lambda g: g.number)
+            ],
             title=title,
             programme=programme,
             cover="Liste des comptes-rendus des groupes de travail" if programme else None,
@@ -89,7 +130,7 @@ def dossier_pdf(
         )
 
     shown = sorted(g.id for g in groups)
-    key = document_key("dossier", stamps, shown, title, programme.id if programme else None, today)
+    key = document_key("dossier", stamps, shown, title, programme.id if programme else None, today, with_milestones)
     return render_pdf(key, html, archive=archive)
 
 
@@ -109,7 +150,7 @@ def synthesis_pdf(
         sorted(g.id for g in groups),
         sorted(m.id for g in programme.groups for m in g.meetings if readable(m)),
     )
-    today = date.today()
+    today = document_date(programme)
     key = document_key("synthese", stamps, programme.id, audience, today)
     return render_pdf(key, lambda: _synthesis_html(programme, groups, readable, today), archive=archive)
 

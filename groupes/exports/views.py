@@ -17,10 +17,13 @@ from groupes.exports.pdf import document_key, french_spacing, render_pdf
 from groupes.exports.printing import (
     document_author,
     dossier_pdf,
+    logo_uri,
     meeting_pdf,
     meeting_title,
+    milestone_date,
     minutes_title,
     synthesis_pdf,
+    unbroken,
 )
 from groupes.exports.responses import file_response
 from groupes.extensions import costly_for_anonymous, db
@@ -33,6 +36,9 @@ from groupes.privacy.models import AccessKind
 from groupes.site.stamps import GROUPS, current_stamps, meeting_stamps
 
 blueprint = Blueprint("documents", __name__)
+blueprint.add_app_template_filter(unbroken)
+blueprint.add_app_template_filter(logo_uri)
+blueprint.add_app_template_filter(milestone_date)
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu")
@@ -56,6 +62,9 @@ def minutes_page(meeting_id: int):
             screen=True,
             back=url_for("meetings.show", meeting_id=meeting.id),
             pdf=url_for("documents.minutes_pdf", meeting_id=meeting.id),
+            pdf_with_calendar=url_for("documents.minutes_pdf", meeting_id=meeting.id, calendrier=1)
+            if meeting.group.programme.milestones
+            else None,
             links=links,
             notice=notice,
         )
@@ -93,6 +102,7 @@ def group_pdf(group_id: int):
         stamps,
         title=f"Groupe de travail {group.number} – comptes-rendus",
         archive=request.args.get("archive") == "1",
+        with_milestones=request.args.get("calendrier") == "1",
     )
     record_now(AccessKind.EXPORT, f"Dossier du groupe {group.number} (PDF)", programme_id=programme.id)
     return file_response(content, f"dossier-groupe-{group.number}.pdf")
@@ -111,9 +121,12 @@ def annex_pdf(programme_id: int):
     content = dossier_pdf(
         groups,
         stamps,
-        title=f"{programme.title} – comptes-rendus des groupes de travail",
+        title=" – ".join(
+            filter(None, [programme.document_label, programme.title, "comptes-rendus des groupes de travail"])
+        ),
         programme=programme,
         archive=request.args.get("archive") == "1",
+        with_milestones=request.args.get("calendrier") == "1",
     )
     record_now(AccessKind.EXPORT, "Annexe : comptes-rendus des groupes (PDF)", programme_id=programme.id)
     return file_response(content, f"annexe-demarche-{programme.id}.pdf")
@@ -139,7 +152,8 @@ def convocation_pdf(meeting_id: int):
             created=created,
         )
 
-    content = render_pdf(document_key("convocation", stamps, meeting.id, with_invited, created), html)
+    key = document_key("convocation", stamps, meeting.id, with_invited, created)
+    content = render_pdf(key, html, archive=request.args.get("archive") == "1")
     return file_response(content, f"convocation-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 
@@ -162,7 +176,9 @@ def sign_in_sheet_pdf(meeting_id: int):
             created=to_user_timezone(meeting.starts_at).date(),  # signed on the day
         )
 
-    content = render_pdf(document_key("emargement", stamps, meeting.id), html)
+    content = render_pdf(
+        document_key("emargement", stamps, meeting.id), html, archive=request.args.get("archive") == "1"
+    )
     return file_response(content, f"emargement-groupe-{meeting.group.number}-{meeting.starts_at.date()}.pdf")
 
 

@@ -1,11 +1,15 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from groupes.attachments.checks import AttachmentRefused, check_file
 from groupes.outcomes.models import FindingKind
 from groupes.site.dates import SensibleDate
 from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
+
+LOGO_MAX_SIZE = 1024 * 1024  # a programme's logo, printed on its documents
 
 
 class ProgrammeForm(FlaskForm):
@@ -26,11 +30,49 @@ class ProgrammeForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 1200, "Entre 1 et 1 200 mois.")],
         description="Vide : la durée fixée pour le site. Ensuite, la purge peut effacer la démarche, sur demande.",
     )
+    document_label = line(
+        "Libellé des documents",
+        200,
+        description="Imprimé en tête de la couverture de l’annexe, par exemple : Annexe 2.",
+    )
+    document_date = DateField(
+        "Date des documents",
+        validators=[Optional(), SensibleDate()],
+        description="« Document établi le … » sur la couverture et date de création des PDF ; "
+        "vide : le jour du téléchargement.",
+    )
+    logo = FileField(
+        "Logo",
+        description="Image PNG ou JPEG de 1 Mo au plus, imprimée sur la couverture et en tête des documents ; "
+        "le type est vérifié d’après le contenu du fichier.",
+        render_kw={"accept": ".png,.jpg,.jpeg"},
+    )
+    remove_logo = BooleanField("Retirer le logo actuel")
+
+    def validate_logo(self, field) -> None:
+        """A PNG or JPEG, by its content (the checks of attachments), within the size limit;
+        ``self.logo_file`` is then (content, media type)."""
+        self.logo_file = None
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        content = upload.read()
+        try:
+            checked = check_file(upload.filename, content, max_size=LOGO_MAX_SIZE)
+        except AttachmentRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+        if checked.kind not in ("png", "jpeg"):
+            raise ValidationError(f"Le fichier « {checked.filename} » n’est pas une image PNG ou JPEG.")
+        self.logo_file = (content, checked.mimetype)
 
 
 class MilestoneForm(FlaskForm):
     title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
     date = DateField("Date", validators=[InputRequired("Indiquez une date."), SensibleDate()])
+    by_month = BooleanField(
+        "Connu au mois seulement",
+        description="Imprimé comme un mois, par exemple : novembre 2014 (le jour indiqué est ignoré).",
+    )
     place = line("Lieu", 500)
 
 

@@ -28,6 +28,13 @@ class Programme(db.Model):
     # The lines printed above every document (ministry, direction), one per line.
     header: Mapped[str] = mapped_column(sa.Text, default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The programme's documents: a label on the annex's cover (« Annexe 2 »), the date they are
+    # established (the cover's and the PDFs' creation date; the rendering day when empty), and a
+    # logo on covers and headers: a PNG or JPEG checked by its content, with its media type.
+    document_label: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    document_date: Mapped[date | None]
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_type: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Retention: once closed, the programme is kept this many months (the configured
     # default when empty), then `purge --programmes` may remove it.
@@ -76,6 +83,9 @@ class Milestone(db.Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(500))
     date: Mapped[date]
+    # Known only by its month (« États généraux : novembre 2014 »): printed as the month, its
+    # date (the first of the month) only orders the calendar.
+    by_month: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     place: Mapped[str] = mapped_column(sa.String(500), default="")
 
     programme: Mapped[Programme] = relationship(back_populates="milestones")

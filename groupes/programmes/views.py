@@ -42,11 +42,24 @@ def create():
     if form.validate_on_submit():
         programme = Programme(title=form.title.data, description=form.description.data or "")
         programme.header_lines = [line.strip() for line in (form.header.data or "").splitlines() if line.strip()]
+        set_document_settings(programme, form)
         db.session.add(programme)
         db.session.commit()
         flash("Démarche créée.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
-    return render_template("form.html", form=form, title="Nouvelle démarche", cancel=url_for("site.dashboard"))
+    return render_template(
+        "form.html", form=form, title="Nouvelle démarche", cancel=url_for("site.dashboard"), with_files=True
+    )
+
+
+def set_document_settings(programme: Programme, form: ProgrammeForm) -> None:
+    """The label, date and logo of the programme's documents, as the form gives them."""
+    programme.document_label = form.document_label.data or ""
+    programme.document_date = form.document_date.data
+    if form.logo_file:
+        programme.logo, programme.logo_type = form.logo_file
+    elif form.remove_logo.data:
+        programme.logo, programme.logo_type = None, ""
 
 
 @blueprint.route("/programmes/<int:programme_id>/modifier", methods=["GET", "POST"])
@@ -61,11 +74,14 @@ def edit(programme_id: int):
         programme.description = form.description.data or ""
         programme.header_lines = [line.strip() for line in (form.header.data or "").splitlines() if line.strip()]
         programme.closed_on, programme.retention_months = form.closed_on.data, form.retention_months.data
+        set_document_settings(programme, form)
         db.session.commit()
         flash("Démarche enregistrée.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
     cancel = url_for("programmes.show", programme_id=programme.id)
-    return render_template("form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel)
+    return render_template(
+        "form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel, with_files=True
+    )
 
 
 @blueprint.route("/programmes/<int:programme_id>/jalons/nouveau", methods=["GET", "POST"])
@@ -85,6 +101,8 @@ def milestone(programme_id: int, milestone_id: int | None = None):
             db.session.add(item)
         form.populate_obj(item)
         item.place = item.place or ""
+        if item.by_month:
+            item.date = item.date.replace(day=1)
         db.session.commit()
         flash("Jalon enregistré.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
