@@ -91,6 +91,7 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.agenda_views import blueprint as agenda
     from groupes.meetings.attendance_views import blueprint as attendance
     from groupes.meetings.views import blueprint as meetings
+    from groupes.minutes.live_views import blueprint as live
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
     from groupes.privacy.confidential import WITHHELD_PASSAGE, mailed_title
@@ -115,6 +116,7 @@ def register_web(app: Flask) -> None:
         agenda,
         attendance,
         minutes,
+        live,
         review,
         attachments,
         documents,

@@ -529,6 +529,27 @@ ROWS = [
         lambda w: {"key": f"p{w.draft.agenda_items[0].id}", "base_version": "1", "body": "Notes"},
         done(EDIT_PRIVATE),
     ),
+    (
+        "live.parts",
+        "GET",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/direct/parties",
+        None,
+        EDIT_PRIVATE,
+    ),
+    (
+        "live.follow",
+        "GET",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/direct?attente=0&partie=p{w.draft.agenda_items[0].id}",
+        None,
+        EDIT_PRIVATE,
+    ),
+    (
+        "live.send",
+        "POST",
+        lambda w: f"/reunions/{w.draft.id}/compte-rendu/direct",
+        lambda w: {"key": f"p{w.draft.agenda_items[0].id}", "update": "AAA="},
+        expect(NF, anonymous=LOGIN, secretary="422", facilitator="422", organiser="422", admin="422"),
+    ),
     ("minutes.submit", "POST", lambda w: f"/reunions/{w.draft.id}/compte-rendu/soumettre", {}, done(EDIT_PRIVATE)),
     (
         "minutes.validate_minutes",

@@ -15,6 +15,7 @@ from groupes.mail import notifications
 from groupes.meetings.loading import load_editable_meeting, load_meeting, open_actions_before
 from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
+from groupes.minutes import live
 from groupes.minutes.forms import (
     ActionEditForm,
     ActionForm,
@@ -187,6 +188,9 @@ def save(meeting_id: int):
     except MinutesError as error:
         db.session.rollback()
         return refused(meeting, str(error), typed, status=422)
+    # The editors open in the room see the text saved by the form.
+    live.follow_markdown(meeting, saved.key, form.body.data or "", current_user._get_current_object())
+    db.session.commit()
     if wants_json():
         return jsonify(ok=True, key=saved.key, version=saved.version, revision=saved.revision)
     flash("Texte enregistré.", "success")
