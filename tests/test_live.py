@@ -158,7 +158,7 @@ def test_two_editors_typing_at_once_converge_and_the_server_stores_the_markdown(
     for change in result["changes"]:
         mine[change["key"]].apply_update(base64.b64decode(change["update"]))
     assert to_markdown(fragment_of(mine[key])) == stored
-    assert result["cursor"] > cursor and {"name": "Secretary Test", "key": key} in result["present"]
+    assert result["cursor"] > cursor and {"name": "Secretary Test", "key": key, "me": True} in result["present"]
 
 
 def test_a_revision_per_author_for_a_few_minutes_of_co_writing(app, world):

@@ -236,9 +236,9 @@ def mark_present(meeting: Meeting, user: User, key: str) -> None:
     )
 
 
-def present(meeting: Meeting) -> list[tuple[str, str]]:
-    """Who is in the room now and on which part: (name, part key), by name."""
+def present(meeting: Meeting) -> list[tuple[str, str, int]]:
+    """Who is in the room now and on which part: (name, part key, user id), by name."""
     rows = db.session.scalars(
         sa.select(RoomPresence).where(RoomPresence.meeting_id == meeting.id, RoomPresence.expires_at > utcnow())
     )
-    return sorted((row.user.person.name, row.part_key) for row in rows)
+    return sorted((row.user.person.name, row.part_key, row.user_id) for row in rows)

@@ -69,5 +69,7 @@ def follow(meeting_id: int):
     return jsonify(
         cursor=max([cursor] + [c.id for c in changes]),
         changes=changes_json(changes),
-        present=[{"name": name, "key": key} for name, key in live.present(meeting)],
+        present=[
+            {"name": name, "key": key, "me": user_id == current_user.id} for name, key, user_id in live.present(meeting)
+        ],
     )

@@ -35,6 +35,7 @@ from groupes.minutes.writing import (
     MinutesError,
     add_section,
     delete_section,
+    rename_section,
     reopen,
     save_part,
     submit_for_review,
@@ -166,6 +167,8 @@ def save(meeting_id: int):
         message = next(iter(e for errors in form.errors.values() for e in errors), "Enregistrement impossible.")
         return refused(meeting, message, typed, status=422)
     minutes = meeting.minutes
+    if request.form.get("heading_only"):
+        return renamed(meeting, form)
     try:
         saved = save_part(
             minutes,
@@ -195,6 +198,22 @@ def save(meeting_id: int):
         return jsonify(ok=True, key=saved.key, version=saved.version, revision=saved.revision)
     flash("Texte enregistré.", "success")
     return redirect(room_url(meeting, f"partie-{saved.key}"))
+
+
+def renamed(meeting, form: PartForm):
+    """A free section's new title, from the room's editors (its text is written live)."""
+    try:
+        section = rename_section(
+            meeting.minutes, key=form.key.data, heading=form.heading.data or "", user=current_user._get_current_object()
+        )
+    except MinutesError as error:
+        db.session.rollback()
+        return refused(meeting, str(error), form.heading.data or "", status=422)
+    db.session.commit()
+    if wants_json():
+        return jsonify(ok=True, key=form.key.data)
+    flash("Titre enregistré.", "success")
+    return redirect(room_url(meeting, f"partie-s{section.id}"))
 
 
 def refused(meeting, message: str, typed: str, status: int):

@@ -183,6 +183,22 @@ def store_derived(minutes: Minutes, part: PartKey, body: str, user: User) -> Min
     return section
 
 
+def rename_section(minutes: Minutes, *, key: str, heading: str, user: User) -> MinutesSection:
+    """Change a free section's title alone (the room's editors write its text live). Flushes."""
+    ensure_editable(minutes)
+    part = parse_part_key(key)
+    if not part.is_section:
+        raise MinutesError("heading", "Seule une section libre a un titre.")
+    check_length(heading, "heading")
+    section = named_section(minutes, part)
+    if section.heading != heading:
+        section.heading = heading
+        section.version += 1
+        section.updated_at, section.updated_by = utcnow(), user
+        _flush_with_revision(minutes, user, gather=True)
+    return section
+
+
 def _flush_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
     """Flush the change with its revision (``gather``: the author's latest one, if it may take
     it); the revision's number."""
