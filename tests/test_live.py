@@ -244,17 +244,24 @@ def test_a_save_without_javascript_reaches_the_open_editors(app, world):
     assert to_markdown(fragment_of(docs[key])) == "Texte **du formulaire**"
 
 
-def test_a_part_compacts_its_updates(app, world, monkeypatch):
+def test_a_part_compacts_its_updates_and_its_readers_miss_nothing(app, world, monkeypatch):
     monkeypatch.setattr(live, "COMPACT_AFTER", 3)
     client = writer(app)
     _, docs = opened(client, world.draft)
     key = key_of(world.draft)
-    for word in ("a", "b", "c", "d"):
-        assert send(client, world.draft, key, edit(docs[key], append_text(word))).status_code == 200
+    cursors = []
+    for word in ("a", "b", "c", "d", "e"):
+        response = send(client, world.draft, key, edit(docs[key], append_text(word)))
+        cursors.append(json.loads(response.get_data(as_text=True))["id"])
+        if len(cursors) > 1:
+            # An editor who had read up to the previous update gets this one.
+            later = client.get(f"/reunions/{world.draft.id}/compte-rendu/direct?depuis={cursors[-2]}&attente=0")
+            assert key in [c["key"] for c in json.loads(later.get_data(as_text=True))["changes"]]
+    assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
     rows = db.session.scalars(sa.select(PartUpdate.data).where(PartUpdate.part_key == key)).all()
-    assert len(rows) < 4
+    assert len(rows) <= 3
     _, fresh = opened(client, world.draft)
-    assert to_markdown(fragment_of(fresh[key])) == "Notes du point brouillon.abcd" == notes(world.draft)
+    assert to_markdown(fragment_of(fresh[key])) == "Notes du point brouillon.abcde" == notes(world.draft)
 
 
 def test_a_waiting_editor_is_woken_by_the_others_update(app, world):

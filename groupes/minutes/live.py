@@ -9,7 +9,7 @@ is stored as text. A part's updates are merged into one from time to time.
 
 Waking the readers: on PostgreSQL every stored update is announced by NOTIFY, which
 reaches the long-polls of every worker and every instance (LISTEN); on SQLite (one
-machine) the long-poll reads the table every tenth of a second.
+machine) the long-poll reads the table every twentieth of a second.
 """
 
 import time
@@ -161,10 +161,12 @@ def _lock(minutes: Minutes) -> None:
 
 
 def _compact(meeting_id: int, key: str, doc: Doc, cursor: int) -> None:
-    """Replace a part's rows up to ``cursor`` by one holding the whole document."""
+    """Replace a part's rows before ``cursor`` by one holding the whole document. The row
+    ``cursor`` itself stays: it is the newest, and SQLite would otherwise give its id again
+    to the next row, below the cursors of the editors who have read it."""
     db.session.execute(
         sa.delete(PartUpdate).where(
-            PartUpdate.meeting_id == meeting_id, PartUpdate.part_key == key, PartUpdate.id <= cursor
+            PartUpdate.meeting_id == meeting_id, PartUpdate.part_key == key, PartUpdate.id < cursor
         )
     )
     db.session.add(PartUpdate(meeting_id=meeting_id, part_key=key, data=doc.get_update()))
@@ -197,7 +199,7 @@ def wait_for_changes(meeting_id: int, cursor: int, seconds: float) -> list[Chang
                 return changes
             db.session.rollback()
             if listener is None:
-                time.sleep(min(0.1, remaining))
+                time.sleep(min(0.05, remaining))
             else:
                 for _notice in listener.notifies(timeout=min(remaining, 5), stop_after=1):
                     pass

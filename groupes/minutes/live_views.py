@@ -9,8 +9,8 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from groupes.extensions import db
-from groupes.meetings.loading import load_editable_meeting
 from groupes.minutes import live
+from groupes.minutes.views import load_for_saving
 from groupes.minutes.writing import MinutesError
 
 blueprint = Blueprint("live", __name__)
@@ -26,7 +26,7 @@ def changes_json(changes: list[live.Change]) -> list[dict]:
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/direct/parties")
 def parts(meeting_id: int):
     """Every part's document, and the cursor from which to follow the changes."""
-    meeting = load_editable_meeting(meeting_id)
+    meeting = load_for_saving(meeting_id)
     cursor, states = live.open_parts(meeting)
     db.session.commit()
     return jsonify(
@@ -39,7 +39,7 @@ def parts(meeting_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/direct", methods=["POST"])
 def send(meeting_id: int):
     """An editor's update of one part: JSON ``{"key": "p12", "update": base64}``."""
-    meeting = load_editable_meeting(meeting_id)
+    meeting = load_for_saving(meeting_id)
     payload = request.get_json(silent=True) or {}
     key, encoded = payload.get("key"), payload.get("update")
     if not isinstance(key, str) or not isinstance(encoded, str) or len(encoded) > MAX_UPDATE_BYTES * 4 // 3 + 4:
@@ -60,7 +60,7 @@ def send(meeting_id: int):
 def follow(meeting_id: int):
     """The updates after ``depuis``, waiting up to ``attente`` seconds (20 at most) for one;
     with who is in the room. ``partie`` says where the caller writes."""
-    meeting = load_editable_meeting(meeting_id)
+    meeting = load_for_saving(meeting_id)
     cursor = request.args.get("depuis", 0, type=int)
     wait = max(0.0, min(request.args.get("attente", live.POLL_SECONDS, type=float), live.POLL_SECONDS))
     live.mark_present(meeting, current_user._get_current_object(), request.args.get("partie", ""))
