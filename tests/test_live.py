@@ -287,3 +287,38 @@ def test_a_waiting_editor_is_woken_by_the_others_update(app, world):
     assert send(secretary, world.draft, key, edit(docs[key], append_text(" vite"))).status_code == 200
     waiting.join(12)
     assert answer["seconds"] < 3 and [c["key"] for c in answer["result"]["changes"]] == [key]
+
+
+def test_a_sections_title_is_saved_alone_from_the_room(app, world):
+    client = writer(app)
+    section = world.draft.minutes.free_sections[0]
+    body, version = section.body, section.version
+    response = client.post(
+        f"/reunions/{world.draft.id}/compte-rendu/parties",
+        data={
+            "key": f"s{section.id}",
+            "heading": "Nouveau titre",
+            "heading_only": "1",
+            "base_version": "0",
+            "body": "",
+            "csrf_token": csrf_token(client),
+        },
+        headers=JSON,
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert (section.heading, section.body, section.version) == ("Nouveau titre", body, version + 1)
+    notes_key = key_of(world.draft)
+    refused = client.post(
+        f"/reunions/{world.draft.id}/compte-rendu/parties",
+        data={
+            "key": notes_key,
+            "heading": "x",
+            "heading_only": "1",
+            "base_version": "0",
+            "body": "",
+            "csrf_token": csrf_token(client),
+        },
+        headers=JSON,
+    )
+    assert refused.status_code == 422 and "section libre" in json.loads(refused.get_data(as_text=True))["message"]
