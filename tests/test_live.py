@@ -3,6 +3,7 @@ and the routes the room's editors use."""
 
 import base64
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -322,3 +323,27 @@ def test_a_sections_title_is_saved_alone_from_the_room(app, world):
         headers=JSON,
     )
     assert refused.status_code == 422 and "section libre" in json.loads(refused.get_data(as_text=True))["message"]
+
+
+def test_the_versions_page_says_who_wrote_which_part(app, world):
+    facilitator, organiser = writer(app, "facilitator"), writer(app, "organiser")
+    _, theirs = opened(facilitator, world.draft)
+    _, others = opened(organiser, world.draft)
+    notes_key, section_key = key_of(world.draft), f"s{world.draft.minutes.free_sections[0].id}"
+    secretary = writer(app, "secretary")  # the first version: every part is new in it
+    _, first = opened(secretary, world.draft)
+    assert send(secretary, world.draft, notes_key, edit(first[notes_key], append_text(" 0."))).status_code == 200
+    for doc in (theirs, others):
+        doc[notes_key].apply_update(first[notes_key].get_update())
+    assert send(facilitator, world.draft, notes_key, edit(theirs[notes_key], append_text(" A."))).status_code == 200
+    assert send(organiser, world.draft, section_key, edit(others[section_key], append_text(" B."))).status_code == 200
+    html = facilitator.get(f"/reunions/{world.draft.id}/compte-rendu/versions").get_data(as_text=True)
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        author = re.search(r"<td>(\w+ Test)</td>", row)
+        if author:
+            rows.setdefault(author.group(1), row)  # each author's latest revision: the table starts with the newest
+    assert "<li>Ordre du jour de brouillon</li>" in rows["Facilitator Test"]
+    assert "Section brouillon" not in rows["Facilitator Test"]
+    assert "<li>Section brouillon</li>" in rows["Organiser Test"]
+    assert "Ordre du jour de brouillon" not in rows["Organiser Test"]
