@@ -83,6 +83,7 @@ export class RoomSync {
     localStorage.removeItem(this.storePrefix + key);
     const response = await this.request(`${this.base}/direct/parties`);
     const result = await response.json();
+    this.editable = result.editable;
     return this.adopt(key, result.parts[key]);
   }
 

@@ -7,6 +7,7 @@ from world import build_world
 
 from groupes.extensions import db
 from groupes.minutes.models import MinutesSection
+from groupes.minutes.writing import validate
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_facilitator import sign_in
 
@@ -78,7 +79,7 @@ def test_an_editor_offline_for_a_while_catches_up_when_back(live_server, new_pag
     world = build_world()
     meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
     secretary = open_room(new_page, live_server, "secretary@test.example", meeting_id)
-    facilitator = open_room(new_page, live_server, "facilitator@test.example", meeting_id, width=820)
+    facilitator = open_room(new_page, live_server, "facilitator@test.example", meeting_id, width=390)
     expect(editor(facilitator, item_id)).to_have_text("Notes du point brouillon.")
     facilitator.context.set_offline(True)
     type_at_end(facilitator, item_id, " Écrit hors ligne.")
@@ -93,7 +94,7 @@ def test_an_editor_offline_for_a_while_catches_up_when_back(live_server, new_pag
     expect(facilitator.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré", timeout=15_000)
     stored = notes_of(item_id)
     assert "Écrit hors ligne." in stored and "Écrit en ligne." in stored
-    screenshot(facilitator, "cowriting-tablet")
+    screenshot(facilitator, "cowriting-phone")
 
 
 def test_an_expired_login_keeps_the_text_and_resumes_without_a_reload(live_server, new_page):
@@ -114,3 +115,21 @@ def test_an_expired_login_keeps_the_text_and_resumes_without_a_reload(live_serve
             break
         page.wait_for_timeout(200)
     assert "Tapé après l’expiration." in notes_of(item_id)
+
+
+def test_a_change_refused_by_the_server_is_offered_back_in_french(live_server, new_page):
+    """The minutes are validated while someone types: their text is refused, shown to copy,
+    and the part goes back to the validated text, read-only."""
+    world = build_world()
+    meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
+    page = open_room(new_page, live_server, "facilitator@test.example", meeting_id)
+    expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
+    validate(world.draft.minutes, world.users["facilitator"])
+    db.session.commit()
+    type_at_end(page, item_id, " Ajout trop tard.")
+    alert = page.locator(f"#partie-p{item_id} .offered-back")
+    expect(alert).to_contain_text("Le compte-rendu est validé", timeout=10_000)
+    expect(alert.get_by_label("Votre texte non enregistré")).to_have_value("Notes du point brouillon. Ajout trop tard.")
+    expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
+    expect(editor(page, item_id)).to_have_attribute("contenteditable", "false")
+    assert notes_of(item_id) == "Notes du point brouillon."
