@@ -516,13 +516,6 @@ ROWS = [
     ("minutes.room", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/rediger", None, EDIT_PRIVATE),
     ("minutes.token", "GET", lambda w: f"/reunions/{w.draft.id}/compte-rendu/jeton", None, EDIT_PRIVATE),
     (
-        "minutes.preview",
-        "POST",
-        lambda w: f"/reunions/{w.draft.id}/compte-rendu/apercu",
-        {"body": "**gras**"},
-        EDIT_PRIVATE,
-    ),
-    (
         "minutes.save",
         "POST",
         lambda w: f"/reunions/{w.draft.id}/compte-rendu/parties",

@@ -57,7 +57,6 @@ from groupes.outcomes.recording import (
 from groupes.site.forms import ConfirmForm, choices, show_domain_error
 from groupes.site.http import wants_json
 from groupes.site.links import safe_next
-from groupes.site.text import render_markdown
 
 blueprint = Blueprint("minutes", __name__)
 
@@ -124,12 +123,6 @@ def token(meeting_id: int):
     """A fresh CSRF token for the autosave, after signing in again in another tab."""
     load_editable_meeting(meeting_id)
     return jsonify(csrf_token=generate_csrf())
-
-
-@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/apercu", methods=["POST"])
-def preview(meeting_id: int):
-    load_editable_meeting(meeting_id)
-    return jsonify(html=str(render_markdown(request.form.get("body", "")[:MAX_PART_LENGTH])))
 
 
 @cache
