@@ -178,7 +178,10 @@ export class RoomSync {
     while (!this.stopped) {
       try {
         const here = encodeURIComponent(this.here);
-        const response = await this.request(`${this.base}/direct?depuis=${this.cursor}&partie=${here}`);
+        this.waiting = new AbortController();
+        const response = await this.request(`${this.base}/direct?depuis=${this.cursor}&partie=${here}`, {
+          signal: this.waiting.signal,
+        });
         if (response.status === 401) {
           this.sessionLost();
           await wait(4000);
@@ -200,14 +203,19 @@ export class RoomSync {
         this.events.presence(result.present);
         this.parts.forEach((part) => { if (part.pending.length && !part.sending) this.schedule(part, 0); });
       } catch (e) {
+        if (e.name === "AbortError") continue;  // moved to another part: say so at once
         this.parts.forEach((part) => { if (part.pending.length) this.events.status(part.key, "offline"); });
         await wait(2000);
       }
     }
   }
 
-  // Where this editor writes, sent with the next long-poll.
-  at(key) { this.here = key; }
+  // Where this editor writes: the waiting long-poll is replaced by one that says so.
+  at(key) {
+    if (key === this.here) return;
+    this.here = key;
+    if (this.waiting) this.waiting.abort();
+  }
 
   stop() { this.stopped = true; }
 }

@@ -1,11 +1,15 @@
 """In real browsers: two editors writing the same part at once converge, an editor offline
-for a while catches up, an expired login resumes without a reload."""
+for a while catches up, an expired login resumes without a reload, a refused change is
+offered back, and each sees who writes on which point."""
+
+import re
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
 from world import build_world
 
 from groupes.extensions import db
+from groupes.groups.models import Membership
 from groupes.minutes.models import MinutesSection
 from groupes.minutes.writing import validate
 from tests.e2e.conftest import screenshot
@@ -131,5 +135,46 @@ def test_a_change_refused_by_the_server_is_offered_back_in_french(live_server, n
     expect(alert).to_contain_text("Le compte-rendu est validé", timeout=10_000)
     expect(alert.get_by_label("Votre texte non enregistré")).to_have_value("Notes du point brouillon. Ajout trop tard.")
     expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
+    expect(editor(page, item_id)).to_have_attribute("contenteditable", "false")
+    assert notes_of(item_id) == "Notes du point brouillon."
+
+
+def test_who_is_on_which_point_follows_the_focus(live_server, new_page):
+    world = build_world()
+    meeting_id = world.draft.id
+    first, other = world.draft.agenda_items[0].id, world.draft.agenda_items[1].id
+    secretary = open_room(new_page, live_server, "secretary@test.example", meeting_id)
+    facilitator = open_room(new_page, live_server, "facilitator@test.example", meeting_id)
+    editor(secretary, first).click()
+    expect(facilitator.locator(f'.part-presence[data-key="p{first}"]')).to_have_text(
+        "Écrit aussi ici : Secretary Test", timeout=25_000
+    )
+    editor(secretary, other).click()
+    expect(facilitator.locator(f'.part-presence[data-key="p{other}"]')).to_have_text(
+        "Écrit aussi ici : Secretary Test", timeout=25_000
+    )
+    expect(facilitator.locator(f'.part-presence[data-key="p{first}"]')).to_have_text("")
+
+
+def test_a_writer_who_lost_the_right_gets_their_text_back(live_server, new_page):
+    world = build_world()
+    meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
+    page = open_room(new_page, live_server, "secretary@test.example", meeting_id)
+    expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
+    # Typed while the network holds the text back; meanwhile the secretary is no longer one.
+    page.route(
+        "**/compte-rendu/direct", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
+    type_at_end(page, item_id, " Après le retrait.")
+    expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Hors ligne", timeout=10_000)
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.person_id == world.users["secretary"].person_id)
+    )
+    membership.role = "member"
+    db.session.commit()
+    page.unroute("**/compte-rendu/direct")
+    offered = page.locator(".offered-back")
+    expect(offered).to_contain_text("Vous ne pouvez plus modifier ce compte-rendu", timeout=25_000)
+    expect(offered.get_by_label("Votre texte non enregistré")).to_have_value(re.compile("Après le retrait."))
     expect(editor(page, item_id)).to_have_attribute("contenteditable", "false")
     assert notes_of(item_id) == "Notes du point brouillon."
