@@ -73,8 +73,8 @@ def serve(url: str, instance: str, port) -> None:
 
 
 class Editor:
-    def __init__(self, base: str, email: str):
-        self.base = base
+    def __init__(self, base: str, meeting: int, email: str):
+        self.base, self.meeting = base, meeting
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = self.opener.open(f"{base}/connexion").read().decode()
         token = TOKEN.search(page).group(1)
@@ -112,8 +112,8 @@ def main() -> None:
     while not port.value:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port.value}"
-    Editor.meeting = meeting
-    writer, reader = Editor(base, "secretary@test.example"), Editor(base, "facilitator@test.example")
+    writer = Editor(base, meeting, "secretary@test.example")
+    reader = Editor(base, meeting, "facilitator@test.example")
     opened = json.loads(writer.get("/reunions/{m}/compte-rendu/direct/parties"))
     doc = Doc()
     doc.apply_update(base64.b64decode(opened["parts"][key]))
