@@ -347,3 +347,24 @@ def test_the_versions_page_says_who_wrote_which_part(app, world):
     assert "Section brouillon" not in rows["Facilitator Test"]
     assert "<li>Section brouillon</li>" in rows["Organiser Test"]
     assert "Ordre du jour de brouillon" not in rows["Organiser Test"]
+
+
+def test_a_malicious_update_stores_no_html_and_no_unknown_node(app, world):
+    client = writer(app)
+    _, docs = opened(client, world.draft)
+    key = key_of(world.draft)
+
+    def inject(fragment):
+        frame = fragment.children.append(XmlElement("iframe"))
+        frame.attributes["src"] = "https://evil.example"
+        frame.children.append(XmlText()).insert(0, "caché")
+        paragraph = fragment.children.append(XmlElement("paragraph"))
+        paragraph.children.append(XmlText()).insert(
+            0, "<img src=x onerror=alert(1)>", {"link": {"href": "javascript:x"}}
+        )
+
+    assert send(client, world.draft, key, edit(docs[key], inject)).status_code == 200
+    stored = notes(world.draft)
+    assert stored == "Notes du point brouillon.\n\n\\<img src=x onerror=alert(1)\\>"
+    page = client.get(f"/reunions/{world.draft.id}/compte-rendu").get_data(as_text=True)
+    assert "caché" not in page and "<img src=x" not in page and "javascript:" not in page

@@ -111,10 +111,7 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
             rows = [document_from_markdown(_text_of(minutes, key)).get_update()]
             db.session.add(PartUpdate(meeting_id=meeting.id, part_key=key, data=rows[0]))
         doc = _document(rows)
-        try:
-            doc.apply_update(update)
-        except Exception:  # noqa: BLE001 - pycrdt raises ValueError, or a Rust panic, on bad bytes
-            raise MinutesError("body", "Modification illisible : elle n’a pas été enregistrée.") from None
+        _merge(doc, update)
         markdown = to_markdown(fragment_of(doc))
         row = PartUpdate(meeting_id=meeting.id, part_key=key, data=update, author_id=user.id)
         db.session.add(row)
@@ -131,6 +128,17 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
             db.session.rollback()
             db.session.expire_all()
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
+
+
+def _merge(doc: Doc, update: bytes) -> None:
+    """Apply an editor's update; bytes that are no update are refused (pycrdt raises
+    ValueError, or on the worst input a Rust panic, which Python sees as a BaseException)."""
+    try:
+        doc.apply_update(update)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        raise MinutesError("body", "Modification illisible : elle n’a pas été enregistrée.") from None
 
 
 def follow_markdown(meeting: Meeting, key: str, markdown: str, user: User) -> None:
