@@ -141,14 +141,19 @@ def _merge(doc: Doc, update: bytes) -> None:
         raise MinutesError("body", "Modification illisible : elle n’a pas été enregistrée.") from None
 
 
-def follow_markdown(meeting: Meeting, key: str, markdown: str, user: User) -> None:
+def follow_markdown(meeting_id: int, key: str, markdown: str, user: User) -> None:
     """A part saved as Markdown (the form without JavaScript): its document is changed to
-    the same text, so that the editors open see it. Nothing if it has no document yet. Flushes."""
-    _lock(meeting.minutes)
-    rows = [row.data for row in _rows(meeting.id, key)]
-    if not rows:
+    the same text, so that the editors open see it. Nothing if it has no document yet (one
+    query: the form's save is the autosave of pages without script). Flushes."""
+    if (
+        db.session.scalar(
+            sa.select(PartUpdate.id).where(PartUpdate.meeting_id == meeting_id, PartUpdate.part_key == key).limit(1)
+        )
+        is None
+    ):
         return
-    doc = _document(rows)
+    db.session.execute(sa.select(Minutes.id).where(Minutes.meeting_id == meeting_id).with_for_update())
+    doc = _document([row.data for row in _rows(meeting_id, key)])
     fragment = fragment_of(doc)
     if to_markdown(fragment) == markdown:
         return
@@ -156,8 +161,8 @@ def follow_markdown(meeting: Meeting, key: str, markdown: str, user: User) -> No
     with doc.transaction():
         del fragment.children[0 : len(fragment.children)]
         fill(fragment, markdown)
-    db.session.add(PartUpdate(meeting_id=meeting.id, part_key=key, data=doc.get_update(before), author_id=user.id))
-    _announce(meeting.id)
+    db.session.add(PartUpdate(meeting_id=meeting_id, part_key=key, data=doc.get_update(before), author_id=user.id))
+    _announce(meeting_id)
     db.session.flush()
 
 

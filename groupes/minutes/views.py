@@ -185,7 +185,7 @@ def save(meeting_id: int):
         db.session.rollback()
         return refused(meeting, str(error), typed, status=422)
     # The editors open in the room see the text saved by the form.
-    live.follow_markdown(meeting, saved.key, form.body.data or "", current_user._get_current_object())
+    live.follow_markdown(meeting_id, saved.key, form.body.data or "", current_user._get_current_object())
     db.session.commit()
     if wants_json():
         return jsonify(ok=True, key=saved.key, version=saved.version, revision=saved.revision)

@@ -35,7 +35,7 @@ def test_a_text_saved_by_the_form_reaches_the_open_editor_and_typing_goes_on(liv
         body="Texte de l'animatrice.",
         user=world.users["facilitator"],
     )
-    follow_markdown(world.draft, f"p{item_id}", "Texte de l'animatrice.", world.users["facilitator"])
+    follow_markdown(meeting_id, f"p{item_id}", "Texte de l'animatrice.", world.users["facilitator"])
     db.session.commit()
     expect(field).to_have_text("Texte de l'animatrice.", timeout=15_000)
     field.click()
