@@ -13,3 +13,12 @@ import gc
 def post_worker_init(worker):
     gc.collect()
     gc.freeze()
+
+
+# The meeting room's long-polls (groupes/minutes/live_views.py) wait up to 20 s for the
+# others' typing: threads serve them, so that a few open rooms never hold every worker.
+# Each waiting long-poll holds a thread (and, on PostgreSQL, a LISTEN connection of its
+# own), not a database connection from the pool.
+worker_class = "gthread"
+threads = 16
+# A long-poll answers within 20 s; the default 30 s timeout stays above it.

@@ -92,6 +92,7 @@ def register_web(app: Flask) -> None:
     from groupes.meetings.attendance_views import blueprint as attendance
     from groupes.meetings.state import shown_state
     from groupes.meetings.views import blueprint as meetings
+    from groupes.minutes.cowriting_views import blueprint as cowriting
     from groupes.minutes.live_views import blueprint as live
     from groupes.minutes.review_views import blueprint as review
     from groupes.minutes.views import blueprint as minutes
@@ -117,8 +118,9 @@ def register_web(app: Flask) -> None:
         agenda,
         attendance,
         minutes,
-        review,
         live,
+        cowriting,
+        review,
         attachments,
         documents,
         records,

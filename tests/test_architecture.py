@@ -62,6 +62,7 @@ LEAF_MODULES = {
 # Rule modules that call ``.commit()`` themselves, and why.
 COMMITS_ALLOWED = {
     "groupes.minutes.writing": "the autosave (save_part) retries a lost race in a new transaction",
+    "groupes.minutes.cowriting": "an editor's update is stored with the text it gives, retried on a lost race",
     "groupes.minutes.review": "mark_read: reading a page records it, and a page read commits nothing else",
     "groupes.site.rate_limits": "the counters are committed at once on the request's connection, shared by every worker",
     "groupes.privacy.access_log": "record_now: written in its own commit once the response is made",

@@ -154,9 +154,10 @@ def saving_queries(app, world, body: str) -> int:
 def test_an_autosave_runs_a_fixed_number_of_queries(app):
     """Saving a part reads what it needs, not everything the meeting's pages show; it rewrites
     the part's search row alone and answers with what it read before committing (22 statements
-    before this, 11 now)."""
+    before this, 11 then; 12 now: one more asks whether the part has a shared document that
+    the room's open editors must be told of, see groupes/minutes/cowriting.py)."""
     world = build_world()
     small = saving_queries(app, world, "Premier texte.")
     grow(world, 6)
     large = saving_queries(app, world, "Second texte.")
-    assert large <= small <= 11, (small, large)
+    assert large <= small <= 12, (small, large)

@@ -126,6 +126,29 @@ def _parts(content: dict) -> dict[str, dict]:
     return {str(PartKey.of_snapshot(s)): s for s in content.get("sections", [])}
 
 
+def _title(part: dict, items: dict[int, str]) -> str:
+    if part.get("agenda_item_id"):
+        return items.get(part["agenda_item_id"], "Point retiré de l'ordre du jour")
+    return part.get("heading") or "Section sans titre"
+
+
+def _texts(part: dict | None) -> tuple[str, str]:
+    return (part or {}).get("body", ""), (part or {}).get("heading", "")
+
+
+def changed_titles(meeting: Meeting, old: dict | None, new: dict) -> list[str]:
+    """The titles of the parts that differ from ``old`` to ``new`` (every written part when
+    there is no ``old``), in the order of ``new``, without comparing their words."""
+    items = {item.id: item.title for item in meeting.agenda_items}
+    before, after = _parts(old or {}), _parts(new)
+    titles = []
+    for key in list(after) + [k for k in before if k not in after]:
+        was, now = before.get(key), after.get(key)
+        if _texts(was) != _texts(now) and any(text.strip() for text in _texts(was) + _texts(now)):
+            titles.append(_title(now or was, items))
+    return titles
+
+
 def compare(meeting: Meeting, old: dict, new: dict) -> list[PartChange]:
     """Every part of either revision, in the order of the newer one, with its changes."""
     items = {item.id: item.title for item in meeting.agenda_items}
@@ -135,11 +158,7 @@ def compare(meeting: Meeting, old: dict, new: dict) -> list[PartChange]:
     for key in keys:
         was, now = before.get(key), after.get(key)
         part = now or was
-        title = (
-            items.get(part["agenda_item_id"], "Point retiré de l'ordre du jour")
-            if part.get("agenda_item_id")
-            else (part.get("heading") or "Section sans titre")
-        )
+        title = _title(part, items)
         old_body, new_body = (was or {}).get("body", ""), (now or {}).get("body", "")
         old_heading, new_heading = (was or {}).get("heading", ""), (now or {}).get("heading", "")
         if was is None:

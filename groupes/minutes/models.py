@@ -292,3 +292,33 @@ class MinutesReader(db.Model):
             self.approved_revision == minutes.revision
             and (self.approved_outcomes_version or 0) == minutes.outcomes_version
         )
+
+
+class PartUpdate(db.Model):
+    """One change of a part's shared document (a Yjs update), kept in order: the room's
+    editors replay them from their cursor (the id), the server derives the part's Markdown
+    from all of them. A part's rows are merged into one from time to time (compaction)."""
+
+    __tablename__ = "minutes_part_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    part_key: Mapped[str] = mapped_column(sa.String(20))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_minutes_part_updates_meeting_id_id", "meeting_id", "id"),)
+
+
+class RoomPresence(db.Model):
+    """Who is in the meeting room, on which part, until when (renewed by each long-poll)."""
+
+    __tablename__ = "room_presence"
+
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    part_key: Mapped[str] = mapped_column(sa.String(20), default="")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship()

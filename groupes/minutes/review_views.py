@@ -9,7 +9,7 @@ from groupes.exports.documents import meeting_document
 from groupes.extensions import costly_for_anonymous, db
 from groupes.meetings.loading import load_meeting
 from groupes.meetings.models import AttendanceStatus
-from groupes.minutes.diff import compare
+from groupes.minutes.diff import changed_titles, compare
 from groupes.minutes.forms import CommentForm
 from groupes.minutes.models import Comment, MinutesRevision
 from groupes.minutes.parts import PartKey
@@ -208,8 +208,19 @@ def revisions(meeting_id: int):
     meeting = load_readable(meeting_id)
     readable = readable_revisions(meeting)
     before = last_read(meeting.minutes, user()) if current_user.is_authenticated else 0
+    # Which parts each revision changed, from the one before it (huis clos withheld as elsewhere).
+    contents = readable_contents(meeting, *reversed(readable))
+    changed = {
+        revision.number: changed_titles(meeting, contents[i - 1] if i else None, contents[i])
+        for i, revision in enumerate(reversed(readable))
+    }
     return render_template(
-        "minutes/revisions.html", meeting=meeting, group=meeting.group, revisions=readable, before=before
+        "minutes/revisions.html",
+        meeting=meeting,
+        group=meeting.group,
+        revisions=readable,
+        before=before,
+        changed=changed,
     )
 
 

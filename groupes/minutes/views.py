@@ -15,6 +15,7 @@ from groupes.mail import notifications
 from groupes.meetings.loading import load_editable_meeting, load_meeting, open_actions_before
 from groupes.meetings.models import Meeting
 from groupes.meetings.schedule import agenda_schedule
+from groupes.minutes import cowriting
 from groupes.minutes.forms import (
     ActionEditForm,
     ActionForm,
@@ -36,6 +37,7 @@ from groupes.minutes.writing import (
     MinutesError,
     add_section,
     delete_section,
+    rename_section,
     reopen,
     save_part,
     submit_for_review,
@@ -57,7 +59,6 @@ from groupes.outcomes.recording import (
 from groupes.site.forms import ConfirmForm, choices, show_domain_error
 from groupes.site.http import is_htmx, wants_fragment, wants_json
 from groupes.site.links import safe_next
-from groupes.site.text import render_markdown
 
 blueprint = Blueprint("minutes", __name__)
 
@@ -163,12 +164,6 @@ def token(meeting_id: int):
     return jsonify(csrf_token=generate_csrf())
 
 
-@blueprint.route("/reunions/<int:meeting_id>/compte-rendu/apercu", methods=["POST"])
-def preview(meeting_id: int):
-    load_editable_meeting(meeting_id)
-    return jsonify(html=str(render_markdown(request.form.get("body", "")[:MAX_PART_LENGTH])))
-
-
 @cache
 def _saving_query() -> sa.Select:
     """What saving a part reads, in two queries (the meeting with its group, its minutes and
@@ -204,6 +199,8 @@ def save(meeting_id: int):
         message = next(iter(e for errors in form.errors.values() for e in errors), "Enregistrement impossible.")
         return refused(meeting, message, typed, status=422)
     minutes = meeting.minutes
+    if request.form.get("heading_only"):
+        return renamed(meeting, form)
     try:
         saved = save_part(
             minutes,
@@ -226,10 +223,29 @@ def save(meeting_id: int):
     except MinutesError as error:
         db.session.rollback()
         return refused(meeting, str(error), typed, status=422)
+    # The editors open in the room see the text saved by the form.
+    cowriting.follow_markdown(meeting_id, saved.key, form.body.data or "", current_user._get_current_object())
+    db.session.commit()
     if wants_json():
         return jsonify(ok=True, key=saved.key, version=saved.version, revision=saved.revision)
     flash("Texte enregistré.", "success")
     return redirect(room_url(meeting, f"partie-{saved.key}"))
+
+
+def renamed(meeting, form: PartForm):
+    """A free section's new title, from the room's editors (its text is written live)."""
+    try:
+        section = rename_section(
+            meeting.minutes, key=form.key.data, heading=form.heading.data or "", user=current_user._get_current_object()
+        )
+    except MinutesError as error:
+        db.session.rollback()
+        return refused(meeting, str(error), form.heading.data or "", status=422)
+    db.session.commit()
+    if wants_json():
+        return jsonify(ok=True, key=form.key.data)
+    flash("Titre enregistré.", "success")
+    return redirect(room_url(meeting, f"partie-s{section.id}"))
 
 
 def refused(meeting, message: str, typed: str, status: int):

@@ -160,6 +160,45 @@ def save_part(
     raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
+def store_derived(minutes: Minutes, part: PartKey, body: str, user: User) -> MinutesSection:
+    """Store the Markdown derived from a part's shared document (``groupes.minutes.cowriting``).
+
+    There is no version to start from: the document merges everyone's typing, so its
+    Markdown is always the part's latest text. Each author's saves within ``REVISION_SPAN``
+    gather in one revision of theirs, even when co-writers save the same part in between.
+    Flushes; the caller commits (and starts again on a lost race).
+    """
+    ensure_editable(minutes)
+    check_length(body)
+    section = named_section(minutes, part)
+    if section is not None and section.body == body:
+        return section
+    if section is None:
+        section = MinutesSection(agenda_item_id=part.id, position=0, body="", version=0)
+        minutes.sections.append(section)
+    section.body = body
+    section.version += 1
+    section.updated_at, section.updated_by = utcnow(), user
+    _flush_with_revision(minutes, user, gather=True)
+    return section
+
+
+def rename_section(minutes: Minutes, *, key: str, heading: str, user: User) -> MinutesSection:
+    """Change a free section's title alone (the room's editors write its text live). Flushes."""
+    ensure_editable(minutes)
+    part = parse_part_key(key)
+    if not part.is_section:
+        raise MinutesError("heading", "Seule une section libre a un titre.")
+    check_length(heading, "heading")
+    section = named_section(minutes, part)
+    if section.heading != heading:
+        section.heading = heading
+        section.version += 1
+        section.updated_at, section.updated_by = utcnow(), user
+        _flush_with_revision(minutes, user, gather=True)
+    return section
+
+
 def _flush_with_revision(minutes: Minutes, user: User | None, reason: str = "", *, gather: bool = False) -> int:
     """Flush the change with its revision (``gather``: the author's latest one, if it may take
     it); the revision's number."""

@@ -1,4 +1,4 @@
-"""In a real browser: a conflict never lets the autosave overwrite the other text; the attendance script never loses a tap."""
+"""In a real browser: a text saved by the form reaches the open editors without overwriting; the attendance script never loses a tap."""
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -6,6 +6,7 @@ from world import build_world
 
 from groupes.extensions import db
 from groupes.meetings.models import Attendance
+from groupes.minutes.cowriting import follow_markdown
 from groupes.minutes.models import MinutesSection
 from groupes.minutes.writing import save_part
 from tests.e2e.test_facilitator import sign_in
@@ -16,12 +17,17 @@ def notes_of(item_id: int) -> str:
     return db.session.scalar(sa.select(MinutesSection.body).where(MinutesSection.agenda_item_id == item_id))
 
 
-def test_after_a_conflict_neither_typing_nor_reloading_overwrites_the_other_text(live_server, new_page):
+def test_a_text_saved_by_the_form_reaches_the_open_editor_and_typing_goes_on(live_server, new_page):
+    """With script the room writes live (tests/e2e/test_cowriting.py): no conflict to resolve
+    any more. A part saved meanwhile by the form (without script) shows in the open editor,
+    and what is typed next is added to it, never written over it."""
     world = build_world()
     meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
     page = new_page()
     sign_in(page, live_server, "secretary@test.example")
     page.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
+    field = page.locator(f'[data-part="p{item_id}"] .rich-editor-text')
+    expect(field).to_have_text("Notes du point brouillon.")
     save_part(
         world.draft.minutes,
         key=f"p{item_id}",
@@ -29,21 +35,14 @@ def test_after_a_conflict_neither_typing_nor_reloading_overwrites_the_other_text
         body="Texte de l'animatrice.",
         user=world.users["facilitator"],
     )
-    notes = page.locator(f"#texte-p{item_id}")
-    notes.fill("Texte de la secrétaire.")
-    expect(page.locator("#conflit")).to_be_visible(timeout=10_000)
-    expect(page.locator(".conflict-theirs")).to_have_value("Texte de l'animatrice.")
-    notes.type(" Suite.")
-    page.wait_for_timeout(2500)
-    assert notes_of(item_id) == "Texte de l'animatrice."
-    page.reload()
-    expect(page.locator("#conflit")).to_be_visible(timeout=10_000)
-    expect(page.locator(".conflict-mine")).to_have_value("Texte de la secrétaire. Suite.")
-    assert notes_of(item_id) == "Texte de l'animatrice."
-    page.get_by_role("button", name="Fusionner les deux").click()
-    page.get_by_role("button", name="Garder mon texte").click()
+    follow_markdown(meeting_id, f"p{item_id}", "Texte de l'animatrice.", world.users["facilitator"])
+    db.session.commit()
+    expect(field).to_have_text("Texte de l'animatrice.", timeout=15_000)
+    field.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Suite.")
     expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré à", timeout=10_000)
-    assert notes_of(item_id) == "Texte de l'animatrice.\n\nTexte de la secrétaire. Suite."
+    assert notes_of(item_id) == "Texte de l'animatrice. Suite."
 
 
 def test_removing_someone_from_the_list_works_with_the_script(live_server, new_page):

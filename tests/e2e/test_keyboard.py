@@ -68,6 +68,7 @@ def test_a_secretary_writes_the_minutes_with_the_keyboard_only(live_server, new_
     page = new_page()
     sign_in(page, live_server, "secretary@test.example")
     page.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
+    expect(page.locator(f"#editeur-p{other}")).to_be_visible()  # the editors are in place
     walk = Walk(page)
 
     # The skip link comes first and leads into the content.
@@ -80,22 +81,21 @@ def test_a_secretary_writes_the_minutes_with_the_keyboard_only(live_server, new_
     walk.tab_to(lambda f: f["text"].endswith("· Divers"))
     walk.press("Enter")
     assert walk.focused()["id"] == f"partie-p{other}"
-    walk.tab_to(lambda f: f["id"] == f"texte-p{other}")
+    walk.tab_to(lambda f: f["id"] == f"editeur-p{other}")
     page.keyboard.type("Questions diverses : la prochaine réunion aura lieu à Bourges.")
 
-    # Saved with its button (Tab, then Enter).
-    walk.tab_to(lambda f: f["text"] == "Enregistrer")
-    walk.press("Enter")
+    # Saved while typing.
     expect(page.locator(f"#etat-p{other}")).to_contain_text("Enregistré à", timeout=10_000)
     db.session.expire_all()
     assert db.session.scalar(sa.select(MinutesSection.body).where(MinutesSection.agenda_item_id == other)) == (
         "Questions diverses : la prochaine réunion aura lieu à Bourges."
     )
 
-    # Back into the text with Shift+Tab, then Alt+Page précédente to the previous point, and back.
-    walk.tab_to(lambda f: f["id"] == f"texte-p{other}", key="Shift+Tab")
-    assert walk.press("Alt+PageUp")["id"] == f"texte-p{first}"
-    assert walk.press("Alt+PageDown")["id"] == f"texte-p{other}"
+    # Out to the toolbar with Shift+Tab and back, then Alt+Page précédente to the previous point, and back.
+    assert walk.press("Shift+Tab")["text"] == "Lien"
+    assert walk.press("Tab")["id"] == f"editeur-p{other}"
+    assert walk.press("Alt+PageUp")["id"] == f"editeur-p{first}"
+    assert walk.press("Alt+PageDown")["id"] == f"editeur-p{other}"
 
     # Alt+D opens the capture of a decision for this point; Tab and Enter add it, in place.
     assert walk.press("Alt+d")["id"] == "decision-text"

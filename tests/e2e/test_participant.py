@@ -160,9 +160,11 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     expect(facilitator.locator(f"#partie-{section_id} article.comment")).to_contain_text("Traité")
 
     facilitator.get_by_role("link", name="Rédiger", exact=True).click()
-    text = facilitator.locator(f"#texte-p{item_id}")
-    expect(text).to_have_value("Notes du point brouillon.")
-    text.fill("Notes du point validé.")
+    text = facilitator.locator(f'[data-part="p{item_id}"] .rich-editor-text')
+    expect(text).to_have_text("Notes du point brouillon.")
+    text.click()
+    facilitator.keyboard.press("Control+a")
+    facilitator.keyboard.type("Notes du point validé.")
     expect(facilitator.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré à", timeout=10_000)
     facilitator.get_by_role("button", name="Valider le compte-rendu").click()
     # The summary first: the comment was dealt with, so nothing waits.

@@ -31,11 +31,12 @@ def test_the_secretarys_hour(live_server, new_page):
     page = new_page()
     sign_in(page, live_server, "secretary@test.example")
     page.goto(f"{live_server}/reunions/{meeting_id}/compte-rendu/rediger")
-    notes = page.locator(f"#texte-p{item_id}")
+    notes = page.locator(f'[data-part="p{item_id}"] .rich-editor-text')
     state = page.locator(f"#etat-p{item_id}")
 
-    # Autosave while typing.
-    notes.fill("Chaque structure présente ses missions.")
+    # Saved while typing, in the part's formatted-text editor.
+    notes.click()
+    page.keyboard.type("Chaque structure présente ses missions.")
     expect(state).to_contain_text("Enregistré à", timeout=10_000)
     assert stored_notes(item_id) == "Chaque structure présente ses missions."
 
@@ -54,28 +55,34 @@ def test_the_secretarys_hour(live_server, new_page):
 
     # The connection drops mid-typing: the text stays on the device and leaves when it comes back.
     page.context.set_offline(True)
-    notes = page.locator(f"#texte-p{item_id}")
-    notes.fill("Chaque structure présente ses missions. La CAF détaille l'accès aux droits.")
-    expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Hors ligne", timeout=10_000)
+    notes.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" La CAF détaille l'accès aux droits.")
+    expect(state).to_contain_text("Hors ligne", timeout=10_000)
     assert stored_notes(item_id) == "Chaque structure présente ses missions."
     page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré à", timeout=10_000)
+    expect(state).to_contain_text("Enregistré à", timeout=15_000)
     assert stored_notes(item_id).endswith("La CAF détaille l'accès aux droits.")
 
-    # A reload before the server has the text (its saves are made to fail here):
+    # A reload before the server has the text (its sends are made to fail here):
     # the text comes back from the device and is saved.
-    page.route("**/compte-rendu/parties", lambda route: route.abort())
-    notes.press("End")
-    notes.type(" Fin du tour.")
-    expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Hors ligne", timeout=10_000)
+    def refuse_sends(route):
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/compte-rendu/direct", refuse_sends)
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Fin du tour.")
+    expect(state).to_contain_text("Hors ligne", timeout=10_000)
     assert not stored_notes(item_id).endswith("Fin du tour.")
-    page.unroute("**/compte-rendu/parties")
+    page.unroute("**/compte-rendu/direct")
     page.reload()
-    expect(page.locator(f"#texte-p{item_id}")).to_have_value(
-        "Chaque structure présente ses missions. La CAF détaille l'accès aux droits. Fin du tour."
+    expect(notes).to_have_text(
+        "Chaque structure présente ses missions. La CAF détaille l'accès aux droits. Fin du tour.", timeout=10_000
     )
-    expect(page.locator(f"#etat-p{item_id}")).to_contain_text("Enregistré à", timeout=10_000)
+    expect(state).to_contain_text("Enregistré à", timeout=10_000)
     assert stored_notes(item_id).endswith("Fin du tour.")
     screenshot(page, "meeting-room-desktop")
 
@@ -89,7 +96,7 @@ def test_the_secretarys_hour(live_server, new_page):
     tablet.get_by_role("button", name="Valider le compte-rendu").click()
     tablet.get_by_role("button", name="Confirmer la validation").click()  # after the summary
     expect(tablet.get_by_text("Compte-rendu validé : cette version est figée.")).to_be_visible()
-    expect(tablet.locator(f"#texte-p{item_id}")).to_have_attribute("readonly", "")
+    expect(tablet.locator(f'[data-part="p{item_id}"] .rich-editor-text')).to_have_attribute("contenteditable", "false")
     db.session.expire_all()
     minutes = db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == meeting_id))
     assert minutes.status == MinutesStatus.VALIDATED and minutes.validated_by.person.name == "Facilitator Test"
