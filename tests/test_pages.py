@@ -130,3 +130,16 @@ def test_the_follow_up_point_lists_earlier_open_actions_the_reader_may_read(app)
     assert "Action brouillon" not in follow_up  # a draft the member may not read
     facilitator = read_page(signed_in(app, "facilitator"), f"/reunions/{meeting.id}")
     assert "Action brouillon" in facilitator[facilitator.index("Suivi des actions") :]
+
+
+def test_role_headings_of_a_group_are_plural_for_several_people(app, world):
+    from groupes.groups.models import Membership, Person, Role
+
+    html = page(app, "member", f"/groupes/{world.private.id}")
+    assert "<h3>Membre</h3>" in html and "<h3>Observateur</h3>" in html  # one of each
+    for name, role in [("Deuxième Membre", Role.MEMBER), ("Deuxième Observatrice", Role.OBSERVER)]:
+        db.session.add(Membership(group_id=world.private.id, person=Person(name=name), role=role))
+    db.session.commit()
+    html = page(app, "member", f"/groupes/{world.private.id}")
+    assert "<h3>Membres</h3>" in html and "<h3>Observateurs</h3>" in html
+    assert "<h3>Membre</h3>" not in html and "<h3>Observateur</h3>" not in html
