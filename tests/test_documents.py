@@ -354,3 +354,12 @@ def test_metadata_titles_in_words_authors_and_creation_dates(app, world):
         info = metadata(role, url)
         assert (info.title, info.author) == (title, author), url
         assert info.creation_date.date() == created, url
+
+
+def test_french_spacing_leaves_code_alone():
+    from groupes.exports.pdf import french_spacing
+
+    html = "<p>Code : <code>a : b ; c ?</code> suite !</p><pre><code>x : y</code></pre><p>fin ?</p>"
+    assert french_spacing(html) == (
+        "<p>Code\u00a0: <code>a : b ; c ?</code> suite\u202f!</p><pre><code>x : y</code></pre><p>fin\u202f?</p>"
+    )

@@ -303,7 +303,8 @@ def test_a_quote_must_be_a_passage_of_the_part_as_the_reader_sees_it(app, count)
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422 and "Ce passage ne figure pas dans cette partie" in html and "Gardé" in html
     assert count(Comment) == comments
-    # Selected in the page, the passage has no Markdown signs: it is found, and not « rewritten ».
-    post(member, url, {"section": section.id, "quote": "insiste sur l'accueil inconditionnel", "body": "Oui"})
+    # Selected in the page, the passage has no Markdown signs and typographic apostrophes: it is found,
+    # and not « rewritten ».
+    post(member, url, {"section": section.id, "quote": "insiste sur l’accueil inconditionnel", "body": "Oui"})
     assert count(Comment) == comments + 1
     assert "(passage réécrit depuis)" not in page(member, f"/reunions/{meeting.id}/compte-rendu/relecture")
