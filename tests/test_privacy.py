@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from world import post_form, read_page, signed_in
 
@@ -478,3 +479,41 @@ def test_organisers_close_a_programme_and_set_its_retention(app, world):
     assert "Entre 1 et 1 200 mois." in zero.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Programme, world.programme.id).retention_months == 24
+
+
+PRIVACY_KEYS = ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT", "PRIVACY_DPO", "PRIVACY_HOST")
+
+
+def privacy_page_as(app, role: str, **settings) -> str:
+    saved = {key: app.config[key] for key in (*PRIVACY_KEYS, "MAIL_DEFAULT_SENDER")}
+    app.config.update(dict.fromkeys(PRIVACY_KEYS), **settings)
+    try:
+        return read_page(signed_in(app, role), "/confidentialite")
+    finally:
+        app.config.update(saved)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "organiser"])
+def test_visitors_see_nothing_of_what_is_left_to_configure(app, world, role):
+    page = privacy_page_as(app, role, MAIL_DEFAULT_SENDER="Groupes de travail <ne-pas-repondre@localhost>")
+    for placeholder in ("GROUPES_", "PRIVACY_", "renseigner", "À configurer", "localhost"):
+        assert placeholder not in page, placeholder
+    responsible = page.split('id="responsable"')[1].split("</section>")[0]
+    assert not any(bracket in responsible for bracket in "()[]{}")
+    assert "Le responsable du traitement est l’organisme qui anime la démarche" in page
+    assert "son nom est à préciser par l’organisme" in page and "adressez-vous à l’animation de votre groupe" in page
+    assert "Délégué·e à la protection" not in page and "Hébergement" not in page  # left out when not set
+
+
+def test_administrators_see_what_to_configure_and_where(app, world):
+    page = privacy_page_as(app, "admin", PRIVACY_DPO="Mme Délégué")
+    checklist = page.split('id="a-configurer"')[1].split("</section>")[0]
+    for key in PRIVACY_KEYS:
+        assert f"<code>GROUPES_{key}</code>" in checklist and f"<code>{key}</code>" in checklist
+    assert checklist.count("À renseigner") == 3 and checklist.count("Renseigné") == 1
+    assert "Mme Délégué" in checklist
+    done = privacy_page_as(
+        app, "admin", PRIVACY_CONTROLLER="le CD 18", PRIVACY_CONTACT="a@b.example", PRIVACY_DPO="x", PRIVACY_HOST="y"
+    )
+    assert "À renseigner" not in done and "Tout est renseigné" in done
+    assert "Le responsable du traitement est le CD 18." in done
