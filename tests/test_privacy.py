@@ -138,7 +138,7 @@ def test_a_document_download_is_logged(app, world):
     response = client.get(f"/reunions/{world.validated.id}/documents/{attachment.id}/programme.pdf")
     assert response.status_code == 200
     assert [e.target for e in log(kind=AccessKind.DOWNLOAD)] == [
-        "Document « programme.pdf » – groupe 1, réunion du 03/03/2014"
+        "Document « programme.pdf » – groupe 1, réunion du 03/03/2014"
     ]
 
 
@@ -163,16 +163,16 @@ def test_changes_of_rights_are_logged_wherever_they_are_made(app, world):
     db.session.commit()
     details = [e.detail for e in log(kind=AccessKind.RIGHTS)]
     member_id, observer_id = world.users["member"].person_id, world.users["observer"].person_id
-    assert f"rôle de Member Test (personne n° {member_id}) : membre → secrétariat de séance" in details
-    assert "visibilité : réservé aux membres → public" in details
-    assert f"membre ajouté·e : Observer Test (personne n° {observer_id}), membre" in details
+    assert f"rôle de Member Test (personne n° {member_id}) : membre → secrétariat de séance" in details
+    assert "visibilité : réservé aux membres → public" in details
+    assert f"membre ajouté·e : Observer Test (personne n° {observer_id}), membre" in details
     assert "administration accordée" in details
-    assert any(d.startswith("organisateur·rice retiré·e : Seconde Organisatrice") for d in details)
+    assert any(d.startswith("organisateur·rice retiré·e : Seconde Organisatrice") for d in details)
 
 
 def test_creating_a_group_with_its_members_is_not_a_change_of_rights(app, world):
     """The world made its groups with their members: only the administrator's account is a change."""
-    assert [e.detail for e in log(kind=AccessKind.RIGHTS)] == ["compte créé avec l'administration"]
+    assert [e.detail for e in log(kind=AccessKind.RIGHTS)] == ["compte créé avec l’administration"]
 
 
 def test_organisers_read_their_programme_s_log_and_admins_all_of_it(app, world):
@@ -181,13 +181,13 @@ def test_organisers_read_their_programme_s_log_and_admins_all_of_it(app, world):
     db.session.add(other)
     db.session.flush()
     db.session.add(
-        AccessLogEntry(kind=AccessKind.READ, actor="Quelqu'un", programme_id=other.id, target="Secret d'ailleurs")
+        AccessLogEntry(kind=AccessKind.READ, actor="Quelqu’un", programme_id=other.id, target="Secret d’ailleurs")
     )
     db.session.commit()
     page = read_page(signed_in(app, "organiser"), f"/programmes/{world.programme.id}/journal")
-    assert "Member Test" in page and "Compte-rendu – groupe 1" in page and "Secret d'ailleurs" not in page
+    assert "Member Test" in page and "Compte-rendu – groupe 1" in page and "Secret d’ailleurs" not in page
     assert signed_in(app, "organiser").get(f"/programmes/{other.id}/journal").status_code == 404
-    assert "Secret d'ailleurs" in read_page(signed_in(app, "admin"), "/admin/journal")
+    assert "Secret d’ailleurs" in read_page(signed_in(app, "admin"), "/admin/journal")
     csv = (
         signed_in(app, "organiser").get(f"/programmes/{world.programme.id}/journal.csv").get_data().decode("utf-8-sig")
     )
@@ -205,7 +205,7 @@ def test_the_log_filters_and_falls_back_on_nonsense(app, world):
     by_name = read_page(organiser, f"{url}?qui=member")
     assert "Compte-rendu – groupe 1" in by_name and "Synthèse (PDF)" not in by_name
     nonsense = read_page(organiser, f"{url}?type=n%27importe&du=hier&au=2014-01-01")
-    assert "Type « n'importe » inconnu" in nonsense and "illisible" in nonsense
+    assert "Type « n'importe » inconnu" in nonsense and "illisible" in nonsense
     assert "Synthèse (PDF)" not in nonsense  # the valid end date still applies
 
 
@@ -405,10 +405,10 @@ def test_the_only_facilitator_of_a_group_is_not_erased_and_the_way_forward_is_gi
     facilitator = world.users["facilitator"].person
     admin = signed_in(app, "admin")
     page = read_page(admin, f"/admin/personnes/{facilitator.id}/donnees")
-    assert "Effacement impossible pour l'instant" in page and "Nommez d'abord une autre personne" in page
+    assert "Effacement impossible pour l’instant" in page and "Nommez d’abord une autre personne" in page
     response = post_form(admin, f"/admin/personnes/{facilitator.id}/effacer", {"confirm": "y"})
     assert response.status_code == 422
-    assert "seul·e à animer : groupe 1 « Groupe réservé »" in response.get_data(as_text=True)
+    assert "seul·e à animer : groupe 1 « Groupe réservé »" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Person, facilitator.id).name == "Facilitator Test"
     # With a second facilitator, the erasure goes through.
@@ -459,7 +459,7 @@ def test_the_privacy_page_says_what_why_how_long_and_whom_to_ask(app, world):
         app.config.update(saved)
     assert "Le responsable du traitement est le Conseil départemental du Cher." in page
     assert 'href="mailto:dpo@cher.example"' in page and "Mme Délégué" in page
-    assert "Journal des accès : 365 jours." in page and "60 mois après sa clôture" in page
+    assert "Journal des accès : 365 jours." in page and "60 mois après sa clôture" in page
     assert 'href="/confidentialite"' in read_page(app.test_client(), "/")
 
 

@@ -94,7 +94,7 @@ def item(meeting_id: int, item_id: int):
             flash("Point enregistré.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id))
     cancel = url_for("agenda.edit", meeting_id=meeting.id)
-    return render_template("form.html", form=form, title=f"Modifier le point « {agenda_item.title} »", cancel=cancel)
+    return render_template("form.html", form=form, title=f"Modifier le point « {agenda_item.title} »", cancel=cancel)
 
 
 def agenda_action(meeting_id: int, item_id: int | None, change, success: str):

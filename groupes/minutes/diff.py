@@ -136,7 +136,7 @@ def compare(meeting: Meeting, old: dict, new: dict) -> list[PartChange]:
         was, now = before.get(key), after.get(key)
         part = now or was
         title = (
-            items.get(part["agenda_item_id"], "Point retiré de l'ordre du jour")
+            items.get(part["agenda_item_id"], "Point retiré de l’ordre du jour")
             if part.get("agenda_item_id")
             else (part.get("heading") or "Section sans titre")
         )

@@ -241,7 +241,7 @@ def validate_minutes(meeting_id: int):
         notifications.minutes_validated(meeting, user)
 
     return workflow_step(
-        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission=Permission.VALIDATE_MINUTES
+        meeting_id, step, "Compte-rendu validé : cette version est figée.", permission=Permission.VALIDATE_MINUTES
     )
 
 
@@ -250,7 +250,7 @@ def reopen_minutes(meeting_id: int):
     return workflow_step(
         meeting_id,
         lambda m, f: reopen(m.minutes, current_user._get_current_object(), f.reason.data),
-        "Compte-rendu rouvert : il redevient un brouillon.",
+        "Compte-rendu rouvert : il redevient un brouillon.",
         ReopenForm,
         permission=Permission.VALIDATE_MINUTES,
     )
@@ -414,7 +414,7 @@ def action_edit(meeting_id: int, action_id: int):
         ("title", "Action", request.form.get("title", ""), "text"),
         ("owner", "Qui", request.form.get("owner", ""), "text"),
         ("due", "Pour quand", request.form.get("due", ""), "date"),
-        ("agenda_item", "Point de l'ordre du jour", request.form.get("agenda_item", ""), "hidden"),
+        ("agenda_item", "Point de l’ordre du jour", request.form.get("agenda_item", ""), "hidden"),
     ]
     if not form.validate_on_submit():
         message = next(iter(e for errors in form.errors.values() for e in errors), "Action non modifiée.")
@@ -498,7 +498,7 @@ def section_delete(meeting_id: int, section_id: int):
         section_id,
         "cette section",
         lambda s: delete_section(s.minutes, s, current_user._get_current_object()),
-        "Section supprimée (son texte reste dans l'historique).",
+        "Section supprimée (son texte reste dans l’historique).",
         "sections",
     )
 
@@ -518,7 +518,7 @@ def follow(action_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Suivi de l'action enregistré.", "success")
+            flash("Suivi de l’action enregistré.", "success")
     else:
-        flash("État inconnu : rien n'a été enregistré.", "error")
+        flash("État inconnu : rien n’a été enregistré.", "error")
     return redirect(safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=action.meeting_id)))

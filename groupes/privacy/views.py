@@ -49,7 +49,7 @@ def mark_confidential(meeting_id: int):
     db.session.commit()
     if confidential:
         flash(
-            f"Huis clos posé sur {what} : seuls les membres du groupe le liront, "
+            f"Huis clos posé sur {what} : seuls les membres du groupe le liront, "
             "et aucun document, export ni courriel ne le reprendra.",
             "success",
         )
@@ -86,11 +86,11 @@ def read_log_filters(args) -> LogFilters:
     if kind in {k.value for k in AccessKind}:
         f.kind = AccessKind(kind)
     elif kind:
-        f.ignored.append(f"Type « {kind[:40]} » inconnu : tous les types sont montrés.")
+        f.ignored.append(f"Type « {kind[:40]} » inconnu : tous les types sont montrés.")
     f.actor = args.get("qui", "").strip()[:200]
     f.start, f.end = date_arg(args, "du", "de début", f.ignored), date_arg(args, "au", "de fin", f.ignored)
     if f.start and f.end and f.start > f.end:
-        f.ignored.append("La date de début vient après la date de fin : dates ignorées.")
+        f.ignored.append("La date de début vient après la date de fin : dates ignorées.")
         f.start = f.end = None
     page = args.get("page", "1")
     f.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
@@ -213,7 +213,7 @@ def erase(person_id: int):
             db.session.rollback()
             refusal = str(error)
         else:
-            flash("Données effacées : la personne n'apparaît plus que sous une mention neutre.", "success")
+            flash("Données effacées : la personne n’apparaît plus que sous une mention neutre.", "success")
             return redirect(url_for("records.people"))
     return person_page(person, form, refusal), 422
 

@@ -65,7 +65,7 @@ def edit(programme_id: int):
         flash("Démarche enregistrée.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
     cancel = url_for("programmes.show", programme_id=programme.id)
-    return render_template("form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel)
+    return render_template("form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel)
 
 
 @blueprint.route("/programmes/<int:programme_id>/jalons/nouveau", methods=["GET", "POST"])
@@ -88,7 +88,7 @@ def milestone(programme_id: int, milestone_id: int | None = None):
         db.session.commit()
         flash("Jalon enregistré.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
-    title = "Nouveau jalon" if item is None else f"Modifier le jalon « {item.title} »"
+    title = "Nouveau jalon" if item is None else f"Modifier le jalon « {item.title} »"
     return render_template(
         "form.html", form=form, title=title, cancel=url_for("programmes.show", programme_id=programme.id)
     )
@@ -129,7 +129,7 @@ def organiser_remove(programme_id: int, organiser_id: int):
     organiser = db.first_or_404(sa.select(ProgrammeOrganiser).filter_by(id=organiser_id, programme_id=programme.id))
     if ConfirmForm().validate_on_submit():
         if not may(Permission.REMOVE_ORGANISER, organiser):
-            flash("Vous ne pouvez pas vous retirer vous-même de l'organisation.", "error")
+            flash("Vous ne pouvez pas vous retirer vous-même de l’organisation.", "error")
         else:
             db.session.delete(organiser)
             db.session.commit()

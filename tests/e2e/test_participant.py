@@ -70,7 +70,7 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     facilitator.get_by_label("Adresse e-mail").fill(INVITEE)
     facilitator.get_by_label("Nom et prénom").fill("Nadia Nouvelle")
     facilitator.get_by_label("Rôle dans le groupe").select_option(label="Membre")
-    facilitator.get_by_role("button", name="Envoyer l'invitation").click()
+    facilitator.get_by_role("button", name="Envoyer l’invitation").click()
     expect(facilitator.get_by_text(f"{INVITEE} fait partie du groupe")).to_be_visible()
     expect(facilitator.get_by_role("region", name="Invitations sans réponse")).to_contain_text("Nadia Nouvelle")
 
