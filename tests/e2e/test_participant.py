@@ -76,7 +76,7 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
 
     # The invitation arrives by itself (sent once the response has gone out).
     [invitation] = wait_for_mail(smtp_server, INVITEE, 1)
-    assert "Invitation au groupe « Groupe réservé »" in invitation["Subject"]
+    assert "Invitation au groupe «\u00a0Groupe réservé\u00a0»" in invitation["Subject"]
     link = link_in(invitation, live_server, "/invitation/")
     assert base_url + link.removeprefix(live_server) in invitation.get_body(("plain",)).get_content()
 
