@@ -104,6 +104,7 @@ def register_web(app: Flask) -> None:
     from groupes.search.views import blueprint as search
     from groupes.site.errors import register_errors
     from groupes.site.formatting import FILTERS
+    from groupes.site.forms import typographic_form_messages
     from groupes.site.security import register_security
     from groupes.site.text import render_markdown
     from groupes.site.views import blueprint as site
@@ -141,6 +142,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(may=may, WITHHELD_PASSAGE=WITHHELD_PASSAGE, meeting_state=shown_state)
     register_security(app)
     register_errors(app)
+    app.before_request(typographic_form_messages)
 
 
 def register_commands(app: Flask) -> None:

@@ -73,8 +73,9 @@ class Defaults:
     PDF_CACHE_DAYS = 30
     PROGRAMME_RETENTION_MONTHS = 60
     # The privacy page (/confidentialite): who is responsible for the data and whom to ask.
-    PRIVACY_CONTROLLER = "l'organisme qui anime la démarche (à renseigner : GROUPES_PRIVACY_CONTROLLER)"
-    PRIVACY_CONTACT = None  # an e-mail address; falls back to the sender of the site's mail
+    # Administrators see there which of these are still to set; visitors read what is set.
+    PRIVACY_CONTROLLER = None  # the organisation responsible (« le Conseil départemental du Cher »)
+    PRIVACY_CONTACT = None  # an e-mail address; falls back to the sender of the site's mail, once set
     PRIVACY_DPO = None  # the data protection officer (délégué à la protection des données), if any
     PRIVACY_HOST = None  # who hosts the service
     # How many reverse proxies stand in front (GROUPES_PROXIES=1 behind one nginx): their

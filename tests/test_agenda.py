@@ -80,7 +80,7 @@ def test_a_third_level_is_refused(meeting):
 
 
 def test_an_item_of_another_meeting_cannot_be_a_parent(world, meeting):
-    with pytest.raises(AgendaError, match="n'appartient pas à cet ordre du jour"):
+    with pytest.raises(AgendaError, match="n’appartient pas à cet ordre du jour"):
         add_item(meeting, title="Intrus", duration=None, presenter="", parent_id=world.draft.agenda_items[0].id)
 
 
@@ -177,7 +177,7 @@ def test_the_editor_warns_when_the_agenda_overruns(app, meeting):
     add(meeting, "Long débat", 120)
     html = editor(app).get(f"/reunions/{meeting.id}/ordre-du-jour").get_data(as_text=True)
     assert (
-        "Durée prévue : 2\u00a0h\u00a025 pour une réunion de 2\u00a0h : <strong>l'ordre du jour dépasse de 25\u00a0min</strong>"
+        "Durée prévue : 2\u00a0h\u00a025 pour une réunion de 2\u00a0h : <strong>l’ordre du jour dépasse de 25\u00a0min</strong>"
         in html
     )
 
@@ -185,10 +185,10 @@ def test_the_editor_warns_when_the_agenda_overruns(app, meeting):
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"title": "", "duration": "30", "presenter": "Quelqu'un de gardé"}, "Ce champ est obligatoire."),
-        ({"title": "Point gardé", "duration": "une heure"}, "N&#39;est pas un entier valide."),
+        ({"title": "", "duration": "30", "presenter": "Quelqu’un de gardé"}, "Ce champ est obligatoire."),
+        ({"title": "Point gardé", "duration": "une heure"}, "N’est pas un entier valide."),
         ({"title": "Point gardé", "duration": "-5"}, "Une durée de 0 à 1440 minutes."),
-        ({"title": "Point gardé", "parent": "999999"}, "N&#39;est pas un choix valide."),
+        ({"title": "Point gardé", "parent": "999999"}, "N’est pas un choix valide."),
     ],
 )
 def test_a_bad_item_form_is_shown_again_and_changes_nothing(app, meeting, count, fields, message):
@@ -212,7 +212,7 @@ def test_a_third_level_through_the_form_is_refused_with_a_message(app, meeting, 
     response = client.post(
         url, data={"title": "Sous-point", "parent": str(child.id), "csrf_token": csrf_token(client, url)}
     )
-    assert response.status_code == 200 and "N&#39;est pas un choix valide." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "N’est pas un choix valide." in response.get_data(as_text=True)
     assert count(AgendaItem) == before
     assert db.session.scalar(sa.select(AgendaItem.parent_id).where(AgendaItem.id == child.id)) == point.id
 

@@ -1,4 +1,4 @@
-"""A meeting's documents: the checks of an upload, the files on disk, who downloads, where they are listed."""
+"""A meeting’s documents: the checks of an upload, the files on disk, who downloads, where they are listed."""
 
 import io
 import os
@@ -66,7 +66,7 @@ def test_the_type_comes_from_the_content(content, kind):
         ("C:\\Users\\Léa\\Ordre du jour.docx", "Ordre du jour.docx"),
         ("compte\x00rendu<script>.pdf", "compte_rendu_script_.pdf"),
         ("..pdf", "pdf"),
-        ("Présentation de l'équipe – CAF.pdf", "Présentation de l'équipe – CAF.pdf"),
+        ("Présentation de l’équipe – CAF.pdf", "Présentation de l’équipe – CAF.pdf"),
         ("e\u0301te\u0301.pdf", "\u00e9t\u00e9.pdf"),  # NFC
         ("a" * 300 + ".pdf", "a" * 196 + ".pdf"),
     ],
@@ -78,30 +78,30 @@ def test_file_names_are_cleaned(name, cleaned):
 def test_the_size_limit_is_said_in_french():
     with pytest.raises(AttachmentRefused) as refusal:
         check_file("gros.pdf", samples.pdf() + b"\x00" * (2 * MB), max_size=MB)
-    assert str(refusal.value) == "Le fichier « gros.pdf » pèse 2\u00a0Mo : la limite est de 1\u00a0Mo par fichier."
+    assert str(refusal.value) == "Le fichier « gros.pdf » pèse 2\u00a0Mo : la limite est de 1\u00a0Mo par fichier."
     assert file_size(int(1.5 * MB)) == "1,5\u00a0Mo"
     assert file_size(850 * 1024) == "850\u00a0ko"
     assert file_size(1) == "1\u00a0octet"
 
 
 def test_an_empty_file_is_refused():
-    with pytest.raises(AttachmentRefused, match="« vide.pdf » est vide"):
+    with pytest.raises(AttachmentRefused, match="« vide.pdf » est vide"):
         check_file("vide.pdf", b"", max_size=MB)
 
 
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("programme.exe", samples.EXE, "n'est pas d'un type accepté (PDF, ODT"),
-        ("page.html", samples.HTML, "n'est pas d'un type accepté"),
-        ("script.sh", samples.SHELL, "n'est pas d'un type accepté"),
-        ("macros.docx", samples.docm(), "« macros.docx » contient des macros (partie « word/vbaProject.bin »)"),
+        ("programme.exe", samples.EXE, "n’est pas d’un type accepté (PDF, ODT"),
+        ("page.html", samples.HTML, "n’est pas d’un type accepté"),
+        ("script.sh", samples.SHELL, "n’est pas d’un type accepté"),
+        ("macros.docx", samples.docm(), "« macros.docx » contient des macros (partie « word/vbaProject.bin »)"),
         # A lying extension, both ways.
-        ("facture.pdf", samples.EXE, "porte l'extension .pdf mais son contenu n'est pas un document PDF"),
-        ("rapport.docx", samples.pdf(), "porte l'extension .docx mais son contenu est un document PDF (.pdf)"),
+        ("facture.pdf", samples.EXE, "porte l’extension .pdf mais son contenu n’est pas un document PDF"),
+        ("rapport.docx", samples.pdf(), "porte l’extension .docx mais son contenu est un document PDF (.pdf)"),
         ("tableau.pdf", samples.xlsx(), "son contenu est un classeur Excel (.xlsx)"),
         ("photo.png", samples.pdf(), "son contenu est un document PDF"),
-        ("document.pdf.exe", samples.pdf(), "porte l'extension .exe mais son contenu est un document PDF"),
+        ("document.pdf.exe", samples.pdf(), "porte l’extension .exe mais son contenu est un document PDF"),
     ],
 )
 def test_forbidden_types_and_lying_extensions_are_refused(name, content, message):
@@ -125,36 +125,36 @@ def test_an_editor_uploads_a_document_for_an_agenda_item(app):
     client = signed_in(app, "secretary")
     item = world.draft.agenda_items[0]
     content = samples.docx()
-    response = upload(client, world.draft, content, "Support d'intervention – été.docx", agenda_item=item.id)
+    response = upload(client, world.draft, content, "Support d’intervention – été.docx", agenda_item=item.id)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/reunions/{world.draft.id}#documents")
     attachment = db.session.scalar(sa.select(Attachment))
     assert (attachment.filename, attachment.kind, attachment.size) == (
-        "Support d'intervention – été.docx",
+        "Support d’intervention – été.docx",
         "docx",
         len(content),
     )
     assert attachment.agenda_item_id == item.id
     assert attachment.uploaded_by.person.name == "Secretary Test"
     assert attachment.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    # On disk under instance/, by a random name which has nothing of the client's.
+    # On disk under instance/, by a random name which has nothing of the client’s.
     path = storage.path_of(attachment.stored_name)
     assert path.is_relative_to(Path(app.instance_path) / "attachments")
     assert path.read_bytes() == content
     assert "Support" not in str(path) and len(attachment.stored_name) == 32
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     page = read_page(client, f"/reunions/{world.draft.id}")
-    assert "Document « Support d'intervention – été.docx » ajouté." in page
-    assert "Point « Ordre du jour de brouillon »" in page
+    assert "Document « Support d’intervention – été.docx » ajouté." in page
+    assert "Point « Ordre du jour de brouillon »" in page
 
 
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("vide.pdf", b"", "Le fichier « vide.pdf » est vide."),
-        ("virus.pdf", samples.EXE, "porte l&#39;extension .pdf mais son contenu n&#39;est pas un document PDF"),
-        ("page.html", samples.HTML, "n&#39;est pas d&#39;un type accepté"),
-        ("../../etc/passwd.docx", samples.pdf(), "« passwd.docx » porte l&#39;extension .docx"),
+        ("vide.pdf", b"", "Le fichier « vide.pdf » est vide."),
+        ("virus.pdf", samples.EXE, "porte l’extension .pdf mais son contenu n’est pas un document PDF"),
+        ("page.html", samples.HTML, "n’est pas d’un type accepté"),
+        ("../../etc/passwd.docx", samples.pdf(), "« passwd.docx » porte l’extension .docx"),
     ],
 )
 def test_a_refused_upload_shows_the_form_again_with_why(app, name, content, message):
@@ -196,7 +196,7 @@ def test_a_body_beyond_the_request_limit_is_cut_and_explained(app):
         app.config["MAX_CONTENT_LENGTH"] = 32 * MB
     assert response.status_code == 303
     page = read_page(client, response.headers["Location"])
-    assert "Le fichier envoyé est trop volumineux : la limite est de 10\u00a0Mo par fichier." in page
+    assert "Le fichier envoyé est trop volumineux : la limite est de 10\u00a0Mo par fichier." in page
 
 
 def test_the_documents_of_a_meeting_have_a_total_limit(app):
@@ -261,7 +261,7 @@ def test_an_editor_removes_a_document_and_its_file(app):
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
     assert not path.exists()
-    assert "Document « ancien.pdf » retiré." in read_page(client, f"/reunions/{world.draft.id}")
+    assert "Document « ancien.pdf » retiré." in read_page(client, f"/reunions/{world.draft.id}")
 
 
 def test_a_deletion_rolled_back_keeps_the_file(app):
@@ -393,7 +393,7 @@ def test_the_meeting_page_lists_the_documents_with_a_confirmed_removal(app):
     attachment = attach(world.draft, "Diaporama.pdf", agenda_item=world.draft.agenda_items[0])
     html = read_page(signed_in(app, "facilitator"), f"/reunions/{world.draft.id}")
     assert f'href="/reunions/{world.draft.id}/documents/{attachment.id}/Diaporama.pdf"' in html
-    assert "(PDF, " in html and "Point « Ordre du jour de brouillon »" in html
+    assert "(PDF, " in html and "Point « Ordre du jour de brouillon »" in html
     assert 'enctype="multipart/form-data"' in html
     assert "<summary>Retirer" in html and "Confirmer le retrait" in html
     assert '<label for="file">Fichier' in html and '<label for="agenda_item">' in html
@@ -496,7 +496,7 @@ def office_zip(parts: dict[str, bytes | str], first: str | None = None, level: i
 
 
 def docx_parts(*, defaults="", overrides="", main_type=WORD_MAIN, document_rels="") -> dict[str, str]:
-    """A Word document's parts, with extra content types and relationships of the document part."""
+    """A Word document’s parts, with extra content types and relationships of the document part."""
     return {
         "[Content_Types].xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{CONTENT_TYPES_NS}">'
@@ -556,7 +556,7 @@ HOSTILE_DOCX = {
 
 @pytest.mark.parametrize("parts", HOSTILE_DOCX.values(), ids=HOSTILE_DOCX.keys())
 def test_word_macros_are_found_by_their_declared_types_whatever_their_names(parts):
-    with pytest.raises(AttachmentRefused, match=r"« rapport\.docx » contient des macros ou du contenu actif \("):
+    with pytest.raises(AttachmentRefused, match=r"« rapport\.docx » contient des macros ou du contenu actif \("):
         check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
 
 
@@ -567,7 +567,7 @@ def test_a_plain_word_document_built_the_same_way_is_kept():
 
 def test_an_office_file_without_its_main_part_declared_is_not_a_document():
     parts = docx_parts(main_type="application/xml")
-    with pytest.raises(AttachmentRefused, match="mais son contenu n'est pas un document Word"):
+    with pytest.raises(AttachmentRefused, match="mais son contenu n’est pas un document Word"):
         check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
 
 
@@ -605,7 +605,7 @@ HOSTILE_ODT = {
 
 @pytest.mark.parametrize("parts", HOSTILE_ODT.values(), ids=HOSTILE_ODT.keys())
 def test_opendocument_macros_and_scripts_are_refused_whatever_their_case(parts):
-    with pytest.raises(AttachmentRefused, match=r"« notes\.odt » (contient|déclenche) des macros"):
+    with pytest.raises(AttachmentRefused, match=r"« notes\.odt » (contient|déclenche) des macros"):
         check_file("notes.odt", office_zip(parts, first="mimetype"), max_size=10 * MB)
 
 
@@ -639,7 +639,7 @@ def test_a_part_compressed_beyond_any_document_is_refused():
 
 def test_an_archive_of_too_many_parts_is_refused():
     parts = {**docx_parts(), **{f"word/media/{n}.xml": "<a/>" for n in range(2001)}}
-    with pytest.raises(AttachmentRefused, match=r"compte 2005 parties, plus qu'aucun document de bureau"):
+    with pytest.raises(AttachmentRefused, match=r"compte 2005 parties, plus qu’aucun document de bureau"):
         check_file("rapport.docx", office_zip(parts), max_size=10 * MB)
 
 

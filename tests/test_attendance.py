@@ -52,7 +52,7 @@ def test_late_arrival_and_early_departure(meeting):
     attendance = row(meeting, "Member Test")
     record(attendance, status="present", arrived_at=time(10, 40), left_at=time(11, 30))
     assert attendance.arrived_at.astimezone(PARIS).strftime("%H:%M") == "10:40"
-    with pytest.raises(AttendanceError, match="Le départ doit venir après l'arrivée."):
+    with pytest.raises(AttendanceError, match="Le départ doit venir après l’arrivée."):
         record(attendance, status="present", arrived_at=time(11), left_at=time(10))
     db.session.rollback()
     record(db.session.get(Attendance, attendance.id), status="excused", arrived_at=time(10, 40))
@@ -106,7 +106,7 @@ def test_one_tap_without_javascript(app, meeting):
     assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.PRESENT
     html = client.get(f"/reunions/{meeting.id}/presences").get_data(as_text=True)
     assert 'value="present" class="status-button" aria-pressed="true"' in html
-    assert "Présent·e : 1" in html
+    assert "Présent·e : 1" in html
 
 
 def test_one_tap_with_htmx_gets_the_new_row_and_the_counts_out_of_band(app, meeting):
@@ -123,7 +123,7 @@ def test_one_tap_with_htmx_gets_the_new_row_and_the_counts_out_of_band(app, meet
     assert html.lstrip().startswith(f'<li class="attendance-row status-excused" id="presence-{attendance.id}">')
     assert 'value="excused" class="status-button" aria-pressed="true"' in html
     assert '<div id="attendance-counts" aria-live="polite" data-hx-swap-oob="innerHTML">' in html
-    assert "Excusé·e : 1" in html
+    assert "Excusé·e : 1" in html
 
 
 def test_a_bad_row_sent_by_htmx_comes_back_with_its_message_and_the_text_kept(app, meeting):
@@ -233,7 +233,7 @@ def test_an_unknown_status_changes_nothing(app, meeting, status):
         f"/reunions/{meeting.id}/presences/{attendance.id}",
         data={f"a{attendance.id}-status": status, "csrf_token": token},
     )
-    assert response.status_code == 200 and "N&#39;est pas un choix valide." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "N’est pas un choix valide." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Attendance, attendance.id).status == AttendanceStatus.INVITED
 
@@ -278,7 +278,7 @@ def test_meeting_forms_keep_the_text_and_explain(app, world, count):
         and 'value="Sous-titre gardé"' in html
     )
     response = client.post(url, data={"day": "12 juin", "start": "10:00", "csrf_token": csrf_token(client, url)})
-    assert "N&#39;est pas une date valide." in response.get_data(as_text=True)
+    assert "N’est pas une date valide." in response.get_data(as_text=True)
     series = f"/groupes/{world.private.id}/reunions/serie"
     weekly = {"day": "2014-09-01", "start": "10:00", "rhythm": "weekly", "interval": "1", "nth": "2", "weekday": "3"}
     response = client.post(series, data={**weekly, "title": "Série gardée", "csrf_token": csrf_token(client, series)})
@@ -315,10 +315,10 @@ def test_forms_never_suggest_or_reveal_people_of_groups_one_may_not_see(app, wor
         assert "Outsider Test" in html
     url = f"/reunions/{world.public_draft.id}/presences"
     response = client.post(
-        url, data={"name": "Quelqu'un", "email": "admin@test.example", "csrf_token": csrf_token(client, url)}
+        url, data={"name": "Quelqu’un", "email": "admin@test.example", "csrf_token": csrf_token(client, url)}
     )
     html = response.get_data(as_text=True)
-    assert "Cette adresse appartient à une personne d&#39;un autre groupe" in html and "Admin Test" not in html
+    assert "Cette adresse appartient à une personne d’un autre groupe" in html and "Admin Test" not in html
 
 
 def test_an_action_owner_is_never_matched_in_a_group_one_may_not_see(world):

@@ -384,7 +384,7 @@ def test_changing_ones_address_takes_effect_when_the_link_is_opened(app, world, 
     db.session.expire_all()
     assert db.session.get(User, world.users["member"].id).person.email == "nouvelle@test.example"
     logged = db.session.scalars(sa.select(AccessLogEntry).where(AccessLogEntry.kind == AccessKind.RIGHTS)).all()
-    assert any("adresse de connexion changée : member@test.example → nouvelle@test.example" in e.detail for e in logged)
+    assert any("adresse de connexion changée : member@test.example → nouvelle@test.example" in e.detail for e in logged)
     assert client.get(link).status_code == 410  # good once
     assert post_login(app.test_client(), "nouvelle@test.example", PASSWORD).status_code == 302
 

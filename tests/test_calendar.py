@@ -209,7 +209,7 @@ def test_a_cancelled_meeting_is_not_convened(app, count):
     sign_in(client, "facilitator")
     response = post(client, f"/reunions/{meeting.id}/convocation/envoyer")
     landing = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Cette réunion est annulée : rétablissez-la avant de convoquer." in landing
+    assert "Cette réunion est annulée : rétablissez-la avant de convoquer." in landing
     assert count(OutgoingMail) == 0
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).convened_at is None

@@ -51,7 +51,11 @@ def test_create_admin_reads_the_password_from_standard_input(runner):
 @pytest.mark.parametrize(
     "args, stdin, message",
     [
-        (["create-admin", "pas-une-adresse"], f"{STRONG}\n", "Adresse e-mail invalide : « pas-une-adresse »."),
+        (
+            ["create-admin", "pas-une-adresse"],
+            f"{STRONG}\n",
+            "Adresse e-mail invalide\u00a0: «\u00a0pas-une-adresse\u00a0».",
+        ),
         (["create-admin", "a@exemple.example"], "court\n", "Le mot de passe doit compter au moins 12 caractères."),
         (
             ["create-admin", "a@exemple.example"],
@@ -209,7 +213,7 @@ def test_import_refuses_a_deep_file_and_absurd_dates_in_french_without_a_traceba
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert (
-        "programmes[0].groups[0].meetings[0].starts_at: Date refusée : l'année doit être comprise entre 1900 et 2100"
+        "programmes[0].groups[0].meetings[0].starts_at: Date refusée : l’année doit être comprise entre 1900 et 2100"
         in result.output
     )
     path.write_text("[" * 50_000)

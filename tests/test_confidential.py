@@ -21,7 +21,7 @@ from groupes.privacy.models import AccessKind, AccessLogEntry
 from groupes.search.index import rebuild
 
 SECRET_TITLE = "Situation de la famille Durand"
-SECRET_NOTE = "Le fils aîné est suivi par l'ASE depuis mars."
+SECRET_NOTE = "Le fils aîné est suivi par l’ASE depuis mars."
 SECRET_SECTION = "Échanges nominatifs sur trois ménages."
 SECRET_DECISION = "Orienter la famille Durand vers la médiation"
 SECRET_FINDING = "Constat tiré de la situation Durand"
@@ -105,7 +105,7 @@ def test_no_pdf_carries_them_whoever_asks(app, world, role):
         text = pdf_text(client.get(url))
         assert leaks(text) == [], url
     minutes = pdf_text(client.get(f"/reunions/{world.validated.id}/compte-rendu.pdf"))
-    assert "Point à huis clos" in minutes and "Passage à huis clos : il n'est pas reproduit ici." in minutes
+    assert "Point à huis clos" in minutes and "Passage à huis clos : il n’est pas reproduit ici." in minutes
     assert "non reproduite ici" in minutes
     synthesis = pdf_text(client.get(f"/programmes/{world.programme.id}/synthese.pdf"))
     assert "tenus à huis clos par les groupes ne sont pas reproduits" in synthesis
@@ -205,7 +205,7 @@ def test_only_facilitators_and_organisers_mark_and_each_mark_is_logged(app, worl
     assert db.session.get(AgendaItem, item.id).confidential
     entry = db.session.scalar(sa.select(AccessLogEntry).where(AccessLogEntry.meeting_id == meeting.id))
     assert entry.kind == AccessKind.RIGHTS and entry.actor == "Facilitator Test"
-    assert entry.detail.startswith("posé sur le point « Ordre du jour de brouillon")
+    assert entry.detail.startswith("posé sur le point « Ordre du jour de brouillon")
     post_form(signed_in(app, "organiser"), url, {**data, "confidential": "0"})
     db.session.expire_all()
     assert not db.session.get(AgendaItem, item.id).confidential

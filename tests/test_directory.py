@@ -53,10 +53,10 @@ def test_contact_details_are_saved(app, world):
     "field, value, message",
     [
         ("email", "pas une adresse", "Adresse e-mail invalide."),
-        ("website", "pas un site", "Adresse de site invalide : par exemple https://www.caf.fr."),
-        ("website", "javascript:alert(1)", "Adresse de site invalide : par exemple https://www.caf.fr."),
-        ("website", "ftp://fichiers.caf.fr", "Adresse de site invalide : par exemple https://www.caf.fr."),
-        ("phone", "appelez-moi", "Numéro invalide : chiffres, espaces, points, tirets, parenthèses et « + »."),
+        ("website", "pas un site", "Adresse de site invalide : par exemple https://www.caf.fr."),
+        ("website", "javascript:alert(1)", "Adresse de site invalide : par exemple https://www.caf.fr."),
+        ("website", "ftp://fichiers.caf.fr", "Adresse de site invalide : par exemple https://www.caf.fr."),
+        ("phone", "appelez-moi", "Numéro invalide : chiffres, espaces, points, tirets, parenthèses et « + »."),
     ],
 )
 def test_bad_contact_details_reshow_the_form_with_the_text_kept(app, world, field, value, message):
@@ -114,7 +114,7 @@ def test_merging_organisations_keeps_every_link(app, world):
     survivor = caf()
     survivor.phone = "02 48 55 69 00"
     duplicate = Organisation(
-        name="Caisse d'allocations familiales du Cher",
+        name="Caisse d’allocations familiales du Cher",
         acronym="CAF 18",
         kind="organisme de sécurité sociale",
         phone="01 00 00 00 00",
@@ -184,7 +184,7 @@ def test_merging_people_keeps_every_link_and_the_stronger_of_two(app, world):
     assert {m.label: (m.rows, m.shared) for m in plan.moves} == {
         "participations à des groupes de travail": (2, 1),
         "présences aux réunions": (3, 2),
-        "démarches qu'elle organise": (2, 1),
+        "démarches qu’elle organise": (2, 1),
         "actions dont elle est responsable": (1, 0),
     }
     assert plan.filled == ["fonction"]
@@ -248,7 +248,7 @@ def test_merging_into_itself_or_into_nothing_is_refused(app, world, target):
 @pytest.fixture
 def elsewhere_organisation(world):
     """An organisation whose only person is in the other programme's members-only group."""
-    uriopss = Organisation(name="URIOPSS Centre", acronym="URIOPSS", kind="union d'associations", territory="Centre")
+    uriopss = Organisation(name="URIOPSS Centre", acronym="URIOPSS", kind="union d’associations", territory="Centre")
     paul = Person(name="Paul Ailleurs", function="Délégué", organisation=uriopss)
     db.session.add(Membership(group=world.elsewhere, person=paul, role=Role.MEMBER))
     hidden = future_meeting(world.elsewhere)
@@ -262,7 +262,7 @@ def test_filters_by_territory_kind_and_name(app, world, elsewhere_organisation):
     caf().territory, caf().kind = "Cher", "organisme de sécurité sociale"
     db.session.commit()
     assert "URIOPSS Centre" not in read_page(client, "/annuaire?territoire=Cher")
-    html = read_page(client, "/annuaire?type=union+d'associations")
+    html = read_page(client, "/annuaire?type=union+d’associations")
     assert "URIOPSS Centre" in html and "CAF du Cher" not in html
     html = read_page(client, "/annuaire?q=uriop")
     assert "URIOPSS Centre" in html and "CAF du Cher" not in html
@@ -271,10 +271,10 @@ def test_filters_by_territory_kind_and_name(app, world, elsewhere_organisation):
 
 def test_unknown_filters_fall_back_to_everything_with_a_message(app, world, elsewhere_organisation):
     html = read_page(app.test_client(), "/annuaire?territoire=Atlantide&type=%3Cb%3Ebizarre")
-    assert "Territoire « Atlantide » inconnu : tous les territoires sont montrés." in html
-    assert "Type « <b>bizarre » inconnu : tous les types de structure sont montrés." in html
+    assert "Territoire « Atlantide » inconnu : tous les territoires sont montrés." in html
+    assert "Type « <b>bizarre » inconnu : tous les types de structure sont montrés." in html
     assert "URIOPSS Centre" in html and "CAF du Cher" in html
-    assert "<b>bizarre" not in html.replace("« <b>bizarre »", "")  # escaped, shown only in the message
+    assert "<b>bizarre" not in html.replace("« <b>bizarre »", "")  # escaped, shown only in the message
 
 
 def test_anonymous_visitors_see_organisations_and_public_groups_but_nobody(app, world, elsewhere_organisation):
@@ -291,7 +291,7 @@ def test_anonymous_visitors_see_organisations_and_public_groups_but_nobody(app, 
     # Attendance shows only where the visitor may read it: the public group's validated minutes.
     assert "mardi 4 mars 2014" in html and "mardi 11 mars 2014" not in html and "lundi 3 mars 2014" not in html
     html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
-    assert "URIOPSS Centre" in html and "Groupe d'ailleurs" not in html and "Paul Ailleurs" not in html
+    assert "URIOPSS Centre" in html and "Groupe d’ailleurs" not in html and "Paul Ailleurs" not in html
     assert "Aucun groupe de travail visible." in html and "Aucune réunion visible." in html
 
 
@@ -305,7 +305,7 @@ def test_a_member_sees_their_groups_people_and_nothing_of_other_private_groups(a
     listing = read_page(client, "/annuaire")
     assert f'href="/groupes/{world.elsewhere.id}"' not in listing
     html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
-    assert "Groupe d'ailleurs" not in html and "Paul Ailleurs" not in html and "Délégué" not in html
+    assert "Groupe d’ailleurs" not in html and "Paul Ailleurs" not in html and "Délégué" not in html
     assert "Aucune personne visible." in html
 
 
@@ -323,7 +323,7 @@ def test_organisers_see_the_people_of_their_programmes_and_their_addresses(app, 
     assert "member@test.example" in html and "Modifier la structure" in html
     # The other programme's people and organisations are not theirs to keep.
     html = read_page(client, f"/annuaire/structures/{elsewhere_organisation.id}")
-    assert "Paul Ailleurs" not in html and "Groupe d'ailleurs" not in html and "Modifier la structure" not in html
+    assert "Paul Ailleurs" not in html and "Groupe d’ailleurs" not in html and "Modifier la structure" not in html
 
 
 def test_contact_and_missions_are_shown_and_missions_sanitised(app, world):
@@ -358,7 +358,7 @@ def test_the_merge_is_shown_before_it_is_done(app, world):
     response = post_form(client, f"/structures/{ident}/fusionner", {"dans": str(survivor)})
     assert response.status_code == 302 and response.headers["Location"] == f"/annuaire/structures/{survivor}"
     html = read_page(client, response.headers["Location"])
-    assert "« CAF 18 » a été fusionnée dans « CAF du Cher »" in html and "Agent de la CAF 18" in html
+    assert "« CAF 18 » a été fusionnée dans « CAF du Cher »" in html and "Agent de la CAF 18" in html
     db.session.expire_all()
     assert db.session.get(Organisation, ident) is None and caf().website == "https://www.caf.fr"
 
@@ -367,8 +367,8 @@ def test_the_merge_is_shown_before_it_is_done(app, world):
     "target, message",
     [
         ("self", "Une structure ne peut pas être fusionnée avec elle-même."),
-        ("999999", "Cette structure n'existe pas (ou plus) : rien n'a été fusionné."),
-        ("n'importe quoi", "Choisissez la structure à garder."),
+        ("999999", "Cette structure n’existe pas (ou plus) : rien n’a été fusionné."),
+        ("n’importe quoi", "Choisissez la structure à garder."),
     ],
 )
 def test_a_bad_merge_is_refused_and_changes_nothing(app, world, count, target, message):
@@ -389,7 +389,7 @@ def test_two_accounts_are_refused_with_what_to_do(app, world, count):
     client = signed_in(app, "admin")
     response = post_form(client, f"/personnes/{secretary.id}/fusionner", {"dans": str(member.id)})
     html = unescape(response.get_data(as_text=True))
-    assert response.status_code == 200 and "désactivez dans « Comptes » le compte qui ne sert plus" in html
+    assert response.status_code == 200 and "désactivez dans « Comptes » le compte qui ne sert plus" in html
     assert "Fusionner et supprimer" not in html
     db.session.expire_all()
     assert db.session.get(Person, secretary.id) is not None

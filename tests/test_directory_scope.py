@@ -88,7 +88,7 @@ def test_an_administrator_changes_an_account_address_and_it_is_logged(app, world
     )
     assert answer.status_code == 302
     details = [entry.detail for entry in rights_log()]
-    assert "adresse de connexion changée : member@test.example → membre@test.example" in details
+    assert "adresse de connexion changée : member@test.example → membre@test.example" in details
 
 
 def test_lists_show_only_what_the_viewer_manages(app, world):
@@ -160,4 +160,4 @@ def test_a_merge_within_ones_programme_moves_rights_and_is_logged(app, world):
     assert [m.group_id for m in db.session.get(Person, second).memberships] == [world.private.id]
     entries = [e for e in rights_log() if e.target.startswith("Fusion")]
     assert len(entries) == 1 and entries[0].programme_id == world.programme.id
-    assert "droits transférés : groupe 1 – Groupe réservé" in entries[0].detail
+    assert "droits transférés : groupe 1 – Groupe réservé" in entries[0].detail

@@ -407,3 +407,12 @@ def test_documents_are_set_in_the_vendored_font_embedded(app, world):
         "Atkinson-Hyperlegible-Next-Italic": "yes",
         "Atkinson-Hyperlegible-Next-Bold-Italic": "yes",
     }
+
+
+def test_french_spacing_leaves_code_alone():
+    from groupes.exports.pdf import french_spacing
+
+    html = "<p>Code : <code>a : b ; c ?</code> suite !</p><pre><code>x : y</code></pre><p>fin ?</p>"
+    assert french_spacing(html) == (
+        "<p>Code\u00a0: <code>a : b ; c ?</code> suite\u202f!</p><pre><code>x : y</code></pre><p>fin\u202f?</p>"
+    )

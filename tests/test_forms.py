@@ -37,15 +37,15 @@ def snapshot(model):
             "Ce champ est obligatoire.",
             "Un thème gardé",
         ),
-        ({"number": "3", "title": "x" * 501, "visibility": "members"}, "500 caractères au plus.", "x" * 501),
+        ({"number": "3", "title": "x" * 501, "visibility": "members"}, "500\u00a0caractères au plus.", "x" * 501),
         (
             {"number": "3", "title": "Titre gardé", "visibility": "secret"},
-            "N&#39;est pas un choix valide.",
+            "N’est pas un choix valide.",
             "Titre gardé",
         ),
         (
             {"number": "zéro", "title": "Titre gardé", "visibility": "members"},
-            "N&#39;est pas un entier valide.",
+            "N’est pas un entier valide.",
             "Titre gardé",
         ),
         ({"number": "0", "title": "Titre gardé", "visibility": "members"}, "Un nombre de 1 à 9999.", "Titre gardé"),
@@ -88,10 +88,10 @@ def test_a_new_group_is_created_with_its_fields(app, world, organiser):
     "fields, message",
     [
         ({"title": "", "description": "Une présentation gardée"}, "Ce champ est obligatoire."),
-        ({"title": "t" * 501, "description": "Une présentation gardée"}, "500 caractères au plus."),
+        ({"title": "t" * 501, "description": "Une présentation gardée"}, "500\u00a0caractères au plus."),
         (
             {"title": "Autre", "description": "Une présentation gardée", "closed_on": "9999-12-31"},
-            "Date refusée : l&#39;année doit être comprise entre 1900 et 2100 (année 9999).",
+            "Date refusée : l’année doit être comprise entre 1900 et 2100 (année 9999).",
         ),
     ],
 )
@@ -123,7 +123,7 @@ def test_a_milestone_needs_a_real_date(app, world, organiser, count):
         f"/programmes/{world.programme.id}/jalons/nouveau",
         {"title": "Assises interrégionales", "date": "2 juin"},
     )
-    assert status == 200 and "N&#39;est pas une date valide." in html and 'value="Assises interrégionales"' in html
+    assert status == 200 and "N’est pas une date valide." in html and 'value="Assises interrégionales"' in html
     assert count(Milestone) == before
 
 
@@ -134,7 +134,7 @@ def test_a_milestone_in_year_one_is_refused(app, world, organiser, count):
         f"/programmes/{world.programme.id}/jalons/nouveau",
         {"title": "Assises interrégionales", "date": "0001-06-02"},
     )
-    assert status == 200 and "Date refusée : l&#39;année doit être comprise entre 1900 et 2100 (année 1)." in html
+    assert status == 200 and "Date refusée : l’année doit être comprise entre 1900 et 2100 (année 1)." in html
     assert 'value="Assises interrégionales"' in html and count(Milestone) == before
 
 
@@ -147,7 +147,7 @@ def test_an_action_due_in_an_absurd_year_is_refused(app, world, count):
     secretary = signed_in(app, "secretary")
     fields = {"action-title": "Recenser les places", "action-owner": "Member Test", "action-due": "0201-06-30"}
     response = post_form(secretary, f"/reunions/{world.draft.id}/actions", fields)
-    assert "Date refusée : l&#39;année doit être comprise entre 1900 et 2100" in response.get_data(as_text=True)
+    assert "Date refusée : l’année doit être comprise entre 1900 et 2100" in response.get_data(as_text=True)
     assert count(Action) == before
 
 

@@ -62,7 +62,7 @@ def test_a_meeting_placed_before_validated_ones_asks_first_and_writes_nothing_un
     with pytest.raises(RenumberingNotConfirmed) as refused:
         plan_meeting(world.private, Slot(date(2014, 3, 5), time(10), None))
     message = str(refused.value)
-    assert message.startswith("Cette date renumérote des réunions dont le compte-rendu est validé : ")
+    assert message.startswith("Cette date renumérote des réunions dont le compte-rendu est validé : ")
     assert "la 2ème réunion du 10 mars 2014 deviendrait la 3ème" in message
     db.session.rollback()
     assert count(Meeting) == before and numbers(world)[world.in_review.id] == 2
@@ -136,7 +136,7 @@ def test_series_changes_leave_validated_meetings_and_say_which(app, world):
     response = client.post(cancel, data=data | {"confirm_renumbering": "1"}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "2 réunion(s) annulée(s)" in html
-    assert "Non annulées, leur compte-rendu étant validé : la réunion du 8 septembre 2014." in html
+    assert "Non annulées, leur compte-rendu étant validé : la réunion du 8 septembre 2014." in html
     db.session.expire_all()
     assert [m.status for m in meetings] == [MeetingStatus.CANCELLED, MeetingStatus.PLANNED, MeetingStatus.CANCELLED]
 

@@ -369,6 +369,6 @@ def test_a_deeply_nested_document_is_refused_with_the_path_where_it_goes_too_dee
 )
 def test_dates_outside_the_sensible_window_are_refused_with_their_path(change, path, year, count):
     assert refused(mutate(change)) == [
-        f"{path}: Date refusée : l'année doit être comprise entre 1900 et 2100 (année {year})."
+        f"{path}: Date refusée : l’année doit être comprise entre 1900 et 2100 (année {year})."
     ]
     nothing_written(count)

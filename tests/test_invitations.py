@@ -53,7 +53,7 @@ def test_an_invited_person_chooses_a_password_once_and_is_in(app, smtp_server, c
     deliver()
     smtp_server.wait_for(1)
     message = smtp_server.to("nouvelle@test.example")[0]
-    assert "Invitation au groupe « Groupe réservé »" in message["Subject"]
+    assert "Invitation au groupe « Groupe réservé »" in message["Subject"]
     assert "Facilitator Test vous invite" in message.get_body(("plain",)).get_content()
     link = link_in(message)
 
@@ -98,7 +98,7 @@ def test_an_expired_or_forged_invitation_link_changes_nothing(app, smtp_server):
     forged = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
     response = visitor.get(forged)
     assert response.status_code == 404
-    assert "Ce lien n'est pas valide" in unescape(response.get_data(as_text=True))
+    assert "Ce lien n’est pas valide" in unescape(response.get_data(as_text=True))
 
     app.config["INVITATION_MAX_AGE"] = -1
     try:
@@ -137,7 +137,7 @@ def test_someone_with_an_account_is_added_and_told(app, smtp_server, count):
     assert any(m.group_id == world.private.id for m in db.session.get(Person, outsider.id).memberships)
     deliver()
     smtp_server.wait_for(1)
-    assert "Vous êtes membre du groupe « Groupe réservé »" in smtp_server.messages[0]["Subject"]
+    assert "Vous êtes membre du groupe « Groupe réservé »" in smtp_server.messages[0]["Subject"]
 
 
 def test_bad_invitations_are_shown_back_in_french_and_write_nothing(app, count):
@@ -145,14 +145,14 @@ def test_bad_invitations_are_shown_back_in_french_and_write_nothing(app, count):
     client = app.test_client()
     sign_in(client, "facilitator")
     people, mails = count(Person), count(OutgoingMail)
-    response = invite(client, world, email="pas-une-adresse", name="Quelqu'un")
+    response = invite(client, world, email="pas-une-adresse", name="Quelqu’un")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Adresse e-mail invalide." in html and "Quelqu&#39;un" in html
+    assert response.status_code == 200 and "Adresse e-mail invalide." in html and "Quelqu’un" in html
     response = invite(client, world, email="inconnue@test.example", name="")
     assert "Ce champ est obligatoire." in unescape(response.get_data(as_text=True))
     # A facilitator may not make someone else facilitator.
     response = invite(client, world, email="autre@test.example", name="Autre", role="facilitator")
-    assert "N'est pas un choix valide." in unescape(response.get_data(as_text=True))
+    assert "N’est pas un choix valide." in unescape(response.get_data(as_text=True))
     assert (count(Person), count(OutgoingMail)) == (people, mails)
     assert count(Membership) == 5
 
@@ -165,7 +165,7 @@ def test_the_reset_form_answers_the_same_for_known_and_unknown_addresses(app, sm
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"] == "/mot-de-passe-oublie?envoye=1"
     sent = unescape(client.get(known.headers["Location"]).get_data(as_text=True))
-    assert "Si un compte existe pour l'adresse indiquée" in sent
+    assert "Si un compte existe pour l’adresse indiquée" in sent
     assert count(OutgoingMail) == 1
     deliver()
     smtp_server.wait_for(1)
@@ -204,7 +204,7 @@ def test_the_invite_form_tells_no_name_behind_an_address(app, smtp_server, email
     response = invite(client, world, email=email, name="Nom Tapé")
     assert response.status_code == 302
     page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
-    assert f"{email} fait partie du groupe ; un message l’en informe" in page
+    assert f"{email} fait partie du groupe\u202f; un message l’en informe" in page
     assert "Admin Test" not in page and "Member Test" not in page
     if email != "inconnue@test.example":
         assert db.session.scalar(sa.select(Person.name).where(Person.email == email)) != "Nom Tapé"

@@ -47,7 +47,7 @@ def test_a_message_reaches_the_smtp_server_with_its_text_html_and_calendar_parts
     mail = queue(
         "destinataire@test.example",
         "Convocation – réunion du jeudi",
-        "Bonjour,\nTexte brut accentué : é à ç.",
+        "Bonjour,\nTexte brut accentué : é à ç.",
         "<p>Bonjour,</p>",
         kind="convocation",
         attachments=[
@@ -67,7 +67,7 @@ def test_a_message_reaches_the_smtp_server_with_its_text_html_and_calendar_parts
     assert message["Subject"] == "Convocation – réunion du jeudi"
     assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
     assert message["Auto-Submitted"] == "auto-generated"
-    assert "accentué : é à ç" in message.get_body(("plain",)).get_content()
+    assert "accentué : é à ç" in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)).get_content().strip() == "<p>Bonjour,</p>"
     [calendar] = [part for part in message.iter_attachments()]
     assert calendar.get_content_type() == "text/calendar"
@@ -102,7 +102,7 @@ def test_with_the_mail_server_down_the_action_succeeds_and_the_message_waits(app
     response.close()  # sending fails after the response: the user saw success
     landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Convocation envoyée à 3 personne(s)" in landing
-    assert "Sans adresse e-mail valable, à prévenir autrement : Invitée Sans Adresse." in landing
+    assert "Sans adresse e-mail valable, à prévenir autrement : Invitée Sans Adresse." in landing
     mails = db.session.scalars(sa.select(OutgoingMail)).all()
     assert len(mails) == 3
     for mail in mails:
@@ -182,7 +182,7 @@ def test_a_page_that_queues_a_message_and_then_fails_sends_nothing(app, smtp_ser
 
     @failing.route("/essai/annonce-puis-echoue")
     def announce_then_fail():
-        queue("quelqu-un@test.example", "Annonce d'un changement", "Texte.", kind="essai")
+        queue("quelqu-un@test.example", "Annonce d’un changement", "Texte.", kind="essai")
         db.session.add(Person(name="Changement qui échoue"))
         db.session.flush()
         raise RuntimeError("le changement échoue")
@@ -245,7 +245,7 @@ def test_a_message_to_a_bad_address_is_given_up_with_its_reason_and_the_rest_goe
     admin = app.test_client()
     sign_in(admin, "admin")
     page = unescape(admin.get("/admin/courriels").get_data(as_text=True))
-    assert "(abandonné)" in page and "Message abandonné : corrigez l'adresse de la personne." in page
+    assert "(abandonné)" in page and "Message abandonné : corrigez l’adresse de la personne." in page
 
 
 class RefusingInbox(Inbox):
@@ -288,15 +288,15 @@ def test_a_guest_whose_stored_address_is_unusable_is_told_otherwise_and_the_othe
     smtp_server.wait_for(3)
     landing = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Convocation envoyée à 3 personne(s)" in landing
-    assert "à prévenir autrement : Invitée Adresse Cassée, Invitée Sans Adresse." in landing
+    assert "à prévenir autrement : Invitée Adresse Cassée, Invitée Sans Adresse." in landing
     assert all(len(rcpt) == 1 and "\n" not in rcpt[0] for _, rcpt in smtp_server.envelopes)
 
 
 def test_no_person_is_stored_with_an_address_that_fails_the_shared_rule():
     for address in HOSTILE_ADDRESSES:
         with pytest.raises(InvalidAddress, match="Adresse e-mail invalide"):
-            Person(name="Quelqu'un", email=address)
-    assert Person(name="Quelqu'un", email="  Prénom.Nom@Exemple.FR ").email == "prénom.nom@exemple.fr"
+            Person(name="Quelqu’un", email=address)
+    assert Person(name="Quelqu’un", email="  Prénom.Nom@Exemple.FR ").email == "prénom.nom@exemple.fr"
 
 
 def test_an_address_stored_before_the_rule_can_be_set_again_unchanged_but_not_to_another_bad_one():

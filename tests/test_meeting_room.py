@@ -56,18 +56,18 @@ def test_a_save_from_the_script_answers_json(app, world):
 def test_two_sessions_editing_the_same_part_keep_both_texts(app, world):
     secretary, facilitator = writer(app, "secretary"), writer(app, "facilitator")
     assert post_part(secretary, world.draft, "Version de la secrétaire", 1, JSON).status_code == 200
-    response = post_part(facilitator, world.draft, "Version de l'animateur", 1, JSON)
+    response = post_part(facilitator, world.draft, "Version de l’animateur", 1, JSON)
     result = json.loads(response.get_data(as_text=True))
     assert response.status_code == 409 and result["error"] == "conflict"
-    assert result["mine"] == "Version de l'animateur" and result["theirs"] == "Version de la secrétaire"
+    assert result["mine"] == "Version de l’animateur" and result["theirs"] == "Version de la secrétaire"
     assert result["by"] == "Secretary Test" and result["version"] == 2
     # Without script: a page with both texts and a form to save the merge.
-    page = post_part(facilitator, world.draft, "Version de l'animateur", 1)
+    page = post_part(facilitator, world.draft, "Version de l’animateur", 1)
     html = page.get_data(as_text=True)
     assert page.status_code == 409 and "Deux versions du même texte" in html
     assert (
         "Version de la secrétaire" in html
-        and "Version de l&#39;animateur" in html
+        and "Version de l’animateur" in html
         and 'name="base_version" value="2"' in html
     )
     merged = post_part(facilitator, world.draft, "Les deux, fusionnées", 2, JSON)
@@ -121,8 +121,8 @@ def test_an_expired_login_gets_an_answer_the_script_can_act_on(app, world):
     [
         ("decisions", {"decision-text": "  "}, "Ce champ est obligatoire."),
         ("actions", {"action-title": "", "action-owner": "Member Test"}, "Ce champ est obligatoire."),
-        ("actions", {"action-title": "Écrire", "action-due": "demain"}, "N&#39;est pas une date valide."),
-        ("elements", {"finding-kind": "idée", "finding-text": "x"}, "N&#39;est pas un choix valide."),
+        ("actions", {"action-title": "Écrire", "action-due": "demain"}, "N’est pas une date valide."),
+        ("elements", {"finding-kind": "idée", "finding-text": "x"}, "N’est pas un choix valide."),
     ],
 )
 def test_bad_captures_are_shown_again_without_writing(app, world, count, url, fields, message):

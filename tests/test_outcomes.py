@@ -54,7 +54,7 @@ def test_an_approval_is_of_the_outcomes_too(app, world, change):
     member = client_of(app, "member")
     assert "Lu et approuvé</button>" in review(member, meeting)
     assert approve(member, meeting).status_code == 302
-    assert "Vous avez approuvé le texte tel qu'il est." in review(member, meeting)
+    assert "Vous avez approuvé le texte tel qu’il est." in review(member, meeting)
     url, data = change(meeting)
     secretary = client_of(app, "secretary")
     assert post(secretary, url, data, room(meeting)).status_code == 302
@@ -73,7 +73,7 @@ def test_an_approval_sent_from_a_page_read_before_a_change_is_refused(app, world
     post(secretary, f"/reunions/{meeting.id}/decisions", {"decision-text": "Ajoutée pendant la lecture"}, room(meeting))
     response = approve(member, meeting, revision="0", outcomes_version="0")
     landing = member.get(response.headers["Location"]).get_data(as_text=True)
-    assert "a changé pendant votre lecture : relisez-le avant de l&#39;approuver" in landing
+    assert "a changé pendant votre lecture : relisez-le avant de l’approuver" in landing
     assert (
         db.session.scalar(
             sa.select(sa.func.count()).select_from(MinutesReader).where(MinutesReader.approved_revision.is_not(None))
@@ -81,7 +81,7 @@ def test_an_approval_sent_from_a_page_read_before_a_change_is_refused(app, world
         == 0
     )
     assert approve(member, meeting, revision="0", outcomes_version="1").status_code == 302
-    assert "Vous avez approuvé le texte tel qu'il est." in review(member, meeting)
+    assert "Vous avez approuvé le texte tel qu’il est." in review(member, meeting)
 
 
 def test_a_stale_decision_edit_shows_both_texts_and_overwrites_nothing(app, world):
@@ -90,14 +90,14 @@ def test_a_stale_decision_edit_shows_both_texts_and_overwrites_nothing(app, worl
     assert 'name="base_version" value="1"' in html
     url = f"/reunions/{meeting.id}/decisions/{decision.id}"
     first, second = client_of(app, "facilitator"), client_of(app, "secretary")
-    assert post(first, url, {"text": "Version de l'animatrice", "base_version": "1"}, room(meeting)).status_code == 302
+    assert post(first, url, {"text": "Version de l’animatrice", "base_version": "1"}, room(meeting)).status_code == 302
     late = post(second, url, {"text": "Version du secrétaire", "base_version": "1"}, room(meeting))
     page = late.get_data(as_text=True)
-    assert late.status_code == 409 and "rien n&#39;a été écrasé" in page
-    assert "Version de l&#39;animatrice" in page and "Version du secrétaire" in page
+    assert late.status_code == 409 and "rien n’a été écrasé" in page
+    assert "Version de l’animatrice" in page and "Version du secrétaire" in page
     assert 'name="base_version" value="2"' in page
     db.session.expire_all()
-    assert db.session.get(Decision, decision.id).text == "Version de l'animatrice"
+    assert db.session.get(Decision, decision.id).text == "Version de l’animatrice"
     # Sent again from that page, knowing the other text, it is saved.
     assert post(second, url, {"text": "Fusion des deux", "base_version": "2"}, room(meeting)).status_code == 302
     db.session.expire_all()
@@ -171,12 +171,12 @@ def test_a_stale_action_edit_shows_both_versions(app, world):
     meeting, action = world.draft, world.draft.actions[0]
     url = f"/reunions/{meeting.id}/actions/{action.id}"
     first, second = client_of(app, "facilitator"), client_of(app, "secretary")
-    post(first, url, {"title": "Titre de l'une", "owner": "", "base_version": "1"}, room(meeting))
-    late = post(second, url, {"title": "Titre de l'autre", "owner": "CAF du Cher", "base_version": "1"}, room(meeting))
+    post(first, url, {"title": "Titre de l’une", "owner": "", "base_version": "1"}, room(meeting))
+    late = post(second, url, {"title": "Titre de l’autre", "owner": "CAF du Cher", "base_version": "1"}, room(meeting))
     html = late.get_data(as_text=True)
-    assert late.status_code == 409 and "Titre de l&#39;une" in html and 'value="Titre de l&#39;autre"' in html
+    assert late.status_code == 409 and "Titre de l’une" in html and 'value="Titre de l’autre"' in html
     db.session.expire_all()
-    assert db.session.get(Action, action.id).title == "Titre de l'une"
+    assert db.session.get(Action, action.id).title == "Titre de l’une"
 
 
 def test_after_validation_only_the_follow_up_of_an_action_changes(app, world):

@@ -21,7 +21,7 @@ def page(app, role, url) -> str:
 
 def test_the_meeting_page_reads_like_the_annex(app, world):
     html = page(app, "member", f"/reunions/{world.validated.id}")
-    assert "<h1>1ère réunion : lundi 3 mars 2014</h1>" in html
+    assert "<h1>1ère réunion : lundi 3 mars 2014</h1>" in html
     assert "Ordre du jour de validé" in html and "45\u00a0min" in html
     assert '<time datetime="2014-03-03T14:00+01:00">14\u00a0h</time>' in html  # 13:00 UTC is 14 h in Paris
     assert "Texte du compte-rendu validé." in html and "Notes du point validé." in html
@@ -38,8 +38,8 @@ def test_numbers_follow_the_dates_and_skip_cancelled_meetings(app, world):
     db.session.get(type(world.validated), world.validated.id).status = MeetingStatus.CANCELLED
     db.session.commit()
     html = page(app, "member", f"/groupes/{world.private.id}")
-    assert "Réunion annulée : lundi 3 mars 2014" in html
-    assert "1ère réunion : lundi 10 mars 2014" in html and "2ème réunion : lundi 17 mars 2014" in html
+    assert "Réunion annulée : lundi 3 mars 2014" in html
+    assert "1ère réunion : lundi 10 mars 2014" in html and "2ème réunion : lundi 17 mars 2014" in html
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_minutes_decisions_and_actions_show_by_role(app, world, role, visible, h
         assert f"Décision {text}" in group_page
     for text in hidden:
         html = page(app, role, f"/reunions/{meetings[text].id}")
-        assert "Le compte-rendu de cette réunion n'est pas encore publié." in html
+        assert "Le compte-rendu de cette réunion n’est pas encore publié." in html
         assert f"Texte du compte-rendu {text}" not in html and f"Décision {text}" not in html
         assert f"Ordre du jour de {text}" in html  # the agenda is for whoever sees the group
         assert f"Décision {text}" not in group_page and f"Action {text}" not in group_page
@@ -75,7 +75,7 @@ def test_an_anonymous_visitor_reads_only_validated_minutes_of_public_groups(app,
     assert "Texte du compte-rendu public brouillon" not in draft and "Member Test" not in draft
     group = page(app, "anonymous", f"/groupes/{world.public.id}")
     assert "Décision public validé" in group and "Décision public brouillon" not in group
-    assert "Outsider Test" not in group and "Structures représentées : CAF du Cher." in group
+    assert "Outsider Test" not in group and "Structures représentées : CAF du Cher." in group
 
 
 def test_private_groups_do_not_show_to_outsiders(app, world):
@@ -84,13 +84,13 @@ def test_private_groups_do_not_show_to_outsiders(app, world):
         assert "Groupe réservé" not in html and "Groupe public" in html
         assert "Autre démarche" not in html
     assert "Groupe réservé" in page(app, "observer", f"/programmes/{world.programme.id}")
-    assert "Groupe d&#39;ailleurs" in page(app, "admin", "/")
+    assert "Groupe d’ailleurs" in page(app, "admin", "/")
 
 
 def test_the_dashboard_lists_my_next_meetings_and_my_open_actions(app, world):
     future_meeting(world.private)
     html = page(app, "member", "/")
-    assert "Mes prochaines réunions" in html and "Groupe 1 : Groupe réservé" in html
+    assert "Mes prochaines réunions" in html and "Groupe 1 : Groupe réservé" in html
     actions = re.search(r'id="actions".*?</section>', html, re.S).group(0)
     assert "Action validé" in actions and "Action en relecture" in actions
     assert "Action brouillon" not in actions  # its minutes are still a draft
@@ -99,7 +99,7 @@ def test_the_dashboard_lists_my_next_meetings_and_my_open_actions(app, world):
 def test_the_programme_page_shows_header_milestones_and_groups(app, world):
     html = page(app, "anonymous", f"/programmes/{world.programme.id}")
     assert "Ministère<br>Direction" in html
-    assert "Comité de pilotage : mardi 29 avril 2014 – Orléans" in html
+    assert "Comité de pilotage : mardi 29 avril 2014 – Orléans" in html
     assert "Groupe de travail 2" in html
 
 
@@ -130,3 +130,16 @@ def test_the_follow_up_point_lists_earlier_open_actions_the_reader_may_read(app)
     assert "Action brouillon" not in follow_up  # a draft the member may not read
     facilitator = read_page(signed_in(app, "facilitator"), f"/reunions/{meeting.id}")
     assert "Action brouillon" in facilitator[facilitator.index("Suivi des actions") :]
+
+
+def test_role_headings_of_a_group_are_plural_for_several_people(app, world):
+    from groupes.groups.models import Membership, Person, Role
+
+    html = page(app, "member", f"/groupes/{world.private.id}")
+    assert "<h3>Membre</h3>" in html and "<h3>Observateur</h3>" in html  # one of each
+    for name, role in [("Deuxième Membre", Role.MEMBER), ("Deuxième Observatrice", Role.OBSERVER)]:
+        db.session.add(Membership(group_id=world.private.id, person=Person(name=name), role=role))
+    db.session.commit()
+    html = page(app, "member", f"/groupes/{world.private.id}")
+    assert "<h3>Membres</h3>" in html and "<h3>Observateurs</h3>" in html
+    assert "<h3>Membre</h3>" not in html and "<h3>Observateur</h3>" not in html

@@ -44,7 +44,7 @@ def test_the_dashboard_lists_drafts_awaiting_my_review_and_whether_i_approved(ap
     assert "lu et approuvé" in section(dashboard(member), "a-relire")
     # Observers do not review; drafts are for the editors.
     observer = section(dashboard(signed_in(app, "observer")), "a-relire")
-    assert "Aucun compte-rendu n'attend votre relecture." in observer
+    assert "Aucun compte-rendu n’attend votre relecture." in observer
 
 
 def test_the_dashboard_shows_recent_decisions_i_may_read_only(app):
@@ -120,11 +120,11 @@ def test_an_action_assigned_in_the_meeting_room_is_announced_to_its_owner(app):
     post(
         secretary,
         f"/reunions/{world.draft.id}/actions",
-        {"action-title": "Recenser les places d'accueil", "action-owner": "Member Test", "action-due": "2014-06-30"},
+        {"action-title": "Recenser les places d’accueil", "action-owner": "Member Test", "action-due": "2014-06-30"},
     )
     [mail] = db.session.scalars(sa.select(OutgoingMail)).all()
     assert mail.recipient == "member@test.example"
-    assert mail.subject == "Action à votre nom : Recenser les places d'accueil"
+    assert mail.subject == "Action à votre nom : Recenser les places d’accueil"
     assert "lundi 30 juin 2014" in mail.text_body
 
 
@@ -157,7 +157,7 @@ def test_reminders_go_once_each_for_actions_due_soon_and_meetings_tomorrow(app, 
     smtp_server.wait_for(2)
     subjects = sorted(m["Subject"] for m in smtp_server.messages)
     assert subjects[0].startswith("Demain – ") and "mardi 12 mars 2030" in subjects[0]
-    assert subjects[1] == "Échéance proche : Rédiger la note"
+    assert subjects[1] == "Échéance proche : Rédiger la note"
     assert "9\u00a0h\u00a030" in smtp_server.to("facilitator@test.example")[0].get_body(("plain",)).get_content()
 
     # Run again the same day (cron ran twice): nothing new.

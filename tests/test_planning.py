@@ -118,7 +118,7 @@ def test_a_double_submit_does_not_create_two_meetings(world, count):
     [
         (Slot(date(2014, 6, 12), time(12), time(10)), "end", "La fin doit venir après le début."),
         (Slot(date(2014, 6, 12), time(12), time(12)), "end", "La fin doit venir après le début."),
-        (Slot(date(2014, 3, 30), time(2, 30), None), "start", "Cette heure n'existe pas ce jour-là à Paris"),
+        (Slot(date(2014, 3, 30), time(2, 30), None), "start", "Cette heure n’existe pas ce jour-là à Paris"),
     ],
 )
 def test_impossible_times_are_refused(world, slot, field, message):
@@ -232,7 +232,7 @@ def test_dates_outside_1900_to_2100_are_refused_whatever_plans_them(world, count
     with pytest.raises(PlanningError) as error:
         plan_series(world.private, slot, rhythm) if rhythm else plan_meeting(world.private, slot)
     assert error.value.field == field
-    assert str(error.value) == f"Date refusée : l'année doit être comprise entre 1900 et 2100 (année {year})."
+    assert str(error.value) == f"Date refusée : l’année doit être comprise entre 1900 et 2100 (année {year})."
     assert count(Meeting) == before
 
 
@@ -243,7 +243,7 @@ def test_a_meeting_years_away_is_kept_with_a_warning(app, world, count):
     far = date(today.year + 6, today.month, 12)
     created = post_form(facilitator, url, {"day": far.isoformat(), "start": "10:00"})
     page = read_page(facilitator, created.location)
-    assert "Réunion créée" in page and "Attention : cette réunion est à plus de 5 ans d'aujourd'hui" in page
+    assert "Réunion créée" in page and "Attention : cette réunion est à plus de 5 ans d’aujourd’hui" in page
     near = date(today.year + 1, today.month, 13)
     created = post_form(facilitator, url, {"day": near.isoformat(), "start": "10:00"})
     assert "Attention" not in read_page(facilitator, created.location)
@@ -269,7 +269,7 @@ def test_the_meeting_forms_refuse_absurd_dates_and_keep_the_text(app, world, cou
     ]:
         response = post_form(facilitator, url, fields)
         html = unescape(response.get_data(as_text=True))
-        assert response.status_code == 200 and "l'année doit être comprise entre 1900 et 2100" in html, url
+        assert response.status_code == 200 and "l’année doit être comprise entre 1900 et 2100" in html, url
         assert all(f'value="{value}"' in html for value in fields.values() if value[0] not in "0123"), url
     assert count(Meeting) == before
     db.session.expire_all()

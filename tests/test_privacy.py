@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from world import post_form, read_page, signed_in
 
@@ -137,7 +138,7 @@ def test_a_document_download_is_logged(app, world):
     response = client.get(f"/reunions/{world.validated.id}/documents/{attachment.id}/programme.pdf")
     assert response.status_code == 200
     assert [e.target for e in log(kind=AccessKind.DOWNLOAD)] == [
-        "Document « programme.pdf » – groupe 1, réunion du 03/03/2014"
+        "Document « programme.pdf » – groupe 1, réunion du 03/03/2014"
     ]
 
 
@@ -162,16 +163,16 @@ def test_changes_of_rights_are_logged_wherever_they_are_made(app, world):
     db.session.commit()
     details = [e.detail for e in log(kind=AccessKind.RIGHTS)]
     member_id, observer_id = world.users["member"].person_id, world.users["observer"].person_id
-    assert f"rôle de Member Test (personne n° {member_id}) : membre → secrétariat de séance" in details
-    assert "visibilité : réservé aux membres → public" in details
-    assert f"membre ajouté·e : Observer Test (personne n° {observer_id}), membre" in details
+    assert f"rôle de Member Test (personne n° {member_id}) : membre → secrétariat de séance" in details
+    assert "visibilité : réservé aux membres → public" in details
+    assert f"membre ajouté·e : Observer Test (personne n° {observer_id}), membre" in details
     assert "administration accordée" in details
-    assert any(d.startswith("organisateur·rice retiré·e : Seconde Organisatrice") for d in details)
+    assert any(d.startswith("organisateur·rice retiré·e : Seconde Organisatrice") for d in details)
 
 
 def test_creating_a_group_with_its_members_is_not_a_change_of_rights(app, world):
     """The world made its groups with their members: only the administrator's account is a change."""
-    assert [e.detail for e in log(kind=AccessKind.RIGHTS)] == ["compte créé avec l'administration"]
+    assert [e.detail for e in log(kind=AccessKind.RIGHTS)] == ["compte créé avec l’administration"]
 
 
 def test_organisers_read_their_programme_s_log_and_admins_all_of_it(app, world):
@@ -180,13 +181,13 @@ def test_organisers_read_their_programme_s_log_and_admins_all_of_it(app, world):
     db.session.add(other)
     db.session.flush()
     db.session.add(
-        AccessLogEntry(kind=AccessKind.READ, actor="Quelqu'un", programme_id=other.id, target="Secret d'ailleurs")
+        AccessLogEntry(kind=AccessKind.READ, actor="Quelqu’un", programme_id=other.id, target="Secret d’ailleurs")
     )
     db.session.commit()
     page = read_page(signed_in(app, "organiser"), f"/programmes/{world.programme.id}/journal")
-    assert "Member Test" in page and "Compte-rendu – groupe 1" in page and "Secret d'ailleurs" not in page
+    assert "Member Test" in page and "Compte-rendu – groupe 1" in page and "Secret d’ailleurs" not in page
     assert signed_in(app, "organiser").get(f"/programmes/{other.id}/journal").status_code == 404
-    assert "Secret d'ailleurs" in read_page(signed_in(app, "admin"), "/admin/journal")
+    assert "Secret d’ailleurs" in read_page(signed_in(app, "admin"), "/admin/journal")
     csv = (
         signed_in(app, "organiser").get(f"/programmes/{world.programme.id}/journal.csv").get_data().decode("utf-8-sig")
     )
@@ -204,7 +205,7 @@ def test_the_log_filters_and_falls_back_on_nonsense(app, world):
     by_name = read_page(organiser, f"{url}?qui=member")
     assert "Compte-rendu – groupe 1" in by_name and "Synthèse (PDF)" not in by_name
     nonsense = read_page(organiser, f"{url}?type=n%27importe&du=hier&au=2014-01-01")
-    assert "Type « n'importe » inconnu" in nonsense and "illisible" in nonsense
+    assert "Type « n'importe » inconnu" in nonsense and "illisible" in nonsense
     assert "Synthèse (PDF)" not in nonsense  # the valid end date still applies
 
 
@@ -404,10 +405,10 @@ def test_the_only_facilitator_of_a_group_is_not_erased_and_the_way_forward_is_gi
     facilitator = world.users["facilitator"].person
     admin = signed_in(app, "admin")
     page = read_page(admin, f"/admin/personnes/{facilitator.id}/donnees")
-    assert "Effacement impossible pour l'instant" in page and "Nommez d'abord une autre personne" in page
+    assert "Effacement impossible pour l’instant" in page and "Nommez d’abord une autre personne" in page
     response = post_form(admin, f"/admin/personnes/{facilitator.id}/effacer", {"confirm": "y"})
     assert response.status_code == 422
-    assert "seul·e à animer : groupe 1 « Groupe réservé »" in response.get_data(as_text=True)
+    assert "seul·e à animer : groupe 1 « Groupe réservé »" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Person, facilitator.id).name == "Facilitator Test"
     # With a second facilitator, the erasure goes through.
@@ -458,7 +459,7 @@ def test_the_privacy_page_says_what_why_how_long_and_whom_to_ask(app, world):
         app.config.update(saved)
     assert "Le responsable du traitement est le Conseil départemental du Cher." in page
     assert 'href="mailto:dpo@cher.example"' in page and "Mme Délégué" in page
-    assert "Journal des accès : 365 jours." in page and "60 mois après sa clôture" in page
+    assert "Journal des accès : 365 jours." in page and "60 mois après sa clôture" in page
     assert 'href="/confidentialite"' in read_page(app.test_client(), "/")
 
 
@@ -478,3 +479,41 @@ def test_organisers_close_a_programme_and_set_its_retention(app, world):
     assert "Entre 1 et 1 200 mois." in zero.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Programme, world.programme.id).retention_months == 24
+
+
+PRIVACY_KEYS = ("PRIVACY_CONTROLLER", "PRIVACY_CONTACT", "PRIVACY_DPO", "PRIVACY_HOST")
+
+
+def privacy_page_as(app, role: str, **settings) -> str:
+    saved = {key: app.config[key] for key in (*PRIVACY_KEYS, "MAIL_DEFAULT_SENDER")}
+    app.config.update(dict.fromkeys(PRIVACY_KEYS), **settings)
+    try:
+        return read_page(signed_in(app, role), "/confidentialite")
+    finally:
+        app.config.update(saved)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "organiser"])
+def test_visitors_see_nothing_of_what_is_left_to_configure(app, world, role):
+    page = privacy_page_as(app, role, MAIL_DEFAULT_SENDER="Groupes de travail <ne-pas-repondre@localhost>")
+    for placeholder in ("GROUPES_", "PRIVACY_", "renseigner", "À configurer", "localhost"):
+        assert placeholder not in page, placeholder
+    responsible = page.split('id="responsable"')[1].split("</section>")[0]
+    assert not any(bracket in responsible for bracket in "()[]{}")
+    assert "Le responsable du traitement est l’organisme qui anime la démarche" in page
+    assert "son nom est à préciser par l’organisme" in page and "adressez-vous à l’animation de votre groupe" in page
+    assert "Délégué·e à la protection" not in page and "Hébergement" not in page  # left out when not set
+
+
+def test_administrators_see_what_to_configure_and_where(app, world):
+    page = privacy_page_as(app, "admin", PRIVACY_DPO="Mme Délégué")
+    checklist = page.split('id="a-configurer"')[1].split("</section>")[0]
+    for key in PRIVACY_KEYS:
+        assert f"<code>GROUPES_{key}</code>" in checklist and f"<code>{key}</code>" in checklist
+    assert checklist.count("À renseigner") == 3 and checklist.count("Renseigné") == 1
+    assert "Mme Délégué" in checklist
+    done = privacy_page_as(
+        app, "admin", PRIVACY_CONTROLLER="le CD 18", PRIVACY_CONTACT="a@b.example", PRIVACY_DPO="x", PRIVACY_HOST="y"
+    )
+    assert "À renseigner" not in done and "Tout est renseigné" in done
+    assert "Le responsable du traitement est le CD 18." in done

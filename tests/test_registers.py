@@ -81,14 +81,14 @@ def test_nonsense_filters_fall_back_to_the_defaults_and_say_so(app):
     build_world()
     client = signed_in(app, "organiser")
     html = text(client, "/actions?groupe=abc&etat=%22%3Cscript%3E&du=31/12/2014&tri=n%27importe&page=-4")
-    assert "Groupe « abc » inconnu : filtre ignoré." in html
+    assert "Groupe « abc » inconnu : filtre ignoré." in html
     raw = client.get("/actions?etat=%22%3Cscript%3E").get_data(as_text=True)
     assert "&#34;&lt;script&gt;" in raw and "<script>" not in raw.split("</header>")[1]
-    assert "inconnu : actions en cours montrées." in html
-    assert "illisible (attendu : AAAA-MM-JJ)" in html
-    assert "Tri « n'importe » inconnu" in html
+    assert "inconnu : actions en cours montrées." in html
+    assert "illisible (attendu : AAAA-MM-JJ)" in html
+    assert "Tri « n'importe » inconnu" in html
     assert "Action validé" in html
-    assert "Ce groupe n'existe pas ou ne vous est pas visible" in text(client, "/decisions?groupe=999999")
+    assert "Ce groupe n’existe pas ou ne vous est pas visible" in text(client, "/decisions?groupe=999999")
     outsider = signed_in(app, "outsider")
     build = text(outsider, "/decisions?du=2014-12-31&au=2014-01-01")
     assert "La date de début vient après la date de fin" in build
@@ -97,7 +97,7 @@ def test_nonsense_filters_fall_back_to_the_defaults_and_say_so(app):
 def test_a_private_group_asked_for_by_an_outsider_is_ignored(app):
     world = build_world()
     html = text(signed_in(app, "outsider"), f"/decisions?groupe={world.private.id}")
-    assert "Ce groupe n'existe pas ou ne vous est pas visible" in html
+    assert "Ce groupe n’existe pas ou ne vous est pas visible" in html
     assert "Décision validé<" not in html and "Groupe réservé" not in html
 
 

@@ -74,7 +74,7 @@ def test_a_member_comments_on_a_passage_and_the_facilitator_answers_and_resolves
     response = post(
         member,
         f"/reunions/{meeting.id}/compte-rendu/commentaires",
-        {"section": section.id, "quote": "compte-rendu   en\nrelecture", "body": "Plutôt « *compte rendu* » ?"},
+        {"section": section.id, "quote": "compte-rendu   en\nrelecture", "body": "Plutôt « *compte rendu* » ?"},
     )
     assert response.status_code == 302
     comment = db.session.scalar(sa.select(Comment).where(Comment.body.like("Plutôt%")))
@@ -82,12 +82,12 @@ def test_a_member_comments_on_a_passage_and_the_facilitator_answers_and_resolves
 
     facilitator = signed_in(app, "facilitator")
     html = page(facilitator, review)
-    assert "« compte-rendu en relecture »" in html and "<em>compte rendu</em>" in html
-    post(facilitator, f"/reunions/{meeting.id}/compte-rendu/commentaires", {"parent": comment.id, "body": "D'accord."})
+    assert "« compte-rendu en relecture »" in html and "<em>compte rendu</em>" in html
+    post(facilitator, f"/reunions/{meeting.id}/compte-rendu/commentaires", {"parent": comment.id, "body": "D’accord."})
     post(facilitator, f"/reunions/{meeting.id}/compte-rendu/commentaires/{comment.id}/etat", {"action": "resolve"})
     db.session.expire_all()
     comment = db.session.get(Comment, comment.id)
-    assert [r.body for r in comment.replies] == ["D'accord."]
+    assert [r.body for r in comment.replies] == ["D’accord."]
     assert comment.resolved_at is not None and comment.resolved_by_id == world.users["facilitator"].id
     assert "Traité" in page(member, review)
 
@@ -126,7 +126,7 @@ def test_bad_comments_are_refused_in_french_with_the_text_kept(app, count):
     assert response.status_code == 422 and "Mon texte à garder" in html
     response = post(member, url, {"section": 999999, "body": "Sur une partie disparue"})
     html = unescape(response.get_data(as_text=True))
-    assert response.status_code == 422 and "n'existe plus" in html and "Sur une partie disparue" in html
+    assert response.status_code == 422 and "n’existe plus" in html and "Sur une partie disparue" in html
     assert count(Comment) == comments
 
 
@@ -142,7 +142,7 @@ def test_validated_minutes_take_no_comment_and_observers_none(app, count):
     assert count(Comment) == comments
     # The page of validated minutes keeps the review's comments, without a form.
     html = page(member, f"/reunions/{world.validated.id}/compte-rendu/relecture")
-    assert "Commenter ce passage" not in html and "il n'en reçoit plus" in html
+    assert "Commenter ce passage" not in html and "il n’en reçoit plus" in html
 
 
 def test_lu_et_approuve_is_seen_by_the_facilitator_and_marked_stale_after_a_change(app):
@@ -156,7 +156,7 @@ def test_lu_et_approuve_is_seen_by_the_facilitator_and_marked_stale_after_a_chan
     approvals = html[html.index('id="approbations"') : html.index("</section>", html.index('id="approbations"'))]
     assert "Member Test" in approvals and "le texte a changé depuis" not in approvals
     html = page(member, review)
-    assert "Vous avez approuvé le texte tel qu'il est." in html and "Lu et approuvé</button>" not in html
+    assert "Vous avez approuvé le texte tel qu’il est." in html and "Lu et approuvé</button>" not in html
     save(signed_in(app, "secretary"), meeting, meeting.minutes.sections[0], "Texte corrigé.")
     html = page(facilitator, review)
     assert "Member Test — " in html and "(le texte a changé depuis)" in html
@@ -189,7 +189,7 @@ def test_members_see_the_changes_since_they_last_read_once_validated(app):
     link = f"/reunions/{meeting.id}/compte-rendu/modifications?de=2&a=4"
     assert f'href="{link}"' in html  # unescaped: the page writes &amp;
     changes = page(member, link)
-    assert re.search(r'<ins><span class="visually-hidden">\[ajouté : </span>\s*important\s*<span', changes)
+    assert re.search(r'<ins><span class="visually-hidden">\[ajouté : </span>\s*important\s*<span', changes)
     assert "<del>" not in changes.split("1 partie modifiée")[1]
     assert "1 partie modifiée sur" in changes
     # Once read, the notice is gone.
@@ -303,7 +303,8 @@ def test_a_quote_must_be_a_passage_of_the_part_as_the_reader_sees_it(app, count)
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422 and "Ce passage ne figure pas dans cette partie" in html and "Gardé" in html
     assert count(Comment) == comments
-    # Selected in the page, the passage has no Markdown signs: it is found, and not « rewritten ».
-    post(member, url, {"section": section.id, "quote": "insiste sur l'accueil inconditionnel", "body": "Oui"})
+    # Selected in the page, the passage has no Markdown signs and typographic apostrophes: it is found,
+    # and not « rewritten ».
+    post(member, url, {"section": section.id, "quote": "insiste sur l’accueil inconditionnel", "body": "Oui"})
     assert count(Comment) == comments + 1
     assert "(passage réécrit depuis)" not in page(member, f"/reunions/{meeting.id}/compte-rendu/relecture")

@@ -81,7 +81,7 @@ def test_a_form_without_its_token_is_refused_and_the_text_kept(app, count):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Formulaire expiré" in html and "Rien n'a été enregistré" in html
+    assert "Formulaire expiré" in html and "Rien n’a été enregistré" in html
     assert "Un titre longuement tapé" in html and 'name="csrf_token"' in html
     assert (
         db.session.scalar(sa.select(WorkingGroup.title).where(WorkingGroup.id == world.private.id)) == "Groupe réservé"
@@ -94,7 +94,7 @@ def test_a_post_from_another_site_is_not_replayed(app):
     sign_in(client, "admin")
     response = client.post(
         f"/groupes/{world.private.id}/modifier",
-        data={"number": "1", "title": "Titre imposé d'ailleurs", "visibility": "public"},
+        data={"number": "1", "title": "Titre imposé d’ailleurs", "visibility": "public"},
         headers={"Origin": "https://ailleurs.example"},
     )
     html = response.get_data(as_text=True)

@@ -66,10 +66,10 @@ def test_the_workspace_shows_every_finding_by_kind_and_theme_with_its_source(app
     # Every finding of the programme, drafts included, with its group and meeting; drafts are marked.
     for text in ("Piste validé", "Piste en relecture", "Piste brouillon", "Piste public validé"):
         assert text in page
-    assert "Groupe 1, 1ère réunion : lundi 3 mars 2014" in page
+    assert "Groupe 1, 1ère réunion : lundi 3 mars 2014" in page
     assert "compte-rendu brouillon" in page and "compte-rendu en relecture" in page
     assert "<legend>Accès aux droits</legend>" in page and "<legend>Sans thème</legend>" in page
-    assert "Groupe d'ailleurs" not in page
+    assert "Groupe d’ailleurs" not in page
 
 
 def test_findings_taken_up_together_make_one_entry_that_keeps_every_source(app, world, organiser):
@@ -108,7 +108,7 @@ def test_nothing_ticked_or_unknown_ids_change_nothing(app, world, organiser):
 def test_a_finding_of_another_programme_cannot_be_taken_up(app, world, organiser):
     elsewhere = Meeting(group=world.elsewhere, starts_at=world.validated.starts_at, ends_at=world.validated.ends_at)
     elsewhere.minutes = Minutes()
-    elsewhere.findings = [Finding(kind=FindingKind.PISTE, text="Piste d'ailleurs")]
+    elsewhere.findings = [Finding(kind=FindingKind.PISTE, text="Piste d’ailleurs")]
     db.session.add(elsewhere)
     db.session.commit()
     take_up(organiser, world, elsewhere.findings, "each")
@@ -130,9 +130,9 @@ def test_findings_join_the_sources_of_an_existing_entry_of_their_kind(app, world
     need = make_entry(world, "Un besoin", kind=FindingKind.BESOIN)
     take_up(organiser, world, [piste(world.draft)], "into", entry=need.id)
     assert db.session.get(SynthesisEntry, need.id).sources == []
-    assert "de nature « besoin »" in read_page(organiser, base(world))
+    assert "de nature « besoin »" in read_page(organiser, base(world))
     take_up(organiser, world, [piste(world.draft)], "into", entry="")
-    assert "Choisissez l'élément de la synthèse à compléter." in read_page(organiser, base(world))
+    assert "Choisissez l’élément de la synthèse à compléter." in read_page(organiser, base(world))
 
 
 def test_merging_duplicates_keeps_the_first_wording_and_every_source(app, world, organiser):
@@ -158,7 +158,7 @@ def test_merging_needs_two_entries_of_one_kind(app, world, organiser):
     post_form(organiser, f"{base(world)}/fusionner", {"entry": [one.id]})
     assert "Cochez au moins deux éléments" in read_page(organiser, base(world))
     post_form(organiser, f"{base(world)}/fusionner", {"entry": [one.id, need.id]})
-    assert "On ne fusionne que des éléments d'une même nature." in read_page(organiser, base(world))
+    assert "On ne fusionne que des éléments d’une même nature." in read_page(organiser, base(world))
     assert len(entries()) == 2
 
 
@@ -166,7 +166,7 @@ def test_an_organiser_rewords_an_entry(app, world, organiser):
     entry = make_entry(world, "Première rédaction", [piste(world.validated)])
     url = f"{base(world)}/elements/{entry.id}"
     page = read_page(organiser, url)
-    assert "Première rédaction" in page and "« Piste validé »" in page
+    assert "Première rédaction" in page and "« Piste validé »" in page
     response = post_form(
         organiser, url, {"kind": "piste", "theme": "Logement", "text": "Rédaction finale", "base_version": 1}
     )
@@ -182,7 +182,7 @@ def test_a_stale_save_shows_both_texts_and_overwrites_nothing(app, world, organi
     response = post_form(organiser, url, {"kind": "piste", "text": "Mon texte à moi", "base_version": 1})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "Quelqu&#39;un a modifié cet élément" in page
+    assert "Quelqu’un a modifié cet élément" in page
     assert "Texte de ma collègue" in page and "Mon texte à moi" in page
     assert 'name="base_version" type="hidden" value="2"' in page
     assert entries()[0].text == "Texte de ma collègue"
@@ -234,7 +234,7 @@ def test_an_organiser_writes_an_entry_of_their_own(app, world, organiser):
     )
     bad = post_form(organiser, f"{base(world)}/elements/nouveau", {"kind": "constat", "theme": "Gardé", "text": ""})
     assert bad.status_code == 422 and 'value="Gardé"' in bad.get_data(as_text=True)
-    nonsense = post_form(organiser, f"{base(world)}/elements/nouveau", {"kind": "n'importe", "text": "x"})
+    nonsense = post_form(organiser, f"{base(world)}/elements/nouveau", {"kind": "n’importe", "text": "x"})
     assert nonsense.status_code == 422 and "Not a valid choice" not in nonsense.get_data(as_text=True)
     assert len(entries()) == 1
 
@@ -294,9 +294,9 @@ def test_the_pdf_follows_the_published_entries_and_cites_only_readable_sources(a
     )
     second_finding = Finding(meeting=world.validated, kind=FindingKind.PISTE, text="Autre piste du même jour")
     make_entry(world, "Réservée au groupe 1", [validated, second_finding], published=True, position=1)
-    make_entry(world, "Tirée d'un brouillon", [piste(world.draft)], published=True, position=2)
+    make_entry(world, "Tirée d’un brouillon", [piste(world.draft)], published=True, position=2)
     make_entry(world, "Pas encore publiée", [public], published=False, position=3)
-    make_entry(world, "Écrite par l'organisation", [], kind=FindingKind.CONSTAT, published=True)
+    make_entry(world, "Écrite par l’organisation", [], kind=FindingKind.CONSTAT, published=True)
 
     organiser_text = pdf_text(signed_in(app, "organiser"), world)
     assert (
@@ -309,7 +309,7 @@ def test_the_pdf_follows_the_published_entries_and_cites_only_readable_sources(a
         in organiser_text
     )
     assert "Réservée au groupe 1 (groupe 1, 1ère réunion, 3 mars 2014) •" in organiser_text
-    assert "Tirée d'un brouillon" in organiser_text
+    assert "Tirée d’un brouillon" in organiser_text
     assert "Pas encore publiée" not in organiser_text
     # The groups' findings as recorded are no longer listed once a synthesis is published.
     assert "Piste public validé" not in organiser_text
@@ -317,11 +317,11 @@ def test_the_pdf_follows_the_published_entries_and_cites_only_readable_sources(a
     public_text = pdf_text(app.test_client(), world)
     assert "Préconisation commune (groupe 2, 1ère réunion, 4 mars 2014)" in public_text
     assert "groupe 1" not in public_text
-    assert "Réservée au groupe 1" not in public_text and "Tirée d'un brouillon" not in public_text
-    assert "Écrite par l'organisation" in public_text
+    assert "Réservée au groupe 1" not in public_text and "Tirée d’un brouillon" not in public_text
+    assert "Écrite par l’organisation" in public_text
 
     member_text = pdf_text(signed_in(app, "member"), world)
-    assert "Réservée au groupe 1" in member_text and "Tirée d'un brouillon" not in member_text
+    assert "Réservée au groupe 1" in member_text and "Tirée d’un brouillon" not in member_text
 
 
 def test_the_pdf_says_so_when_nothing_a_reader_may_read_is_published(app, world):
@@ -331,12 +331,12 @@ def test_the_pdf_says_so_when_nothing_a_reader_may_read_is_published(app, world)
 
 
 def test_export_pdf_writes_the_published_synthesis(runner, world, tmp_path):
-    make_entry(world, "Tirée d'un brouillon", [piste(world.draft)], published=True)
+    make_entry(world, "Tirée d’un brouillon", [piste(world.draft)], published=True)
     out = tmp_path / "synthese.pdf"
     result = runner.invoke(args=["export-pdf", "--programme", str(world.programme.id), "--synthesis", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode()
-    assert "Tirée d'un brouillon" in " ".join(text.split())
+    assert "Tirée d’un brouillon" in " ".join(text.split())
 
 
 def test_the_programme_page_links_the_workspace_for_organisers_only(app, world, organiser):

@@ -70,9 +70,9 @@ def test_a_save_based_on_a_stale_version_is_a_conflict_keeping_both_texts(world,
     )
     with pytest.raises(Conflict) as conflict:
         save_part(
-            draft.minutes, key=key, base_version=start, body="Le texte de l'animateur", user=user(world, "facilitator")
+            draft.minutes, key=key, base_version=start, body="Le texte de l’animateur", user=user(world, "facilitator")
         )
-    assert conflict.value.mine == "Le texte de l'animateur"
+    assert conflict.value.mine == "Le texte de l’animateur"
     assert conflict.value.theirs == "Le texte de la secrétaire" and conflict.value.by == "Secretary Test"
     assert conflict.value.version == start + 1
     db.session.expire_all()
@@ -117,7 +117,7 @@ def test_unknown_parts_are_refused(world, draft, key):
 
 def test_a_part_of_another_meeting_is_refused(world, draft):
     other = next(s for s in world.validated.minutes.sections if s.agenda_item_id is None)
-    with pytest.raises(MinutesError, match="Cette section n'existe plus"):
+    with pytest.raises(MinutesError, match="Cette section n’existe plus"):
         save_part(
             draft.minutes,
             key=f"s{other.id}",
@@ -125,7 +125,7 @@ def test_a_part_of_another_meeting_is_refused(world, draft):
             body="Intrusion",
             user=user(world, "secretary"),
         )
-    with pytest.raises(MinutesError, match="n'appartient pas à l'ordre du jour"):
+    with pytest.raises(MinutesError, match="n’appartient pas à l’ordre du jour"):
         save_part(
             draft.minutes,
             key=f"p{world.validated.agenda_items[0].id}",
@@ -170,7 +170,7 @@ def test_validated_minutes_are_frozen_until_reopened_with_a_reason(world, draft)
         .where(MinutesRevision.minutes_id == minutes.id)
         .order_by(MinutesRevision.number.desc())
     )
-    assert last.reason == "Rouvert : Une erreur de date" and last.number == minutes.revision
+    assert last.reason == "Rouvert : Une erreur de date" and last.number == minutes.revision
 
 
 def test_workflow_steps_out_of_order_are_refused(world):
@@ -244,7 +244,7 @@ def test_actions_have_an_owner_a_due_date_and_a_history(world, draft):
     ]
     with pytest.raises(MinutesError, match="Rien à enregistrer"):
         follow_up(action, status="done", note=" ", user=user(world, "secretary"))
-    with pytest.raises(MinutesError, match="Le titre d'une action ne peut pas être vide."):
+    with pytest.raises(MinutesError, match="Le titre d’une action ne peut pas être vide."):
         add_action(draft, title="", owner="", due=None, agenda_item_id=None, user=user(world, "secretary"))
 
 
@@ -253,7 +253,7 @@ def test_findings_are_typed_and_attached_to_their_item(world, draft):
     assert finding.kind.plural_label == "Besoins repérés" and finding.agenda_item_id == draft.agenda_items[0].id
     with pytest.raises(ValueError):
         add_finding(draft, kind="idée", text="x")
-    with pytest.raises(MinutesError, match="n'appartient pas"):
+    with pytest.raises(MinutesError, match="n’appartient pas"):
         add_finding(draft, kind="piste", text="x", agenda_item_id=world.validated.agenda_items[0].id)
 
 
@@ -269,14 +269,14 @@ def test_two_saves_racing_at_the_database_lose_nothing(world, draft):
     start = section.version
     with Session(db.engine) as elsewhere:
         rival = elsewhere.get(MinutesSection, section.id)
-        rival.body, rival.version = "Texte arrivé d'abord", rival.version + 1
+        rival.body, rival.version = "Texte arrivé d’abord", rival.version + 1
         elsewhere.get(Minutes, draft.minutes.id).revision += 1
         elsewhere.commit()
     with pytest.raises(Conflict) as conflict:
         save_part(draft.minutes, key=key, base_version=start, body="Texte arrivé second", user=user(world, "secretary"))
-    assert conflict.value.theirs == "Texte arrivé d'abord" and conflict.value.mine == "Texte arrivé second"
+    assert conflict.value.theirs == "Texte arrivé d’abord" and conflict.value.mine == "Texte arrivé second"
     db.session.expire_all()
-    assert db.session.get(MinutesSection, section.id).body == "Texte arrivé d'abord"
+    assert db.session.get(MinutesSection, section.id).body == "Texte arrivé d’abord"
 
 
 def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, draft):
@@ -290,7 +290,7 @@ def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, dra
     with Session(db.engine) as elsewhere:
         other = elsewhere.get(Minutes, minutes.id)
         notes = next(s for s in other.sections if s.agenda_item_id == item.id)
-        notes.body, notes.version = "Notes de l'autre", notes.version + 1
+        notes.body, notes.version = "Notes de l’autre", notes.version + 1
         other.revision += 1
         elsewhere.commit()
     saved = save_part(
@@ -301,7 +301,7 @@ def test_saving_a_different_part_at_the_same_moment_is_not_a_conflict(world, dra
     assert db.session.get(MinutesSection, section.id).body == "Mon texte"
     assert (
         next(s for s in db.session.get(Minutes, minutes.id).sections if s.agenda_item_id == item.id).body
-        == "Notes de l'autre"
+        == "Notes de l’autre"
     )
 
 
@@ -424,6 +424,6 @@ def test_submission_validation_and_reopening_always_make_their_own_revision(worl
         (3, ""),
         (4, ""),
         (5, "Validé"),
-        (6, "Rouvert : Une coquille"),
+        (6, "Rouvert : Une coquille"),
         (7, ""),
     ]

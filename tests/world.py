@@ -84,7 +84,7 @@ def build_world() -> World:
     other_programme = Programme(title="Autre démarche")
     private = WorkingGroup(programme=programme, number=1, title="Groupe réservé", visibility=Visibility.MEMBERS)
     public = WorkingGroup(programme=programme, number=2, title="Groupe public", visibility=Visibility.PUBLIC)
-    elsewhere = WorkingGroup(programme=other_programme, number=1, title="Groupe d'ailleurs")
+    elsewhere = WorkingGroup(programme=other_programme, number=1, title="Groupe d’ailleurs")
     memberships = {
         role: Membership(group=private, person=people[role], role=Role(role))
         for role in ("observer", "member", "secretary", "facilitator")
@@ -294,7 +294,7 @@ def marked_world():
     tests/test_content_sweep.py says, and a public group of the other programme with two meetings."""
     world = build_world()
     other_public = WorkingGroup(
-        programme=world.other_programme, number=2, title="Groupe public d'ailleurs", visibility=Visibility.PUBLIC
+        programme=world.other_programme, number=2, title="Groupe public d’ailleurs", visibility=Visibility.PUBLIC
     )
     db.session.add(other_public)
     elsewhere_validated = meeting(other_public, 5, MinutesStatus.VALIDATED, text="ailleurs", decision=True)

@@ -75,32 +75,32 @@ def check_bounds(infos: list[zipfile.ZipInfo], length: int) -> None:
     """From the central directory alone: nothing is inflated before these pass."""
     if len(infos) > MAX_ENTRIES:
         raise UnsafeArchive(
-            f"compte {len(infos)} parties, plus qu'aucun document de bureau ({MAX_ENTRIES} au plus) : "
-            "il n'est pas accepté."
+            f"compte {len(infos)} parties, plus qu’aucun document de bureau ({MAX_ENTRIES} au plus) : "
+            "il n’est pas accepté."
         )
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED:
         raise UnsafeArchive(
-            f"occuperait {file_size(total)} une fois décompressé (la limite est de {file_size(MAX_UNCOMPRESSED)}) : "
-            "c'est le signe d'une archive piégée, il n'est pas accepté."
+            f"occuperait {file_size(total)} une fois décompressé (la limite est de {file_size(MAX_UNCOMPRESSED)}) : "
+            "c’est le signe d’une archive piégée, il n’est pas accepté."
         )
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise UnsafeArchive(
-                f"contient une partie compressée plus de {MAX_RATIO} fois ({ratio} pour 1) : "
-                "c'est le signe d'une archive piégée, il n'est pas accepté."
+                f"contient une partie compressée plus de {MAX_RATIO} fois ({ratio} pour 1) : "
+                "c’est le signe d’une archive piégée, il n’est pas accepté."
             )
         if info.compress_size > length:
             raise UnsafeArchive(
-                "est une archive incohérente (une partie plus grande que le fichier) : il n'est pas accepté."
+                "est une archive incohérente (une partie plus grande que le fichier) : il n’est pas accepté."
             )
 
 
 def read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     info = archive.getinfo(name)
     if info.file_size > MAX_READ_PART:
-        raise UnsafeArchive(f"contient une partie « {name} » de {file_size(info.file_size)} : il n'est pas accepté.")
+        raise UnsafeArchive(f"contient une partie « {name} » de {file_size(info.file_size)} : il n’est pas accepté.")
     with archive.open(info) as part:
         return part.read(MAX_READ_PART + 1)[:MAX_READ_PART]
 
@@ -110,7 +110,7 @@ def parse_xml(data: bytes) -> ElementTree.Element | None:
     one that does is refused rather than parsed (entity expansion)."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise UnsafeArchive(
-            "contient une déclaration XML (DOCTYPE) qu'aucun document de bureau n'utilise : il n'est pas accepté."
+            "contient une déclaration XML (DOCTYPE) qu’aucun document de bureau n’utilise : il n’est pas accepté."
         )
     try:
         return ElementTree.fromstring(data)
@@ -131,10 +131,10 @@ def office_open_xml_kind(archive: zipfile.ZipFile, names: set[str]) -> str | Non
     }
     for content_type in [*defaults.values(), *overrides.values()]:
         if ACTIVE_OOXML.search(content_type):
-            raise UnsafeArchive(f"contient des macros ou du contenu actif (type « {content_type} ») : {WITHOUT_MACROS}")
+            raise UnsafeArchive(f"contient des macros ou du contenu actif (type « {content_type} ») : {WITHOUT_MACROS}")
     for name in names:
         if name.lower().endswith("vbaproject.bin"):
-            raise UnsafeArchive(f"contient des macros (partie « {name} ») : {WITHOUT_MACROS}")
+            raise UnsafeArchive(f"contient des macros (partie « {name} ») : {WITHOUT_MACROS}")
     main = None
     for name in sorted(n for n in names if n.lower().endswith(".rels")):
         relationships = parse_xml(read_part(archive, name))
@@ -145,7 +145,7 @@ def office_open_xml_kind(archive: zipfile.ZipFile, names: set[str]) -> str | Non
             if ACTIVE_OOXML.search(kind):
                 shown = kind.rsplit("/", 1)[-1]
                 raise UnsafeArchive(
-                    f"contient des macros ou du contenu actif (relation « {shown} ») : {WITHOUT_MACROS}"
+                    f"contient des macros ou du contenu actif (relation « {shown} ») : {WITHOUT_MACROS}"
                 )
             if name == "_rels/.rels" and OFFICE_DOCUMENT.search(kind):
                 main = relationship.get("Target", "").lstrip("/")
@@ -166,7 +166,7 @@ def opendocument_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
         return None
     for name in names:
         if name.lower().startswith(SCRIPT_FOLDERS):
-            raise UnsafeArchive(f"contient des macros ou des scripts (« {name} ») : {WITHOUT_MACROS}")
+            raise UnsafeArchive(f"contient des macros ou des scripts (« {name} ») : {WITHOUT_MACROS}")
     manifest = parse_xml(read_part(archive, "META-INF/manifest.xml"))
     if manifest is None:
         return None
@@ -175,9 +175,9 @@ def opendocument_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
         media_type = entry.get(f"{MANIFEST}media-type", "")
         if path.lower().lstrip("/").startswith(SCRIPT_FOLDERS) or SCRIPT_MEDIA_TYPE.search(media_type):
             raise UnsafeArchive(
-                f"contient des macros ou des scripts (« {path} », {media_type or 'sans type'}) : {WITHOUT_MACROS}"
+                f"contient des macros ou des scripts (« {path} », {media_type or 'sans type'}) : {WITHOUT_MACROS}"
             )
     for name in ("content.xml", "styles.xml"):
         if name in names and SCRIPT_CALLS.search(read_part(archive, name)):
-            raise UnsafeArchive(f"déclenche des macros (dans « {name} ») : {WITHOUT_MACROS}")
+            raise UnsafeArchive(f"déclenche des macros (dans « {name} ») : {WITHOUT_MACROS}")
     return kind

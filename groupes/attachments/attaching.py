@@ -17,7 +17,7 @@ def ensure_open(meeting: Meeting) -> None:
     """Documents are part of the record: validated minutes freeze them, as they freeze the agenda."""
     if meeting.is_frozen:
         raise AttachmentRefused(
-            "Le compte-rendu de cette réunion est validé : ses documents sont figés "
+            "Le compte-rendu de cette réunion est validé : ses documents sont figés "
             "(rouvrez-le pour en ajouter ou en retirer)."
         )
 
@@ -31,7 +31,7 @@ def add_attachment(meeting: Meeting, *, filename: str, content: bytes, agenda_it
     if agenda_item_id is not None:
         item = next((i for i in meeting.agenda_items if i.id == agenda_item_id), None)
         if item is None:
-            raise AttachmentRefused("Ce point ne fait pas partie de l'ordre du jour de cette réunion.")
+            raise AttachmentRefused("Ce point ne fait pas partie de l’ordre du jour de cette réunion.")
     attachment = None
     try:
         ensure_room(meeting, len(content), checked.filename)
@@ -57,8 +57,8 @@ def ensure_room(meeting: Meeting, size: int, filename: str) -> None:
     limit = current_app.config["ATTACHMENTS_MAX_PER_MEETING"]
     if stored + size > limit:
         raise AttachmentRefused(
-            f"Les documents de cette réunion dépasseraient {file_size(limit)} au total : "
-            f"retirez-en avant d'ajouter « {filename} »."
+            f"Les documents de cette réunion dépasseraient {file_size(limit)} au total : "
+            f"retirez-en avant d’ajouter « {filename} »."
         )
 
 

@@ -110,31 +110,31 @@ def check_file(filename: str, content: bytes, *, max_size: int) -> CheckedFile:
     name = clean_filename(filename)
     shown = name or "sans nom"
     if not content:
-        raise AttachmentRefused(f"Le fichier « {shown} » est vide.")
+        raise AttachmentRefused(f"Le fichier « {shown} » est vide.")
     if len(content) > max_size:
         raise AttachmentRefused(
-            f"Le fichier « {shown} » pèse {file_size(len(content))} : "
+            f"Le fichier « {shown} » pèse {file_size(len(content))} : "
             f"la limite est de {file_size(max_size)} par fichier."
         )
     try:
         kind = detect(content)
     except UnsafeArchive as refusal:
-        raise AttachmentRefused(f"Le fichier « {shown} » {refusal}") from None
+        raise AttachmentRefused(f"Le fichier « {shown} » {refusal}") from None
     extension = extension_of(name)
     claimed = next((key for key, k in KINDS.items() if extension in k.extensions), None)
     if kind is None:
         if claimed:
             raise AttachmentRefused(
-                f"Le fichier « {shown} » porte l'extension {extension} mais son contenu n'est pas "
-                f"{KINDS[claimed].label} : il n'est pas accepté."
+                f"Le fichier « {shown} » porte l’extension {extension} mais son contenu n’est pas "
+                f"{KINDS[claimed].label} : il n’est pas accepté."
             )
-        raise AttachmentRefused(f"Le fichier « {shown} » n'est pas d'un type accepté ({ACCEPTED}).")
+        raise AttachmentRefused(f"Le fichier « {shown} » n’est pas d’un type accepté ({ACCEPTED}).")
     expected = KINDS[kind].extensions
     if not extension:
         name = (name or "document") + expected[0]
     elif extension not in expected:
         raise AttachmentRefused(
-            f"Le fichier « {shown} » porte l'extension {extension} mais son contenu est "
-            f"{KINDS[kind].label} ({expected[0]}) : renommez-le ou choisissez le bon fichier."
+            f"Le fichier « {shown} » porte l’extension {extension} mais son contenu est "
+            f"{KINDS[kind].label} ({expected[0]}) : renommez-le ou choisissez le bon fichier."
         )
     return CheckedFile(filename=name, kind=kind)

@@ -14,10 +14,10 @@ class AttachmentForm(FlaskForm):
     file = FileField(
         "Fichier",
         validators=[FileRequired("Choisissez un fichier.")],
-        description=f"{ACCEPTED} ; le type est vérifié d'après le contenu du fichier.",
+        description=f"{ACCEPTED} ; le type est vérifié d’après le contenu du fichier.",
         render_kw={"accept": ACCEPT_ATTRIBUTE},
     )
-    agenda_item = SelectField("Point de l'ordre du jour", coerce=optional_id, validators=[Optional()])
+    agenda_item = SelectField("Point de l’ordre du jour", coerce=optional_id, validators=[Optional()])
 
 
 def attachment_form(meeting: Meeting) -> AttachmentForm:

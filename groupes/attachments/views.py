@@ -44,7 +44,7 @@ def upload(meeting_id: int):
             form.file.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Document « {attachment.filename} » ajouté.", "success")
+            flash(f"Document « {attachment.filename} » ajouté.", "success")
             return redirect(documents_of(meeting))
     return render_template("attachments/upload.html", form=form, meeting=meeting, group=meeting.group)
 
@@ -53,7 +53,7 @@ def upload(meeting_id: int):
 def too_large(error):
     """A body beyond MAX_CONTENT_LENGTH is cut before it is read: say so on the form."""
     limit = file_size(current_app.config["ATTACHMENT_MAX_SIZE"])
-    flash(f"Le fichier envoyé est trop volumineux : la limite est de {limit} par fichier.", "error")
+    flash(f"Le fichier envoyé est trop volumineux : la limite est de {limit} par fichier.", "error")
     return redirect(url_for("attachments.upload", meeting_id=request.view_args["meeting_id"]), 303)
 
 
@@ -80,7 +80,7 @@ def download(meeting_id: int, attachment_id: int, filename: str):
     )
     # Private documents stay out of shared caches (signed-in answers are no-store anyway).
     response.headers["Cache-Control"] = "private, no-cache"
-    record_meeting(AccessKind.DOWNLOAD, attachment.meeting, f"Document « {attachment.filename} »")
+    record_meeting(AccessKind.DOWNLOAD, attachment.meeting, f"Document « {attachment.filename} »")
     return response
 
 
@@ -95,5 +95,5 @@ def delete(meeting_id: int, attachment_id: int):
             flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(f"Document « {attachment.filename} » retiré.", "success")
+            flash(f"Document « {attachment.filename} » retiré.", "success")
     return redirect(documents_of(meeting))

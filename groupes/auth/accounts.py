@@ -108,7 +108,7 @@ def create_account(
     if person_id:
         person = db.session.get(Person, person_id)
         if person is None or not person.email:
-            raise AccountError("Cette personne n'a pas d'adresse e-mail : ajoutez-la d'abord à sa fiche.")
+            raise AccountError("Cette personne n’a pas d’adresse e-mail : ajoutez-la d’abord à sa fiche.")
     else:
         email = normalise_email(email or "")
         person = person_by_email(email)
@@ -127,7 +127,7 @@ def create_account(
 def update_account(user: User, *, active: bool, is_admin: bool, password: str | None, acting: User) -> None:
     """Activate or deactivate, grant or revoke administration, reset the password."""
     if user.id == acting.id and (not active or not is_admin):
-        raise AccountError("Vous ne pouvez ni désactiver votre propre compte ni vous retirer l'administration.")
+        raise AccountError("Vous ne pouvez ni désactiver votre propre compte ni vous retirer l’administration.")
     user.active = active
     user.is_admin = is_admin
     if password:
@@ -167,7 +167,7 @@ def change_login_email(user: User, new: str) -> None:
     taken = db.session.scalar(sa.select(Person.id).where(Person.email == new, Person.id != user.person_id))
     if taken:
         raise AccountError(
-            f"L'adresse {new} est déjà celle d'une autre fiche de l'annuaire : "
+            f"L’adresse {new} est déjà celle d’une autre fiche de l’annuaire : "
             "un administrateur peut fusionner les deux."
         )
     user.person.email = new

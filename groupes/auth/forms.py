@@ -33,7 +33,7 @@ class PasswordChangeForm(FlaskForm):
 
 class AccountCreateForm(FlaskForm):
     person = SelectField("Personne existante", coerce=int, validators=[Optional()])
-    name = StringField("Ou nouvelle personne : nom", validators=[Optional(), Length(max=200)])
+    name = StringField("Ou nouvelle personne : nom", validators=[Optional(), Length(max=200)])
     email = EmailField("Adresse e-mail de la nouvelle personne", validators=[Optional(), Length(max=254), valid_email])
     password = PasswordField("Mot de passe initial", validators=strong_password())
     is_admin = BooleanField("Administration (tous les droits, y compris sur les comptes)")
@@ -42,7 +42,7 @@ class AccountCreateForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         if not self.person.data and not (self.name.data and self.email.data):
-            self.name.errors.append("Choisissez une personne, ou donnez le nom et l'adresse d'une nouvelle.")
+            self.name.errors.append("Choisissez une personne, ou donnez le nom et l’adresse d’une nouvelle.")
             return False
         return True
 
@@ -83,7 +83,7 @@ class ProfileForm(FlaskForm):
     organisation = line(
         "Structure",
         200,
-        description="Par exemple : CAF du Cher, URIOPSS Centre.",
+        description="Par exemple : CAF du Cher, URIOPSS Centre.",
         render_kw={"list": "structures", "autocomplete": "organization"},
     )
     function = line("Fonction", 200, render_kw={"autocomplete": "organization-title"})

@@ -412,14 +412,14 @@ def may_merge(duplicate: Person | Organisation, survivor: Person | Organisation)
     administrator's, as any change of an account's address is."""
     if len(managed([duplicate, survivor], merging=True)) < 2:
         return (
-            "Vous ne pouvez fusionner que des fiches qui ne concernent que vos démarches : "
+            "Vous ne pouvez fusionner que des fiches qui ne concernent que vos démarches : "
             "demandez à un administrateur."
         )
     v = viewer()
     if isinstance(duplicate, Person) and not v.is_admin:
         if duplicate.user is not None and survivor.email and survivor.email != duplicate.email:
             return (
-                f"Le compte de connexion de « {duplicate.name} » changerait d'adresse : "
+                f"Le compte de connexion de « {duplicate.name} » changerait d’adresse : "
                 "seul un administrateur peut faire cette fusion."
             )
     return None

@@ -23,7 +23,7 @@ class TokenError(DomainError, ValueError):
 
 
 EXPIRED = "Ce lien a expiré."
-INVALID = "Ce lien n'est pas valide : il a peut-être été mal copié."
+INVALID = "Ce lien n’est pas valide : il a peut-être été mal copié."
 SPENT = "Ce lien a déjà servi."
 
 

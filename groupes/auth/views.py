@@ -173,7 +173,7 @@ def email_change():
     db.session.commit()
     hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
     flash(
-        f"Un lien de confirmation est envoyé à {new_email} (valable {hours} heures) : "
+        f"Un lien de confirmation est envoyé à {new_email} (valable {hours} heures) : "
         "votre adresse changera quand vous l’ouvrirez.",
         "success",
     )
@@ -224,14 +224,14 @@ def calendar_feed():
         user = current_user._get_current_object()
         if request.form.get("action") == "revoke":
             user.calendar_token = None
-            flash("L'adresse de votre agenda est désactivée.", "success")
+            flash("L’adresse de votre agenda est désactivée.", "success")
         else:
             replaced = user.calendar_token is not None
             user.calendar_token = secrets.token_urlsafe(32)
             if replaced:
-                flash("Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.", "success")
+                flash("Nouvelle adresse d’agenda créée : l’ancienne ne fonctionne plus.", "success")
             else:
-                flash("Adresse de votre agenda créée : ajoutez-la à votre application d'agenda.", "success")
+                flash("Adresse de votre agenda créée : ajoutez-la à votre application d’agenda.", "success")
         db.session.commit()
     return redirect(url_for("auth.account", _anchor="agenda"))
 
@@ -265,7 +265,7 @@ def accept_invitation(token: str):
         invitations.accept_invitation,
         "auth/invitation.html",
         current_app.config["INVITATION_MAX_AGE"],
-        "Bienvenue : votre mot de passe est enregistré et vous êtes connecté·e.",
+        "Bienvenue : votre mot de passe est enregistré et vous êtes connecté·e.",
     )
 
 
@@ -278,7 +278,7 @@ def reset_password(token: str):
         invitations.reset_password,
         "auth/reset.html",
         current_app.config["RESET_MAX_AGE"],
-        "Nouveau mot de passe enregistré : vous êtes connecté·e.",
+        "Nouveau mot de passe enregistré : vous êtes connecté·e.",
     )
 
 

@@ -20,6 +20,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from groupes.site.formatting import keep_together
+from groupes.site.text import french_spaces
 
 
 class StaticFilesOnly(URLFetcher):
@@ -38,30 +39,32 @@ class StaticFilesOnly(URLFetcher):
         raise ValueError(f"ressource refusée pour les PDF : {url}")
 
 
-TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
-FRENCH_SPACES = [
-    (re.compile(r" ([;!?])"), "\u202f\\1"),  # fine non-breaking space before ; ! ?
-    (re.compile(r" :"), "\u00a0:"),  # non-breaking space before :
-    (re.compile(r"« "), "«\u00a0"),
-    (re.compile(r" »"), "\u00a0»"),
-]
+TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
+VERBATIM = {"code", "pre", "script", "style"}
 
 
 def french_spacing(html: str) -> str:
-    """French typography in the text of a document: the spaces people type before
-    « : ; ! ? » and inside guillemets become non-breaking, so that no line starts
-    with a colon or a closing guillemet; dates, ordinals and times are kept on one line
-    (``keep_together``). Tags and attributes are left alone."""
+    """French typography in the text of a document (``french_spaces``, the same as rendered
+    Markdown): no line starts with a colon or a closing guillemet; dates, ordinals and times
+    are kept on one line (``keep_together``). Tags, attributes and code are left alone."""
+    parts, last, verbatim, in_title = [], 0, 0, False
+    for tag in TAG.finditer(html):
+        parts.append(_typeset(html[last : tag.start()], verbatim, in_title))
+        parts.append(tag.group(0))
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in VERBATIM:
+            verbatim = max(0, verbatim - 1) if closing else verbatim + 1
+        elif name == "title":  # the PDF's title, read as metadata: spaces only
+            in_title = not closing
+        last = tag.end()
+    parts.append(_typeset(html[last:], verbatim, in_title))
+    return "".join(parts)
 
-    def fix(match: re.Match) -> str:
-        text = match.group(1)
-        if not html.endswith("<title", 0, match.start()):  # the PDF's title, read as metadata
-            text = keep_together(text)
-        for pattern, replacement in FRENCH_SPACES:
-            text = pattern.sub(replacement, text)
-        return f">{text}<"
 
-    return TEXT_BETWEEN_TAGS.sub(fix, html)
+def _typeset(text: str, verbatim: int, in_title: bool) -> str:
+    if verbatim or not text:
+        return text
+    return french_spaces(text if in_title else keep_together(text))
 
 
 # WeasyPrint breaks a line after its first word, although the rest fits, when the text that

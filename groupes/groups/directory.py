@@ -56,11 +56,11 @@ def read_filters(args, choices: Choices) -> Filters:
     if territory in choices.territories:
         f.territory = territory
     elif territory:
-        f.ignored.append(f"Territoire « {territory[:60]} » inconnu : tous les territoires sont montrés.")
+        f.ignored.append(f"Territoire « {territory[:60]} » inconnu : tous les territoires sont montrés.")
     if kind in choices.kinds:
         f.kind = kind
     elif kind:
-        f.ignored.append(f"Type « {kind[:60]} » inconnu : tous les types de structure sont montrés.")
+        f.ignored.append(f"Type « {kind[:60]} » inconnu : tous les types de structure sont montrés.")
     return f
 
 

@@ -20,7 +20,7 @@ class GroupForm(FlaskForm):
     title = line("Intitulé", 500, required=True)
     theme = line("Thème (axe)", 500)
     territory = line("Territoire", 200)
-    facilitation = line("Animation", 500, description="Par exemple : ATEC – Pôle ressources Tours.")
+    facilitation = line("Animation", 500, description="Par exemple : ATEC – Pôle ressources Tours.")
     visibility = SelectField(
         "Visibilité",
         choices=choices((v.value, v.label) for v in Visibility),
@@ -78,20 +78,20 @@ def web_address(form, field) -> None:
         or "." not in host
         or any(c.isspace() for c in field.data)
     ):
-        raise ValidationError("Adresse de site invalide : par exemple https://www.caf.fr.")
+        raise ValidationError("Adresse de site invalide : par exemple https://www.caf.fr.")
 
 
 class OrganisationForm(FlaskForm):
     name = line("Nom", 200, required=True)
     acronym = line("Sigle", 50)
-    kind = line("Type", 100, description="Par exemple : association, collectivité, organisme de sécurité sociale.")
+    kind = line("Type", 100, description="Par exemple : association, collectivité, organisme de sécurité sociale.")
     territory = line("Territoire", 200)
     missions = text("Missions", description="Qui fait quoi, où. Texte libre, en Markdown.")
     email = EmailField(
         "Adresse e-mail de contact",
         filters=[strip, lower],
         validators=[Optional(), too_long(254), valid_email],
-        description="L'adresse générale de la structure (accueil, secrétariat), pas celle d'une personne.",
+        description="L’adresse générale de la structure (accueil, secrétariat), pas celle d’une personne.",
     )
     phone = StringField(
         "Téléphone",
@@ -99,15 +99,15 @@ class OrganisationForm(FlaskForm):
         validators=[
             Optional(),
             too_long(30),
-            Regexp(PHONE, message="Numéro invalide : chiffres, espaces, points, tirets, parenthèses et « + »."),
+            Regexp(PHONE, message="Numéro invalide : chiffres, espaces, points, tirets, parenthèses et « + »."),
         ],
-        description="Par exemple : 02 48 55 69 00.",
+        description="Par exemple : 02 48 55 69 00.",
     )
     website = URLField(
         "Site internet",
         filters=[strip, with_scheme],
         validators=[Optional(), too_long(500), web_address],
-        description="Par exemple : https://www.caf.fr.",
+        description="Par exemple : https://www.caf.fr.",
     )
     address = text("Adresse postale", 500, description="Sur plusieurs lignes si besoin.")
 

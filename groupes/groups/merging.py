@@ -87,9 +87,9 @@ def refuse_two_accounts(column: sa.Column, survivor_id: int, duplicate_id: int) 
     accounts = sa.select(sa.func.count()).where(User.person_id.in_([survivor_id, duplicate_id]))
     if db.session.scalar(accounts) == 2:
         raise MergeRefused(
-            "Les deux personnes ont chacune un compte de connexion : une fusion n'en garderait qu'un, "
-            "et l'autre perdrait son mot de passe et son historique (commentaires, relectures). "
-            "Gardez les deux fiches, et désactivez dans « Comptes » le compte qui ne sert plus."
+            "Les deux personnes ont chacune un compte de connexion : une fusion n’en garderait qu’un, "
+            "et l’autre perdrait son mot de passe et son historique (commentaires, relectures). "
+            "Gardez les deux fiches, et désactivez dans « Comptes » le compte qui ne sert plus."
         )
 
 
@@ -105,7 +105,7 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("actions", "owner_organisation_id"): Reference("actions dont elle est responsable"),
     ("memberships", "person_id"): Reference("participations à des groupes de travail", keep_stronger_role),
     ("attendances", "person_id"): Reference("présences aux réunions", keep_more_informative_attendance),
-    ("programme_organisers", "person_id"): Reference("démarches qu'elle organise", keep_survivors),
+    ("programme_organisers", "person_id"): Reference("démarches qu’elle organise", keep_survivors),
     ("actions", "owner_person_id"): Reference("actions dont elle est responsable"),
     ("users", "person_id"): Reference("compte de connexion", refuse_two_accounts),
 }
@@ -194,7 +194,7 @@ def plan_merge(model, duplicate_id: int, survivor_id) -> Plan:
         raise MergeRefused(f"Une {what} ne peut pas être fusionnée avec elle-même.")
     duplicate, survivor = db.session.get(model, duplicate_id), db.session.get(model, survivor_id)
     if duplicate is None or survivor is None:
-        raise MergeRefused(f"Cette {what} n'existe pas (ou plus) : rien n'a été fusionné.")
+        raise MergeRefused(f"Cette {what} n’existe pas (ou plus) : rien n’a été fusionné.")
     if model is Person:
         refuse_two_accounts(User.__table__.c.person_id, survivor_id, duplicate_id)
     plan = Plan(survivor, duplicate)
@@ -204,8 +204,8 @@ def plan_merge(model, duplicate_id: int, survivor_id) -> Plan:
     plan.filled = [label for key, label in FILLED[model].items() if fills(plan, key)]
     if model is Person and duplicate.user is not None and survivor.email and survivor.email != duplicate.email:
         plan.notes.append(
-            f"Le compte de connexion de « {duplicate.name} » passe à « {survivor.name} » : "
-            f"il se connectera désormais avec l'adresse {survivor.email}."
+            f"Le compte de connexion de « {duplicate.name} » passe à « {survivor.name} » : "
+            f"il se connectera désormais avec l’adresse {survivor.email}."
         )
     return plan
 
@@ -248,9 +248,9 @@ def log_rights_moved(plan: Plan) -> None:
     for programme_id, what in moved.items():
         record(
             AccessKind.RIGHTS,
-            f"Fusion : {whom}",
+            f"Fusion : {whom}",
             programme_id=programme_id,
-            detail=f"droits transférés : {', '.join(what)}",
+            detail=f"droits transférés : {', '.join(what)}",
         )
 
 

@@ -42,6 +42,12 @@ class Role(enum.StrEnum):
             "observer": "Observateur",
         }[self.value]
 
+    def heading(self, count: int) -> str:
+        """The label above a list of ``count`` people holding the role: « Membres » for several."""
+        if count < 2:
+            return self.label
+        return {"member": "Membres", "observer": "Observateurs"}.get(self.value, self.label)
+
 
 class Organisation(db.Model):
     """A structure (CAF du Cher, URIOPSS Centre…): who does what, where."""

@@ -48,7 +48,7 @@ def organisation(organisation_id: int | None = None):
             db.session.commit()
             flash("Structure enregistrée.", "success")
             return redirect(url_for("records.organisations"))
-    title = "Nouvelle structure" if item is None else f"Modifier « {item.name} »"
+    title = "Nouvelle structure" if item is None else f"Modifier « {item.name} »"
     return render_template("form.html", form=form, title=title, cancel=url_for("records.organisations"))
 
 
@@ -71,10 +71,10 @@ def person(person_id: int | None = None):
     if email_locked:
         form.email.render_kw = {"readonly": True}
         form.email.description = (
-            "Adresse de connexion d’un compte : seule la personne la change, depuis sa page « Mon compte », "
+            "Adresse de connexion d’un compte : seule la personne la change, depuis sa page « Mon compte », "
             "ou un administrateur."
             if item.user is not None
-            else "Cette personne participe aussi à une autre démarche : seul un administrateur change son adresse."
+            else "Cette personne participe aussi à une autre démarche : seul un administrateur change son adresse."
         )
         form.email.data = item.email
     form.organisation.choices = organisation_choices(
@@ -98,7 +98,7 @@ def person(person_id: int | None = None):
             db.session.commit()
             flash("Personne enregistrée.", "success")
             return redirect(url_for("records.people"))
-    title = "Nouvelle personne" if item is None else f"Modifier « {item.name} »"
+    title = "Nouvelle personne" if item is None else f"Modifier « {item.name} »"
     return render_template("form.html", form=form, title=title, cancel=url_for("records.people"))
 
 
@@ -142,7 +142,7 @@ def merge_page(model, duplicate_id: int):
         names = plan.duplicate.name, plan.survivor.name
         merge(plan)
         db.session.commit()
-        flash(f"« {names[0]} » a été fusionnée dans « {names[1]} » : tous ses liens la suivent.", "success")
+        flash(f"« {names[0]} » a été fusionnée dans « {names[1]} » : tous ses liens la suivent.", "success")
         if model is Organisation:
             return redirect(url_for("directory.organisation", organisation_id=int(chosen)))
         return redirect(url_for("records.person", person_id=int(chosen)))

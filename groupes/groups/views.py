@@ -160,7 +160,7 @@ def invite(group_id: int):
             db.session.commit()
             # The same words whoever is behind the address (or nobody): the form tells no name.
             flash(
-                f"{form.email.data.strip().lower()} fait partie du groupe ; un message l’en informe "
+                f"{form.email.data.strip().lower()} fait partie du groupe ; un message l’en informe "
                 "(avec un lien pour choisir son mot de passe s’il n’a pas encore de compte).",
                 "success",
             )
@@ -189,9 +189,9 @@ def member_role(group_id: int, membership_id: int):
     if form.validate_on_submit():
         membership.role = Role(form.role.data)
         db.session.commit()
-        flash(f"Rôle de {membership.person.name} : {membership.role.label}.", "success")
+        flash(f"Rôle de {membership.person.name} : {membership.role.label}.", "success")
     else:
-        flash("Rôle inconnu : rien n'a été changé.", "error")
+        flash("Rôle inconnu : rien n’a été changé.", "error")
     return redirect(url_for("groups.members", group_id=group.id))
 
 

@@ -24,7 +24,7 @@ class InvalidAddress(DomainError, ValueError):
 def explain(value: str) -> str:
     shown = " ".join(str(value).split())
     return (
-        f"Adresse e-mail invalide : « {shown} ». Indiquez une seule adresse, sans nom ni chevrons, "
+        f"Adresse e-mail invalide : « {shown} ». Indiquez une seule adresse, sans nom ni chevrons, "
         "de la forme prenom.nom@exemple.fr."
     )
 

@@ -66,14 +66,14 @@ def members(meeting: Meeting, *, with_observers: bool = True) -> list[Person]:
 def meeting_heading(meeting: Meeting) -> str:
     number = meeting_numbers(meeting.group.meetings).get(meeting.id)
     label = f"{ordinal(number)} réunion" if number else "Réunion"
-    return f"{label} du groupe {meeting.group.number} : {long_date(meeting.starts_at)}"
+    return f"{label} du groupe {meeting.group.number} : {long_date(meeting.starts_at)}"
 
 
 # Account messages
 
 
 def invitation(user: User, group, link: str, invited_by: User | None) -> None:
-    where = f" au groupe « {group.title} »" if group else ""
+    where = f" au groupe « {group.title} »" if group else ""
     send(
         user.person,
         "invitation",
@@ -89,7 +89,7 @@ def added_to_group(user: User, group, invited_by: User | None) -> None:
     send(
         user.person,
         "added",
-        f"Vous êtes membre du groupe « {group.title} »",
+        f"Vous êtes membre du groupe « {group.title} »",
         kind="invitation",
         group=group,
         invited_by=invited_by,
@@ -217,7 +217,7 @@ def action_assigned(action: Action, by: User) -> None:
     send(
         person,
         "action",
-        f"Action à votre nom : {mailed_title(action)}",
+        f"Action à votre nom : {mailed_title(action)}",
         kind="action",
         action=action,
         meeting=action.meeting,
@@ -234,7 +234,7 @@ def action_due(action: Action) -> bool:
         send(
             person,
             "due",
-            f"Échéance proche : {mailed_title(action)}",
+            f"Échéance proche : {mailed_title(action)}",
             kind="rappel",
             key=key,
             action=action,

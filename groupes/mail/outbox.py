@@ -7,6 +7,7 @@ again later; admins see what is stuck. Without ``MAIL_SERVER`` (development),
 messages are written to ``instance/outbox/`` as .eml files instead.
 """
 
+import re
 import smtplib
 import ssl
 from datetime import datetime, timedelta
@@ -35,12 +36,14 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 SUBJECT_LENGTH = 500  # the column's
+BREAKABLE_SPACES = re.compile(r"[^\S\u00a0\u202f]+")  # every space and line break but the no-break ones
 
 
 def one_line(text: str, length: int) -> str:
     """A header's value: the line breaks of a title pasted with them would open headers of their own
-    (and the message would never leave), and a long title would overflow the column."""
-    text = " ".join(text.split())
+    (and the message would never leave), and a long title would overflow the column. The no-break
+    spaces of French typography stay."""
+    text = " ".join(BREAKABLE_SPACES.split(text.strip()))
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -154,7 +157,7 @@ def deliver(ids: list[int] | None = None, *, force: bool = False) -> tuple[int, 
 def address_refusal(error: Exception) -> str | None:
     """Why a message can never go to its address (in French), or None for a failure worth retrying."""
     if isinstance(error, InvalidAddress):
-        return f"{error} Message abandonné : corrigez l'adresse de la personne."
+        return f"{error} Message abandonné : corrigez l’adresse de la personne."
     if isinstance(error, smtplib.SMTPRecipientsRefused) and all(code >= 500 for code, _ in error.recipients.values()):
         refusals = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values())
         return f"Adresse refusée par le serveur de courriel ({refusals}). Message abandonné."

@@ -32,7 +32,7 @@ def retry():
         ids = list(db.session.scalars(sa.select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None))))
         sent, failed = deliver(ids, force=True)
         if failed:
-            flash(f"{sent} message(s) envoyé(s), {failed} en échec : voir l'erreur de chacun.", "error")
+            flash(f"{sent} message(s) envoyé(s), {failed} en échec : voir l’erreur de chacun.", "error")
         else:
             flash(f"{sent} message(s) envoyé(s).", "success")
     return redirect(url_for("mail.queue"))

@@ -16,7 +16,7 @@ def ensure_open(meeting: Meeting) -> None:
     if meeting.is_frozen:
         raise AgendaError(
             "title",
-            "Le compte-rendu de cette réunion est validé : son ordre du jour est figé (rouvrez-le pour le modifier).",
+            "Le compte-rendu de cette réunion est validé : son ordre du jour est figé (rouvrez-le pour le modifier).",
         )
 
 
@@ -40,10 +40,10 @@ def _parent(meeting: Meeting, parent_id: int | None) -> AgendaItem | None:
         return None
     parent = next((i for i in meeting.agenda_items if i.id == parent_id), None)
     if parent is None:
-        raise AgendaError("parent", "Ce point n'appartient pas à cet ordre du jour.")
+        raise AgendaError("parent", "Ce point n’appartient pas à cet ordre du jour.")
     if parent.parent_id is not None:
         raise AgendaError(
-            "parent", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus : placez ce point sous un point principal."
+            "parent", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : placez ce point sous un point principal."
         )
     return parent
 
@@ -74,7 +74,7 @@ def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter
     parent = _parent(meeting, parent_id)
     if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
         raise AgendaError(
-            "parent", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
+            "parent", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
         )
     if (parent.id if parent else None) != item.parent_id:
         item.parent_id = parent.id if parent else None
@@ -94,7 +94,7 @@ def delete_item(item: AgendaItem) -> None:
     notes = {s.agenda_item_id for s in meeting.minutes.sections if s.body.strip()}
     if any(i.id in notes for i in doomed):
         raise AgendaError(
-            "title", "Ce point a des notes au compte-rendu : supprimez-les d'abord, elles seraient perdues."
+            "title", "Ce point a des notes au compte-rendu : supprimez-les d’abord, elles seraient perdues."
         )
     for doomed_item in reversed(doomed):
         meeting.agenda_items.remove(doomed_item)
@@ -108,7 +108,7 @@ MOVES = {
     "up": "monter",
     "down": "descendre",
     "indent": "placer sous le point précédent",
-    "outdent": "remonter d'un niveau",
+    "outdent": "remonter d’un niveau",
 }
 
 
@@ -128,12 +128,12 @@ def move_item(item: AgendaItem, direction: str) -> None:
             sibling.position = position
     elif direction == "indent":
         if item.parent_id is not None:
-            raise AgendaError("title", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus.")
+            raise AgendaError("title", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus.")
         if index == 0:
             raise AgendaError("title", "Le premier point ne peut pas passer sous un point précédent.")
         if any(i.parent_id == item.id for i in meeting.agenda_items):
             raise AgendaError(
-                "title", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
+                "title", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
             )
         new_parent = siblings[index - 1]
         children = _siblings(meeting, new_parent.id)
@@ -190,7 +190,7 @@ def copy_previous_agenda(meeting: Meeting) -> int:
     ensure_open(meeting)
     previous = previous_meeting(meeting)
     if previous is None:
-        raise AgendaError("title", "Ce groupe n'a pas de réunion précédente.")
+        raise AgendaError("title", "Ce groupe n’a pas de réunion précédente.")
     copies: dict[int, AgendaItem] = {}
     start = max((i.position for i in meeting.agenda_items), default=-1) + 1
     for offset, source in enumerate(sorted(previous.agenda_items, key=lambda i: i.position)):
@@ -206,7 +206,7 @@ def copy_previous_agenda(meeting: Meeting) -> int:
         copies[source.id] = copy
         meeting.agenda_items.append(copy)
     if not copies:
-        raise AgendaError("title", "L'ordre du jour précédent n'a pas de point à reprendre.")
+        raise AgendaError("title", "L’ordre du jour précédent n’a pas de point à reprendre.")
     db.session.flush()
     renumber(meeting)
     db.session.flush()

@@ -147,7 +147,7 @@ def item(meeting_id: int, item_id: int):
         focus = "" if form.errors else form.title.id
         return render_editor(meeting, blank_form(meeting), focus=focus, editing=(agenda_item, form))
     cancel = url_for("agenda.edit", meeting_id=meeting.id)
-    return render_template("form.html", form=form, title=f"Modifier le point « {agenda_item.title} »", cancel=cancel)
+    return render_template("form.html", form=form, title=f"Modifier le point « {agenda_item.title} »", cancel=cancel)
 
 
 def agenda_action(meeting_id: int, item_id: int | None, change, success: str, focus=lambda item: ""):

@@ -23,7 +23,7 @@ def ensure_open(meeting: Meeting) -> None:
     if meeting.is_frozen:
         raise AttendanceError(
             "name",
-            "Le compte-rendu de cette réunion est validé : "
+            "Le compte-rendu de cette réunion est validé : "
             "la liste de présence est figée (rouvrez-le pour la modifier).",
         )
 
@@ -72,7 +72,7 @@ def add_guest(
         if person is not None and not visible:
             raise AttendanceError(
                 "email",
-                "Cette adresse appartient à une personne d'un autre groupe : demandez à l'organisation de l'ajouter.",
+                "Cette adresse appartient à une personne d’un autre groupe : demandez à l’organisation de l’ajouter.",
             )
     if person is None:
         query = sa.select(Person).where(Person.name == name)
@@ -109,7 +109,7 @@ def record(
     arrived = paris_moment(day, arrived_at, "arrived_at") if arrived_at else None
     left = paris_moment(day, left_at, "left_at") if left_at else None
     if arrived and left and left <= arrived:
-        raise AttendanceError("left_at", "Le départ doit venir après l'arrivée.")
+        raise AttendanceError("left_at", "Le départ doit venir après l’arrivée.")
     attendance.status = status
     attendance.represented_by = represented_by if status == AttendanceStatus.REPRESENTED else None
     present = status == AttendanceStatus.PRESENT

@@ -12,9 +12,9 @@ from groupes.site.forms import choices, line, strip, too_long, valid_email
 
 class MeetingForm(FlaskForm):
     day = DateField("Date", validators=[InputRequired("Indiquez la date."), SensibleDate()])
-    start = TimeField("Début", validators=[InputRequired("Indiquez l'heure de début.")])
+    start = TimeField("Début", validators=[InputRequired("Indiquez l’heure de début.")])
     end = TimeField("Fin", validators=[Optional()])
-    title = line("Sous-titre", 500, description="Par exemple : « Poser la thématique ».")
+    title = line("Sous-titre", 500, description="Par exemple : « Poser la thématique ».")
     place = line("Lieu ou lien de visioconférence", 500, description="Une adresse web y devient un lien.")
     scope = RadioField(
         "Appliquer",
@@ -24,7 +24,7 @@ class MeetingForm(FlaskForm):
         default="this",
     )
     # Shown only when the change would renumber meetings whose minutes are validated.
-    confirm_renumbering = BooleanField("Confirmer : renuméroter ces réunions validées")
+    confirm_renumbering = BooleanField("Confirmer : renuméroter ces réunions validées")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -48,7 +48,7 @@ class SeriesForm(MeetingForm):
     )
     nth = SelectField("Le …", coerce=int, choices=choices(NTH), default=2)
     weekday = SelectField("Jour", coerce=int, choices=choices(enumerate(WEEKDAYS)), default=3)
-    until = DateField("Jusqu'au", validators=[Optional(), SensibleDate()])
+    until = DateField("Jusqu’au", validators=[Optional(), SensibleDate()])
     count = IntegerField(
         "Ou nombre de réunions",
         validators=[Optional(), NumberRange(min=1, max=MAX_SERIES, message=f"De 1 à {MAX_SERIES} réunions.")],

@@ -206,7 +206,7 @@ class AgendaItem(AgendaKinds, db.Model):
     def _two_levels(self, _key, parent: Optional["AgendaItem"]) -> Optional["AgendaItem"]:
         """The agenda has two levels (groupes/meetings/agenda.py says so to the user): a last guard."""
         if parent is not None and parent.parent is not None:
-            raise ValueError("L'ordre du jour a deux niveaux au plus : un sous-point n'a pas de sous-points.")
+            raise ValueError("L’ordre du jour a deux niveaux au plus : un sous-point n’a pas de sous-points.")
         return parent
 
     @property

@@ -42,9 +42,9 @@ class RenumberingNotConfirmed(PlanningError):
     def __init__(self, changes: list[Renumbered], cause: str):
         super().__init__(
             "day",
-            f"{cause} renumérote des réunions dont le compte-rendu est validé : "
-            + " ; ".join(str(change) for change in changes)
-            + ". Confirmez pour l'enregistrer quand même.",
+            f"{cause} renumérote des réunions dont le compte-rendu est validé : "
+            + " ; ".join(str(change) for change in changes)
+            + ". Confirmez pour l’enregistrer quand même.",
         )
         self.changes = changes
 
@@ -66,8 +66,8 @@ def ensure_not_frozen(meeting: Meeting, what: str) -> None:
     if meeting.is_frozen:
         raise PlanningError(
             "day",
-            f"Le compte-rendu de cette réunion est validé : elle ne peut pas être {what} "
-            "sans le rouvrir (avec un motif) : date, lieu, sous-titre et numéro sont figés.",
+            f"Le compte-rendu de cette réunion est validé : elle ne peut pas être {what} "
+            "sans le rouvrir (avec un motif) : date, lieu, sous-titre et numéro sont figés.",
         )
 
 
@@ -99,7 +99,7 @@ def paris_moment(day: date, at: time, field: str = "start") -> datetime:
     local = datetime.combine(day, at).replace(tzinfo=PARIS)
     moment = local.astimezone(UTC)
     if moment.astimezone(PARIS).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise PlanningError(field, "Cette heure n'existe pas ce jour-là à Paris (passage à l'heure d'été).")
+        raise PlanningError(field, "Cette heure n’existe pas ce jour-là à Paris (passage à l’heure d’été).")
     return moment
 
 
@@ -193,7 +193,7 @@ class Rhythm:
             days.append(moment.date())
             if len(days) > MAX_SERIES:
                 raise PlanningError(
-                    "until", f"Une série compte au plus {MAX_SERIES} réunions : rapprochez la date de fin."
+                    "until", f"Une série compte au plus {MAX_SERIES} réunions : rapprochez la date de fin."
                 )
         if not days:
             raise PlanningError("day", "Aucune réunion ne tombe entre ces dates avec ce rythme.")

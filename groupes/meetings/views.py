@@ -112,7 +112,7 @@ def meeting_body(meeting_id: int) -> dict[str, str]:
     can_edit = may(Permission.EDIT, meeting)
     number = meeting_numbers(meeting.group.meetings).get(meeting.id)
     day = long_date(meeting.starts_at)
-    heading = f"{ordinal(number)} réunion : {day}" if number else f"Réunion annulée : {day}"
+    heading = f"{ordinal(number)} réunion : {day}" if number else f"Réunion annulée : {day}"
     body = render_template(
         "meetings/_body.html",
         meeting=meeting,
@@ -235,7 +235,7 @@ def edit(meeting_id: int):
             flash("Réunion enregistrée.", "success")
             warn_if_far_ahead(form.day.data)
             if changes.frozen:
-                flash(f"Laissées telles quelles, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
+                flash(f"Laissées telles quelles, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     ask_renumbering_only_when_needed(form, error)
     return render_template(
@@ -286,9 +286,9 @@ def cancel(meeting_id: int):
             )
         notifications.meeting_cancelled(changes.changed)
         db.session.commit()
-        flash(f"{len(changes.changed)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
+        flash(f"{len(changes.changed)} réunion(s) annulée(s) : leurs pages restent consultables.", "success")
         if changes.frozen:
-            flash(f"Non annulées, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
+            flash(f"Non annulées, leur compte-rendu étant validé : {changes.frozen_names()}.", "error")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -316,16 +316,16 @@ def convene(meeting_id: int):
     meeting = load_editable_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         if meeting.status == MeetingStatus.CANCELLED:
-            flash("Cette réunion est annulée : rétablissez-la avant de convoquer.", "error")
+            flash("Cette réunion est annulée : rétablissez-la avant de convoquer.", "error")
         else:
             sent = notifications.convocation(meeting, update=meeting.convened_at is not None)
             db.session.commit()
             unreachable = sorted(a.person.name for a in meeting.attendances if not notifications.reachable(a.person))
             if sent:
-                message = f"Convocation envoyée à {len(sent)} personne(s), avec l'événement pour leur agenda."
+                message = f"Convocation envoyée à {len(sent)} personne(s), avec l’événement pour leur agenda."
                 if unreachable:
-                    message += f" Sans adresse e-mail valable, à prévenir autrement : {', '.join(unreachable)}."
+                    message += f" Sans adresse e-mail valable, à prévenir autrement : {', '.join(unreachable)}."
                 flash(message, "success")
             else:
-                flash("Personne à convoquer : aucune personne de la liste n'a d'adresse e-mail valable.", "error")
+                flash("Personne à convoquer : aucune personne de la liste n’a d’adresse e-mail valable.", "error")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

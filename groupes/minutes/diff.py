@@ -128,7 +128,7 @@ def _parts(content: dict) -> dict[str, dict]:
 
 def _title(part: dict, items: dict[int, str]) -> str:
     if part.get("agenda_item_id"):
-        return items.get(part["agenda_item_id"], "Point retiré de l'ordre du jour")
+        return items.get(part["agenda_item_id"], "Point retiré de l’ordre du jour")
     return part.get("heading") or "Section sans titre"
 
 

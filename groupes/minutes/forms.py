@@ -27,7 +27,7 @@ class SectionForm(FlaskForm):
 
 
 def agenda_item_field() -> SelectField:
-    return SelectField("Point de l'ordre du jour", coerce=optional_id, validators=[Optional()])
+    return SelectField("Point de l’ordre du jour", coerce=optional_id, validators=[Optional()])
 
 
 class DecisionForm(FlaskForm):

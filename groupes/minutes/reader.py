@@ -33,7 +33,7 @@ def reading_links(meeting) -> tuple[list[tuple[str, str]], tuple[str, str, str] 
     before = read_now(meeting.minutes)
     if 0 < before < meeting.minutes.revision:
         return links, (
-            "Le texte a changé depuis votre dernière lecture :",
+            "Le texte a changé depuis votre dernière lecture :",
             "voir ce qui a changé",
             changes_url(meeting, before),
         )

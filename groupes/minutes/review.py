@@ -69,8 +69,8 @@ def approve(minutes: Minutes, user: User, *, revision: int | None = None, outcom
     ):
         raise MinutesError(
             "status",
-            "Le compte-rendu (texte, décisions, actions ou éléments de synthèse) a changé pendant votre lecture : "
-            "relisez-le avant de l'approuver.",
+            "Le compte-rendu (texte, décisions, actions ou éléments de synthèse) a changé pendant votre lecture : "
+            "relisez-le avant de l’approuver.",
         )
     row = reader_row(minutes, user)
     row.approved_revision, row.approved_at = minutes.revision, utcnow()
@@ -138,7 +138,7 @@ def add_comment(
     """A remark on one part of the minutes or on one outcome (``outcome``: its part key), or a
     reply in its thread."""
     if minutes.status == MinutesStatus.VALIDATED:
-        raise MinutesError("body", "Le compte-rendu est validé : il ne reçoit plus de commentaires.")
+        raise MinutesError("body", "Le compte-rendu est validé : il ne reçoit plus de commentaires.")
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise MinutesError("body", "Écrivez votre commentaire.")
@@ -146,12 +146,12 @@ def add_comment(
         raise MinutesError("body", f"Un commentaire compte au plus {MAX_COMMENT} caractères.")
     quote = " ".join((quote or "").split())
     if len(quote) > MAX_QUOTE:
-        raise MinutesError("quote", f"Le passage cité compte au plus {MAX_QUOTE} caractères : citez-en le début.")
+        raise MinutesError("quote", f"Le passage cité compte au plus {MAX_QUOTE} caractères : citez-en le début.")
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.minutes_id != minutes.id:
-            raise MinutesError("body", "Ce commentaire n'existe plus.")
+            raise MinutesError("body", "Ce commentaire n’existe plus.")
         parent = parent.parent or parent  # one level of replies: answer the thread
         section_id = parent.section_id
     elif outcome:
@@ -160,11 +160,11 @@ def add_comment(
     elif section_id is not None:
         section = next((s for s in minutes.sections if s.id == section_id), None)
         if section is None:
-            raise MinutesError("body", "Cette partie du compte-rendu n'existe plus : rechargez la page.")
+            raise MinutesError("body", "Cette partie du compte-rendu n’existe plus : rechargez la page.")
         if quote and quote not in plain_words(section.body):
             raise MinutesError(
                 "quote",
-                "Ce passage ne figure pas dans cette partie : sélectionnez-le dans le texte, "
+                "Ce passage ne figure pas dans cette partie : sélectionnez-le dans le texte, "
                 "copiez-le tel quel, ou laissez ce champ vide.",
             )
     comment = Comment(

@@ -192,7 +192,7 @@ def approve_minutes(meeting_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Merci : vous avez approuvé ce compte-rendu (lu et approuvé).", "success")
+            flash("Merci : vous avez approuvé ce compte-rendu (lu et approuvé).", "success")
     return redirect(review_url(meeting, "approbations"))
 
 

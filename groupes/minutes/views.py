@@ -344,7 +344,7 @@ def reopen_minutes(meeting_id: int):
     return workflow_step(
         meeting_id,
         lambda m, f: reopen(m.minutes, current_user._get_current_object(), f.reason.data),
-        "Compte-rendu rouvert : il redevient un brouillon.",
+        "Compte-rendu rouvert : il redevient un brouillon.",
         ReopenForm,
         permission=Permission.VALIDATE_MINUTES,
     )
@@ -528,7 +528,7 @@ def action_edit(meeting_id: int, action_id: int):
         ("title", "Action", request.form.get("title", ""), "text"),
         ("owner", "Qui", request.form.get("owner", ""), "text"),
         ("due", "Pour quand", request.form.get("due", ""), "date"),
-        ("agenda_item", "Point de l'ordre du jour", request.form.get("agenda_item", ""), "hidden"),
+        ("agenda_item", "Point de l’ordre du jour", request.form.get("agenda_item", ""), "hidden"),
     ]
     if not form.validate_on_submit():
         message = next(iter(e for errors in form.errors.values() for e in errors), "Action non modifiée.")
@@ -611,7 +611,7 @@ def section_delete(meeting_id: int, section_id: int):
         section_id,
         "cette section",
         lambda s: delete_section(s.minutes, s, current_user._get_current_object()),
-        "Section supprimée (son texte reste dans l'historique).",
+        "Section supprimée (son texte reste dans l’historique).",
         "sections",
     )
 
@@ -633,9 +633,9 @@ def follow(action_id: int):
             show_domain_error(form, error, "note")
         else:
             db.session.commit()
-            saved = f"Suivi enregistré : « {action.title} » est {action.status.label.lower()}."
+            saved = f"Suivi enregistré : « {action.title} » est {action.status.label.lower()}."
     elif form.status.errors:
-        form.status.errors = ["État inconnu : rien n'a été enregistré."]
+        form.status.errors = ["État inconnu : rien n’a été enregistré."]
     back = safe_next(request.form.get("next"), url_for("meetings.show", meeting_id=action.meeting_id))
     if is_htmx():
         if saved:
@@ -643,7 +643,7 @@ def follow(action_id: int):
         html = render_template("minutes/_follow_form.html", action=action, follow_form=form, back=back, saved=saved)
         return html, (200 if saved else 422)
     if saved:
-        flash("Suivi de l'action enregistré.", "success")
+        flash("Suivi de l’action enregistré.", "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(back)

@@ -20,6 +20,7 @@ from groupes.extensions import db
 from groupes.meetings.numbering import freeze_number
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.minutes.parts import PartKey
+from groupes.site.formatting import number
 
 # An author's successive saves of a draft within this time make one revision (a few minutes of
 # work, not a full copy of every part at each autosave), as long as nobody else saved the part
@@ -61,7 +62,7 @@ class SavedPart:
 def ensure_editable(minutes: Minutes) -> None:
     if minutes.is_frozen:
         raise MinutesError(
-            "body", "Le compte-rendu est validé : il ne peut plus être modifié sans être rouvert (avec un motif)."
+            "body", "Le compte-rendu est validé : il ne peut plus être modifié sans être rouvert (avec un motif)."
         )
 
 
@@ -69,7 +70,7 @@ def check_length(text: str, field: str = "body") -> None:
     if len(text) > MAX_PART_LENGTH:
         raise MinutesError(
             field,
-            f"Ce texte compte {len(text):,} caractères, pour {MAX_PART_LENGTH:,} au plus par partie : "
+            f"Ce texte compte {number(len(text))} caractères, pour {number(MAX_PART_LENGTH)} au plus par partie : "
             "coupez-le en plusieurs sections.".replace(",", "\u202f"),
         )
 
@@ -89,10 +90,10 @@ def named_section(minutes: Minutes, key: PartKey) -> MinutesSection | None:
     if key.is_section:
         section = next((s for s in minutes.sections if s.id == key.id and s.agenda_item_id is None), None)
         if section is None:
-            raise MinutesError("body", "Cette section n'existe plus : elle a peut-être été supprimée.")
+            raise MinutesError("body", "Cette section n’existe plus : elle a peut-être été supprimée.")
         return section
     if not any(item.id == key.id for item in minutes.meeting.agenda_items):
-        raise MinutesError("body", "Ce point n'appartient pas à l'ordre du jour de cette réunion.")
+        raise MinutesError("body", "Ce point n’appartient pas à l’ordre du jour de cette réunion.")
     return next((s for s in minutes.sections if s.agenda_item_id == key.id), None)
 
 
@@ -102,7 +103,7 @@ def _conflict(key: str, mine: str, section: MinutesSection | None) -> Conflict:
         mine=mine,
         theirs=section.body if section else "",
         version=section.version if section else 0,
-        by=section.updated_by.person.name if section and section.updated_by else "quelqu'un",
+        by=section.updated_by.person.name if section and section.updated_by else "quelqu’un",
         at=section.updated_at if section else None,
     )
 
@@ -157,7 +158,7 @@ def save_part(
             db.session.rollback()
             db.session.expire_all()
             ensure_editable(minutes)
-    raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
+    raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
 def store_derived(minutes: Minutes, part: PartKey, body: str, user: User) -> MinutesSection:
@@ -257,7 +258,7 @@ def _record(minutes: Minutes, user: User | None, reason: str = "") -> None:
         _flush_with_revision(minutes, user, reason)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise MinutesError("body", "Une autre modification vient d'être enregistrée : rechargez la page.") from None
+        raise MinutesError("body", "Une autre modification vient d’être enregistrée : rechargez la page.") from None
 
 
 def add_section(minutes: Minutes, *, heading: str, body: str, user: User) -> MinutesSection:
@@ -325,4 +326,4 @@ def reopen(minutes: Minutes, user: User, reason: str) -> None:
     check_length(reason, "reason")
     minutes.status = MinutesStatus.DRAFT
     freeze_number(minutes.meeting)
-    _record(minutes, user, f"Rouvert : {reason.strip()}")
+    _record(minutes, user, f"Rouvert : {reason.strip()}")

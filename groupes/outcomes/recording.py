@@ -41,15 +41,15 @@ class StaleOutcome(Exception):
 
     def __str__(self) -> str:
         if self.removed:
-            return f"Une autre personne a retiré {self.what} entre-temps : rien n'a été enregistré."
+            return f"Une autre personne a retiré {self.what} entre-temps : rien n’a été enregistré."
         if not self.theirs:
             return (
-                f"Une autre personne a enregistré un changement de {self.what} au même moment : "
-                "rien n'a été écrasé ; rechargez la page pour le voir."
+                f"Une autre personne a enregistré un changement de {self.what} au même moment : "
+                "rien n’a été écrasé ; rechargez la page pour le voir."
             )
         return (
-            f"Une autre personne a enregistré un changement de {self.what} pendant votre correction : "
-            "rien n'a été écrasé. Voici les deux versions."
+            f"Une autre personne a enregistré un changement de {self.what} pendant votre correction : "
+            "rien n’a été écrasé. Voici les deux versions."
         )
 
 
@@ -68,7 +68,7 @@ def _outcomes_changed(meeting: Meeting) -> None:
         db.session.rollback()
         raise MinutesError(
             "text",
-            "Le compte-rendu vient d'être validé : votre changement n'est pas enregistré (rouvrez-le avec un motif).",
+            "Le compte-rendu vient d’être validé : votre changement n’est pas enregistré (rouvrez-le avec un motif).",
         )
     db.session.expire(meeting.minutes, ["outcomes_version"])
 
@@ -98,7 +98,7 @@ def action_fields(action: Action) -> dict[str, str]:
         "Action": action.title,
         "Qui": action.owner_name or "",
         "Pour quand": short_date(action.due) if action.due else "",
-        "Point de l'ordre du jour": action.agenda_item.title if action.agenda_item else "",
+        "Point de l’ordre du jour": action.agenda_item.title if action.agenda_item else "",
     }
 
 
@@ -113,7 +113,7 @@ def _text(value: str, field: str, what: str) -> str:
 
 def _agenda_item_id(meeting: Meeting, item_id: int | None) -> int | None:
     if item_id and not any(i.id == item_id for i in meeting.agenda_items):
-        raise MinutesError("agenda_item", "Ce point n'appartient pas à l'ordre du jour de cette réunion.")
+        raise MinutesError("agenda_item", "Ce point n’appartient pas à l’ordre du jour de cette réunion.")
     return item_id or None
 
 
@@ -132,7 +132,7 @@ def add_decision(meeting: Meeting, *, text: str, agenda_item_id: int | None = No
     except IntegrityError:  # another decision took that number meanwhile
         db.session.rollback()
         raise MinutesError(
-            "text", "Une autre décision vient d'être ajoutée en même temps : ajoutez la vôtre à nouveau."
+            "text", "Une autre décision vient d’être ajoutée en même temps : ajoutez la vôtre à nouveau."
         ) from None
     return decision
 
@@ -196,7 +196,7 @@ def resolve_owner(
         )
     ).all()
     if len(people) > 1:
-        raise MinutesError("owner", f"Plusieurs personnes s'appellent « {name} » : précisez (nom et structure).")
+        raise MinutesError("owner", f"Plusieurs personnes s’appellent « {name} » : précisez (nom et structure).")
     if people:
         return people[0], None
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
@@ -208,9 +208,9 @@ def resolve_owner(
 
 
 def _action_title(title: str) -> str:
-    title = _text(title, "title", "Le titre d'une action")
+    title = _text(title, "title", "Le titre d’une action")
     if len(title) > 500:
-        raise MinutesError("title", "Le titre d'une action dépasse 500 caractères.")
+        raise MinutesError("title", "Le titre d’une action dépasse 500 caractères.")
     return title
 
 
@@ -223,8 +223,8 @@ def _due(meeting: Meeting, due: date | None) -> date | None:
     if due is not None and due < day:
         raise MinutesError(
             "due",
-            f"L'échéance ({short_date(due)}) précède la réunion du {short_date(day)} où l'action est décidée : "
-            "vérifiez la date (l'année, peut-être).",
+            f"L’échéance ({short_date(due)}) précède la réunion du {short_date(day)} où l’action est décidée : "
+            "vérifiez la date (l’année, peut-être).",
         )
     return due
 
@@ -271,7 +271,7 @@ def edit_action(
     follow-up (status, notes) goes through ``follow_up``. Whether anything changed."""
     meeting = action.meeting
     ensure_editable(meeting.minutes)
-    what = f"l'action « {action.title} »"
+    what = f"l’action « {action.title} »"
     _check_version(action, base_version, what, action_fields(action))
     title, due = _action_title(title), _due(meeting, due)
     person, organisation = resolve_owner(meeting, owner, visible_groups)
@@ -290,7 +290,7 @@ def delete_action(action: Action, *, base_version: int | None) -> None:
     """Remove an action recorded by mistake, with its history, until validation."""
     meeting = action.meeting
     ensure_editable(meeting.minutes)
-    what = f"l'action « {action.title} »"
+    what = f"l’action « {action.title} »"
     _check_version(action, base_version, what, action_fields(action))
     meeting.actions.remove(action)
     db.session.delete(action)
@@ -305,7 +305,7 @@ def follow_up(action: Action, *, status: str, note: str, user: User) -> ActionUp
     new_status = ActionStatus(status)
     note = (note or "").strip()
     if new_status == action.status and not note:
-        raise MinutesError("note", "Rien à enregistrer : changez l'état ou écrivez une note.")
+        raise MinutesError("note", "Rien à enregistrer : changez l’état ou écrivez une note.")
     if len(note) > MAX_TEXT:
         raise MinutesError("note", f"La note dépasse {MAX_TEXT} caractères.")
     update = ActionUpdate(status=new_status, note=note, author=user)
@@ -332,7 +332,7 @@ def add_finding(meeting: Meeting, *, kind: str, text: str, agenda_item_id: int |
 def delete_finding(finding: Finding, *, base_version: int | None) -> None:
     meeting = finding.meeting
     ensure_editable(meeting.minutes)
-    what = f"l'élément « {finding.text[:60]} »"
+    what = f"l’élément « {finding.text[:60]} »"
     _check_version(finding, base_version, what, {finding.kind.label: finding.text})
     meeting.findings.remove(finding)
     db.session.delete(finding)

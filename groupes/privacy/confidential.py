@@ -19,8 +19,8 @@ from groupes.minutes.models import MinutesSection
 from groupes.minutes.parts import PartKey
 
 WITHHELD_POINT = "Point à huis clos"
-WITHHELD_PASSAGE = "Passage à huis clos : il n'est pas reproduit ici."
-WITHHELD_ACTION = "Action décidée à huis clos (son intitulé n'est lisible qu'en ligne)"
+WITHHELD_PASSAGE = "Passage à huis clos : il n’est pas reproduit ici."
+WITHHELD_ACTION = "Action décidée à huis clos (son intitulé n’est lisible qu’en ligne)"
 
 
 def confidential_item_ids(meeting_ids: list[int] | None = None) -> sa.Select:

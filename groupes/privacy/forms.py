@@ -5,6 +5,6 @@ from wtforms.validators import DataRequired
 
 class ErasureForm(FlaskForm):
     confirm = BooleanField(
-        "Je confirme l'effacement : il est définitif.",
-        validators=[DataRequired("Cochez la case pour confirmer l'effacement.")],
+        "Je confirme l’effacement : il est définitif.",
+        validators=[DataRequired("Cochez la case pour confirmer l’effacement.")],
     )

@@ -6,7 +6,7 @@ from groupes.minutes.parts import PartKey
 from groupes.privacy.access_log import meeting_target, record
 from groupes.privacy.models import AccessKind
 
-KINDS = {"p": "le point", "s": "la section", "d": "la décision", "a": "l'action", "f": "l'élément de synthèse"}
+KINDS = {"p": "le point", "s": "la section", "d": "la décision", "a": "l’action", "f": "l’élément de synthèse"}
 
 
 class UnknownPart(LookupError):
@@ -35,7 +35,7 @@ def markable_part(meeting: Meeting, key: PartKey):
 def describe(key: PartKey, part) -> str:
     text = getattr(part, "title", None) or getattr(part, "heading", None) or getattr(part, "text", "") or "sans titre"
     text = text if len(text) <= 80 else text[:79] + "…"
-    return f"{KINDS[key.kind]} « {text} »"
+    return f"{KINDS[key.kind]} « {text} »"
 
 
 def mark(meeting: Meeting, key: str, confidential: bool) -> str:
@@ -52,7 +52,7 @@ def mark(meeting: Meeting, key: str, confidential: bool) -> str:
     if part.confidential != confidential:
         if meeting.is_frozen:
             raise MarkRefused(
-                f"Le compte-rendu de cette réunion est validé : le huis clos sur {what} est figé. "
+                f"Le compte-rendu de cette réunion est validé : le huis clos sur {what} est figé. "
                 "Rouvrez le compte-rendu (avec un motif) pour le changer."
             )
         part.confidential = confidential

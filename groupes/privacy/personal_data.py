@@ -250,14 +250,14 @@ def erase_person(person: Person, by: User) -> None:
         raise ErasureRefused("Les données de cette personne ont déjà été effacées.")
     if person.user is not None and person.user.id == by.id:
         raise ErasureRefused(
-            "Vous ne pouvez pas effacer vos propres données : demandez-le à une autre personne de l'administration."
+            "Vous ne pouvez pas effacer vos propres données : demandez-le à une autre personne de l’administration."
         )
     alone = sole_facilitations(person)
     if alone:
-        names = ", ".join(f"groupe {g.number} « {g.title} »" for g in alone)
+        names = ", ".join(f"groupe {g.number} « {g.title} »" for g in alone)
         raise ErasureRefused(
-            f"{person.name} est seul·e à animer : {names}. Nommez d'abord une autre personne à l'animation "
-            "(page « Membres » du groupe), puis recommencez l'effacement."
+            f"{person.name} est seul·e à animer : {names}. Nommez d’abord une autre personne à l’animation "
+            "(page « Membres » du groupe), puis recommencez l’effacement."
         )
     old_name, email, number = person.name, person.email, person.id
     user = person.user

@@ -61,21 +61,21 @@ def _membership(session: Session, membership: Membership, state: str, new=()) ->
     if group is None or person is None or group in new:
         return
     if state == "new":
-        detail = f"membre ajouté·e : {_who(person)}, {_role_label(membership.role)}"
+        detail = f"membre ajouté·e : {_who(person)}, {_role_label(membership.role)}"
     elif state == "deleted":
-        detail = f"membre retiré·e : {_who(person)}, {_role_label(membership.role)}"
+        detail = f"membre retiré·e : {_who(person)}, {_role_label(membership.role)}"
     else:
         old = _old(membership, "role")
         if old is None or old == membership.role:
             return
-        detail = f"rôle de {_who(person)} : {_role_label(old)} → {_role_label(membership.role)}"
+        detail = f"rôle de {_who(person)} : {_role_label(old)} → {_role_label(membership.role)}"
     record(AccessKind.RIGHTS, _group_target(group), programme_id=group.programme_id, detail=detail)
 
 
 def _visibility(group: WorkingGroup) -> None:
     old = _old(group, "visibility")
     if old is not None and old != group.visibility:
-        detail = f"visibilité : {Visibility(old).label.lower()} → {group.visibility.label.lower()}"
+        detail = f"visibilité : {Visibility(old).label.lower()} → {group.visibility.label.lower()}"
         record(AccessKind.RIGHTS, _group_target(group), programme_id=group.programme_id, detail=detail)
 
 
@@ -84,8 +84,8 @@ def _organiser(session: Session, organiser: ProgrammeOrganiser, state: str, new=
     person = _person(session, organiser)
     if programme is None or person is None or programme in new:
         return
-    detail = f"{'organisateur·rice ajouté·e' if state == 'new' else 'organisateur·rice retiré·e'} : {_who(person)}"
-    record(AccessKind.RIGHTS, f"Démarche « {programme.title} »", programme_id=programme.id, detail=detail)
+    detail = f"{'organisateur·rice ajouté·e' if state == 'new' else 'organisateur·rice retiré·e'} : {_who(person)}"
+    record(AccessKind.RIGHTS, f"Démarche « {programme.title} »", programme_id=programme.id, detail=detail)
 
 
 def _account(session: Session, user: User) -> None:
@@ -109,7 +109,7 @@ def _login_address(session: Session, person: Person) -> None:
     user = session.scalar(sa.select(User).where(User.person_id == person.id)) if person.id else None
     if user is None or old is None or old == person.email:
         return
-    detail = f"adresse de connexion changée : {old} → {person.email or 'aucune'}"
+    detail = f"adresse de connexion changée : {old} → {person.email or 'aucune'}"
     record(AccessKind.RIGHTS, f"Compte de {_who(person)}", programme_id=None, detail=detail)
 
 
@@ -148,7 +148,7 @@ def log_granted_rights(session: Session, flush_context) -> None:
                     AccessKind.RIGHTS,
                     f"Compte de {_who(_person(session, obj))}",
                     programme_id=None,
-                    detail="compte créé avec l'administration",
+                    detail="compte créé avec l’administration",
                 )
 
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from groupes.auth.permissions import Permission, load_or_refuse, require
+from groupes.auth.permissions import Permission, load_or_refuse, may, require
+from groupes.config import Defaults
 from groupes.exports.responses import MAX_DOWNLOAD, tabular_response
 from groupes.extensions import db
 from groupes.groups.models import Person
@@ -48,7 +49,7 @@ def mark_confidential(meeting_id: int):
     db.session.commit()
     if confidential:
         flash(
-            f"Huis clos posé sur {what} : seuls les membres du groupe le liront, "
+            f"Huis clos posé sur {what} : seuls les membres du groupe le liront, "
             "et aucun document, export ni courriel ne le reprendra.",
             "success",
         )
@@ -85,11 +86,11 @@ def read_log_filters(args) -> LogFilters:
     if kind in {k.value for k in AccessKind}:
         f.kind = AccessKind(kind)
     elif kind:
-        f.ignored.append(f"Type « {kind[:40]} » inconnu : tous les types sont montrés.")
+        f.ignored.append(f"Type « {kind[:40]} » inconnu : tous les types sont montrés.")
     f.actor = args.get("qui", "").strip()[:200]
     f.start, f.end = date_arg(args, "du", "de début", f.ignored), date_arg(args, "au", "de fin", f.ignored)
     if f.start and f.end and f.start > f.end:
-        f.ignored.append("La date de début vient après la date de fin : dates ignorées.")
+        f.ignored.append("La date de début vient après la date de fin : dates ignorées.")
         f.start = f.end = None
     page = args.get("page", "1")
     f.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
@@ -212,21 +213,40 @@ def erase(person_id: int):
             db.session.rollback()
             refusal = str(error)
         else:
-            flash("Données effacées : la personne n'apparaît plus que sous une mention neutre.", "success")
+            flash("Données effacées : la personne n’apparaît plus que sous une mention neutre.", "success")
             return redirect(url_for("records.people"))
     return person_page(person, form, refusal), 422
 
 
+# The settings of the privacy page: key, what it is, what to put there.
+PRIVACY_SETTINGS = [
+    (
+        "PRIVACY_CONTROLLER",
+        "Responsable du traitement",
+        "l’organisme, article compris\u00a0: «\u00a0le Conseil départemental du Cher\u00a0»",
+    ),
+    ("PRIVACY_CONTACT", "Adresse des demandes sur les données", "une adresse électronique lue par l’organisme"),
+    ("PRIVACY_DPO", "Délégué·e à la protection des données", "son nom ou son adresse, si l’organisme en a un·e"),
+    ("PRIVACY_HOST", "Hébergement", "qui héberge le service, et où"),
+]
+
+
 @blueprint.route("/confidentialite")
 def privacy_page():
-    """What is stored, why, for how long, and whom to ask: filled from the configuration."""
+    """What is stored, why, for how long, and whom to ask: filled from the configuration. Visitors
+    read what is set (a missing item is left out or said in words); administrators also see
+    which settings are still to fill and where."""
     config = current_app.config
+    sender = config["MAIL_DEFAULT_SENDER"]
+    site_sender = parseaddr(sender)[1] if sender != Defaults.MAIL_DEFAULT_SENDER else None
+    settings = [(key, label, hint, config.get(key)) for key, label, hint in PRIVACY_SETTINGS]
     return render_template(
         "privacy/policy.html",
         controller=config["PRIVACY_CONTROLLER"],
-        contact=config["PRIVACY_CONTACT"] or parseaddr(config["MAIL_DEFAULT_SENDER"])[1],
+        contact=config["PRIVACY_CONTACT"] or site_sender,
         dpo=config["PRIVACY_DPO"],
         host=config["PRIVACY_HOST"],
+        settings=settings if may(Permission.MANAGE_PERSONAL_DATA) else None,
         log_days=config["ACCESS_LOG_RETENTION_DAYS"],
         draft_days=config["DRAFT_RETENTION_DAYS"],
         mail_days=config["MAIL_RETENTION_DAYS"],

@@ -15,7 +15,7 @@ LOGO_MAX_SIZE = 1024 * 1024  # a programme's logo, printed on its documents
 class ProgrammeForm(FlaskForm):
     title = line("Titre", 500, required=True)
     header = text(
-        "Lignes d'en-tête des documents",
+        "Lignes d’en-tête des documents",
         2000,
         description="Une ligne par ligne imprimée en tête des comptes-rendus (ministère, direction…).",
     )
@@ -28,7 +28,7 @@ class ProgrammeForm(FlaskForm):
     retention_months = IntegerField(
         "Durée de conservation après la clôture (mois)",
         validators=[Optional(), NumberRange(1, 1200, "Entre 1 et 1 200 mois.")],
-        description="Vide : la durée fixée pour le site. Ensuite, la purge peut effacer la démarche, sur demande.",
+        description="Vide : la durée fixée pour le site. Ensuite, la purge peut effacer la démarche, sur demande.",
     )
     document_label = line(
         "Libellé des documents",
@@ -67,7 +67,7 @@ class ProgrammeForm(FlaskForm):
 
 
 class MilestoneForm(FlaskForm):
-    title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
+    title = line("Intitulé", 500, required=True, description="Par exemple : Comité de pilotage.")
     date = DateField("Date", validators=[InputRequired("Indiquez une date."), SensibleDate()])
     by_month = BooleanField(
         "Connu au mois seulement",
@@ -84,6 +84,6 @@ class SynthesisEntryForm(FlaskForm):
     """The wording of one entry of the synthesis; ``base_version`` is the version it started from."""
 
     kind = SelectField("Nature", choices=choices((k.value, k.label) for k in FindingKind))
-    theme = line("Thème", 500, description="Intertitre de l'élément dans la synthèse publiée (facultatif).")
+    theme = line("Thème", 500, description="Intertitre de l’élément dans la synthèse publiée (facultatif).")
     text = TextAreaField("Rédaction", validators=[DataRequired(REQUIRED), too_long(20_000)], filters=[strip])
     base_version = IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)

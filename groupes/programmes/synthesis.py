@@ -31,8 +31,8 @@ class SynthesisConflict(SynthesisError):
 
     def __init__(self, entry: SynthesisEntry):
         super().__init__(
-            "Quelqu'un a modifié cet élément depuis que vous l'avez ouvert. "
-            "Votre texte est conservé ci-dessous : reprenez-le à partir de la version actuelle."
+            "Quelqu’un a modifié cet élément depuis que vous l’avez ouvert. "
+            "Votre texte est conservé ci-dessous : reprenez-le à partir de la version actuelle."
         )
         self.entry = entry
 
@@ -163,7 +163,7 @@ def _one_kind(findings: list[Finding]) -> FindingKind:
         raise SynthesisError(
             "Les éléments choisis sont de natures différentes ("
             + ", ".join(sorted(k.label.lower() for k in kinds))
-            + ") : regroupez des éléments d'une même nature."
+            + ") : regroupez des éléments d’une même nature."
         )
     return kinds.pop()
 
@@ -179,7 +179,7 @@ def take_up(programme: Programme, findings: list[Finding], *, together: bool) ->
         raise SynthesisError("Cochez au moins un élément des groupes.")
     if any(f.is_confidential for f in findings):
         raise SynthesisError(
-            "Un élément à huis clos ne peut pas être repris dans la synthèse, qui est publiée : "
+            "Un élément à huis clos ne peut pas être repris dans la synthèse, qui est publiée : "
             "rédigez vous-même l’élément, sans ce qui reste dans le groupe."
         )
     if together:
@@ -204,12 +204,12 @@ def take_up_validated(programme: Programme, space: Workspace) -> list[SynthesisE
 def add_sources(entry: SynthesisEntry | None, findings: list[Finding]) -> int:
     """Let ``entry`` stand for these findings too; returns how many were new to it."""
     if entry is None:
-        raise SynthesisError("Choisissez l'élément de la synthèse à compléter.")
+        raise SynthesisError("Choisissez l’élément de la synthèse à compléter.")
     if not findings:
         raise SynthesisError("Cochez au moins un élément des groupes.")
     if _one_kind([*findings]) != entry.kind:
         raise SynthesisError(
-            f"Cet élément de la synthèse est de nature « {entry.kind.label.lower()} » : "
+            f"Cet élément de la synthèse est de nature « {entry.kind.label.lower()} » : "
             "ajoutez-lui des éléments de la même nature."
         )
     new = [f for f in findings if f not in entry.sources]
@@ -223,7 +223,7 @@ def merge_entries(entries: list[SynthesisEntry]) -> SynthesisEntry:
         raise SynthesisError("Cochez au moins deux éléments de la synthèse à fusionner.")
     kinds = {e.kind for e in entries}
     if len(kinds) > 1:
-        raise SynthesisError("On ne fusionne que des éléments d'une même nature.")
+        raise SynthesisError("On ne fusionne que des éléments d’une même nature.")
     keep, *others = sorted(entries, key=lambda e: (e.position, e.id))
     for other in others:
         for finding in other.sources:
@@ -267,7 +267,7 @@ def update_entry(entry: SynthesisEntry, *, base_version: int, kind: FindingKind,
     if kind != entry.kind:
         if any(f.kind != kind for f in entry.sources):
             raise SynthesisError(
-                "Les sources de cet élément sont d'une autre nature : retirez-les avant de changer la sienne."
+                "Les sources de cet élément sont d’une autre nature : retirez-les avant de changer la sienne."
             )
         entry.position = (
             db.session.scalar(

@@ -72,7 +72,7 @@ def run(programme: Programme, change, success: str, anchor: str = ""):
         flash(str(error), "error")
     except StaleDataError:
         db.session.rollback()
-        flash("Quelqu'un a modifié la synthèse au même moment : rien n'a été changé, recommencez.", "error")
+        flash("Quelqu’un a modifié la synthèse au même moment : rien n’a été changé, recommencez.", "error")
     else:
         flash(success.format(result=result), "success")
     return back_to(programme, anchor)
@@ -123,7 +123,7 @@ def merge(programme_id: int):
     return run(
         programme,
         lambda: len(merge_entries(entries).sources),
-        "Éléments fusionnés : l'élément gardé compte {result} source(s).",
+        "Éléments fusionnés : l’élément gardé compte {result} source(s).",
         anchor,
     )
 
@@ -218,7 +218,7 @@ def detach(programme_id: int, entry_id: int, finding_id: int):
     return run(
         programme,
         lambda: detach_source(entry, finding_id),
-        "Source retirée : l'élément du groupe est de nouveau à reprendre.",
+        "Source retirée : l’élément du groupe est de nouveau à reprendre.",
         f"element-{entry.id}",
     )
 
@@ -230,6 +230,6 @@ def delete(programme_id: int, entry_id: int):
     return run(
         programme,
         lambda: db.session.delete(entry),
-        "Élément retiré de la synthèse ; les éléments des groupes restent dans leurs comptes-rendus.",
+        "Élément retiré de la synthèse ; les éléments des groupes restent dans leurs comptes-rendus.",
         f"nature-{entry.kind.value}",
     )

@@ -80,7 +80,7 @@ def edit(programme_id: int):
         return redirect(url_for("programmes.show", programme_id=programme.id))
     cancel = url_for("programmes.show", programme_id=programme.id)
     return render_template(
-        "form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel, with_files=True
+        "form.html", form=form, title=f"Modifier « {programme.title} »", cancel=cancel, with_files=True
     )
 
 
@@ -106,7 +106,7 @@ def milestone(programme_id: int, milestone_id: int | None = None):
         db.session.commit()
         flash("Jalon enregistré.", "success")
         return redirect(url_for("programmes.show", programme_id=programme.id))
-    title = "Nouveau jalon" if item is None else f"Modifier le jalon « {item.title} »"
+    title = "Nouveau jalon" if item is None else f"Modifier le jalon « {item.title} »"
     return render_template(
         "form.html", form=form, title=title, cancel=url_for("programmes.show", programme_id=programme.id)
     )
@@ -147,7 +147,7 @@ def organiser_remove(programme_id: int, organiser_id: int):
     organiser = db.first_or_404(sa.select(ProgrammeOrganiser).filter_by(id=organiser_id, programme_id=programme.id))
     if ConfirmForm().validate_on_submit():
         if not may(Permission.REMOVE_ORGANISER, organiser):
-            flash("Vous ne pouvez pas vous retirer vous-même de l'organisation.", "error")
+            flash("Vous ne pouvez pas vous retirer vous-même de l’organisation.", "error")
         else:
             db.session.delete(organiser)
             db.session.commit()

@@ -58,7 +58,7 @@ def _number(args, name: str, label: str, ignored: list[str]) -> int | None:
         return None
     if raw.isdigit() and 0 < int(raw) < 2**31:
         return int(raw)
-    ignored.append(f"{label} « {raw[:40]} » inconnu : filtre ignoré.")
+    ignored.append(f"{label} « {raw[:40]} » inconnu : filtre ignoré.")
     return None
 
 
@@ -69,7 +69,7 @@ def date_arg(args, name: str, label: str, ignored: list[str]) -> date | None:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        ignored.append(f"Date {label} « {raw[:40]} » illisible (attendu : AAAA-MM-JJ) : filtre ignoré.")
+        ignored.append(f"Date {label} « {raw[:40]} » illisible (attendu : AAAA-MM-JJ) : filtre ignoré.")
         return None
     if problem := date_problem(day):
         ignored.append(f"{problem} Filtre ignoré.")
@@ -83,24 +83,24 @@ def read_filters(args, *, sorts: dict[str, str], groups: list[WorkingGroup]) -> 
     f.programme = _number(args, "programme", "Démarche", ignored)
     f.group = _number(args, "groupe", "Groupe", ignored)
     if f.group is not None and f.group not in {g.id for g in groups}:
-        ignored.append("Ce groupe n'existe pas ou ne vous est pas visible : filtre ignoré.")
+        ignored.append("Ce groupe n’existe pas ou ne vous est pas visible : filtre ignoré.")
         f.group = None
     status = args.get("etat", UNFINISHED)
     if status in (UNFINISHED, ALL) or status in {s.value for s in ActionStatus}:
         f.status = status
     else:
-        ignored.append(f"État « {status[:40]} » inconnu : actions en cours montrées.")
+        ignored.append(f"État « {status[:40]} » inconnu : actions en cours montrées.")
     f.owner = args.get("responsable", "").strip()[:200]
     f.overdue = args.get("en_retard") == "1"
     f.start, f.end = date_arg(args, "du", "de début", ignored), date_arg(args, "au", "de fin", ignored)
     if f.start and f.end and f.start > f.end:
-        ignored.append("La date de début vient après la date de fin : dates ignorées.")
+        ignored.append("La date de début vient après la date de fin : dates ignorées.")
         f.start = f.end = None
     sort = args.get("tri", f.sort)
     if sort in sorts:
         f.sort = sort
     else:
-        ignored.append(f"Tri « {sort[:40]} » inconnu : tri par défaut.")
+        ignored.append(f"Tri « {sort[:40]} » inconnu : tri par défaut.")
     page = args.get("page", "1")
     f.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     return f

@@ -19,7 +19,7 @@ def date_problem(day: date | datetime) -> str | None:
     """Why this date is refused, in French; None when it is in the window."""
     if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         return None
-    return f"Date refusée : l'année doit être comprise entre {EARLIEST_YEAR} et {LATEST_YEAR} (année {day.year})."
+    return f"Date refusée : l’année doit être comprise entre {EARLIEST_YEAR} et {LATEST_YEAR} (année {day.year})."
 
 
 def far_ahead(day: date | datetime, today: date) -> str | None:
@@ -29,7 +29,7 @@ def far_ahead(day: date | datetime, today: date) -> str | None:
     if day.year - today.year > FAR_AHEAD_YEARS or (
         day.year - today.year == FAR_AHEAD_YEARS and (day.month, day.day) > (today.month, today.day)
     ):
-        return f"Attention : cette réunion est à plus de {FAR_AHEAD_YEARS} ans d'aujourd'hui. Vérifiez l'année."
+        return f"Attention : cette réunion est à plus de {FAR_AHEAD_YEARS} ans d’aujourd’hui. Vérifiez l’année."
     return None
 
 

@@ -9,15 +9,15 @@ from flask_wtf.csrf import CSRFError
 from groupes.site.http import is_htmx, wants_json
 
 MESSAGES = {
-    400: ("Requête incorrecte", "La demande n'a pas pu être comprise."),
-    403: ("Accès refusé", "Vous n'avez pas le droit de faire cela."),
-    404: ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès."),
-    405: ("Méthode non permise", "Cette adresse ne s'utilise pas ainsi."),
+    400: ("Requête incorrecte", "La demande n’a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n’avez pas le droit de faire cela."),
+    404: ("Page introuvable", "Cette page n’existe pas, ou vous n’y avez pas accès."),
+    405: ("Méthode non permise", "Cette adresse ne s’utilise pas ainsi."),
     413: ("Envoi trop volumineux", "Le fichier ou le texte envoyé dépasse la taille permise."),
     429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer."),
     500: (
         "Erreur du serveur",
-        "Une erreur est survenue de notre côté. Réessayez plus tard ; si elle persiste, prévenez l'administration.",
+        "Une erreur est survenue de notre côté. Réessayez plus tard ; si elle persiste, prévenez l’administration.",
     ),
 }  # fmt: skip
 

@@ -1,11 +1,18 @@
 """What every form shares: French messages, trimmed text, a form for a plain confirmation."""
 
+from functools import cache
+
+from babel import support
+from flask import request
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from groupes.errors import DomainError
 from groupes.mail.addresses import is_valid_email
+from groupes.site.formatting import number
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -15,7 +22,7 @@ def strip(value):
 
 
 def too_long(maximum: int) -> Length:
-    return Length(max=maximum, message=f"{maximum} caractères au plus.")
+    return Length(max=maximum, message=f"{number(maximum)}\u00a0caractères au plus.")
 
 
 def line(label: str, maximum: int, required: bool = False, **kwargs) -> StringField:
@@ -32,8 +39,32 @@ def valid_email(form, field) -> None:
     """Every address field of every form: the shared rule (groupes/mail/addresses.py)."""
     if field.data and not is_valid_email(field.data):
         raise ValidationError(
-            "Adresse e-mail invalide. Une seule adresse, sans nom ni chevrons : prenom.nom@exemple.fr."
+            "Adresse e-mail invalide. Une seule adresse, sans nom ni chevrons : prenom.nom@exemple.fr."
         )
+
+
+class TypographicMessages:
+    """WTForms' own French messages (« N'est pas un choix valide. ») with the typographic apostrophe."""
+
+    def __init__(self, translations):
+        self.translations = translations
+
+    def ugettext(self, string: str) -> str:
+        return self.translations.ugettext(string).replace("'", "’")
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ungettext(singular, plural, n).replace("'", "’")
+
+
+@cache
+def _wtforms_messages(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def typographic_form_messages() -> None:
+    """Before each request: Flask-WTF takes the request's WTForms messages from
+    ``request.wtforms_translations`` when it is set (flask_wtf/i18n.py), and loads them otherwise."""
+    request.wtforms_translations = TypographicMessages(_wtforms_messages(str(get_locale())))
 
 
 def optional_id(value) -> int | None:

@@ -5,6 +5,15 @@ shows as text; nh3 (ammonia) then keeps only an allow-list of tags,
 attributes and link schemes. Headings are moved down so that a "# Titre" in
 the minutes never competes with the page's own <h1>.
 
+French typography, in pages and documents alike (``french_spaces``): the space
+typed before « : » and inside guillemets becomes a no-break space (U+00A0), the
+one before « ; ! ? » a narrow no-break space (U+202F), so that no line starts
+with a colon or a closing guillemet. Markdown's straight quotes become
+guillemets with no-break spaces inside (« texte ») and its straight apostrophes
+typographic ones (l’équipe). Only existing spaces change (« Quoi? » stays as
+typed: a URL or a time like 14:30 must not gain one); code and web addresses
+are left as written.
+
 Rendering costs about a second for a part of 100,000 characters full of
 brackets (markdown-it tries every "[" as the start of a link), so each text is
 rendered once per process: the HTML is kept by the digest of the text, within
@@ -13,6 +22,7 @@ a bound on the characters kept.
 
 import hashlib
 import html
+import re
 import threading
 from collections import OrderedDict
 
@@ -20,7 +30,40 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
+FRENCH_QUOTES = ["«\u00a0", "\u00a0»", "“", "”"]
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": True, "quotes": FRENCH_QUOTES}
+).enable(["table", "strikethrough", "smartquotes"])
+
+FRENCH_SPACES = [
+    (re.compile(r"[ \t]+([;!?])"), "\u202f\\1"),
+    (re.compile(r"[ \t]+:"), "\u00a0:"),
+    (re.compile(r"«[ \t\u00a0\u202f]*"), "«\u00a0"),
+    (re.compile(r"[ \t\u00a0\u202f]*»"), "\u00a0»"),
+]
+
+
+def french_spaces(text: str) -> str:
+    """Plain text (no tags) with the French no-break spaces: before « : » and inside « »
+    U+00A0, before « ; ! ? » U+202F, in place of the spaces typed there."""
+    for pattern, replacement in FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _typeset(tokens) -> None:
+    """French spaces in the text of the inline tokens; never in code (its own tokens) nor in
+    an autolink, whose text is its address."""
+    for token in tokens:
+        in_autolink = False
+        for child in token.children or ():
+            if child.type == "link_open" and child.markup == "autolink":
+                in_autolink = True
+            elif child.type == "link_close":
+                in_autolink = False
+            elif child.type == "text" and not in_autolink:
+                child.content = french_spaces(child.content)
+
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -78,6 +121,7 @@ def _render(text: str, heading_offset: int) -> Markup:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+    _typeset(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     return Markup(
         nh3.clean(

@@ -19,10 +19,10 @@ def test_attach_a_document_see_a_refusal_and_remove_it(live_server, new_page, tm
     page.get_by_label("Fichier").set_input_files(lying)
     page.get_by_role("button", name="Ajouter le document").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ajouter un document")
-    expect(page.get_by_text("son contenu n'est pas un document PDF")).to_be_visible()
+    expect(page.get_by_text("son contenu n’est pas un document PDF")).to_be_visible()
 
     page.get_by_label("Fichier").set_input_files(support)
-    page.get_by_label("Point de l'ordre du jour").select_option(label="Divers")
+    page.get_by_label("Point de l’ordre du jour").select_option(label="Divers")
     page.get_by_role("button", name="Ajouter le document").click()
     expect(page.get_by_text("Document « Support – été.docx » ajouté.")).to_be_visible()
     documents = page.locator("section", has=page.get_by_role("heading", name="Documents", exact=True))

@@ -55,7 +55,7 @@ def test_plan_a_series_build_the_agenda_and_take_attendance(live_server, new_pag
 
     # The agenda of the first one: two standing items, then ours, nested and reordered.
     page.get_by_role("link", name="4ème réunion : jeudi 11 septembre 2014").click()
-    page.get_by_role("link", name="Préparer l'ordre du jour").click()
+    page.get_by_role("link", name="Préparer l’ordre du jour").click()
     for title, minutes, parent in [
         ("Tour de table", "30", None),
         ("Institutions", "20", "Tour de table"),
@@ -110,7 +110,7 @@ def test_one_meeting_from_its_planning_to_the_validated_pdf(live_server, new_pag
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("jeudi 2 octobre 2014")
     meeting_url = page.url.split("#")[0]
-    page.get_by_role("link", name="Préparer l'ordre du jour").click()
+    page.get_by_role("link", name="Préparer l’ordre du jour").click()
     page.get_by_label("Intitulé").fill("L'accès aux droits")
     page.get_by_label("Durée (minutes)").fill("60")
     page.get_by_role("button", name="Ajouter le point").click()

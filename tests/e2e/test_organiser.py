@@ -40,7 +40,7 @@ def test_the_organisers_programme_from_creation_to_the_synthesis(live_server, ne
     sign_in(admin, live_server, "admin@test.example")
     admin.goto(f"{live_server}/programmes/nouvelle")
     admin.get_by_label("Titre").fill("Assises territoriales du travail social – Centre")
-    admin.get_by_label("Lignes d'en-tête des documents").fill("Ministère des affaires sociales\nDGCS")
+    admin.get_by_label("Lignes d’en-tête des documents").fill("Ministère des affaires sociales\nDGCS")
     admin.get_by_role("button", name="Enregistrer").click()
     expect(admin.get_by_text("Démarche créée.")).to_be_visible()
     programme_url = admin.url
@@ -75,7 +75,7 @@ def test_the_organisers_programme_from_creation_to_the_synthesis(live_server, ne
     page.get_by_role("link", name="Inviter par e-mail").click()
     page.get_by_label("Adresse e-mail").fill(INVITEE)
     page.get_by_label("Nom et prénom").fill("Claire Nouvelle")
-    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.get_by_role("button", name="Envoyer l’invitation").click()
     expect(page.get_by_text(f"{INVITEE} fait partie du groupe")).to_be_visible()
     [invitation] = wait_for_mail(smtp_server, INVITEE, 1)
     assert "Participation des personnes accompagnées" in invitation["Subject"]

@@ -70,13 +70,13 @@ def test_an_invited_participant_reviews_and_sees_what_changed(app, live_server, 
     facilitator.get_by_label("Adresse e-mail").fill(INVITEE)
     facilitator.get_by_label("Nom et prénom").fill("Nadia Nouvelle")
     facilitator.get_by_label("Rôle dans le groupe").select_option(label="Membre")
-    facilitator.get_by_role("button", name="Envoyer l'invitation").click()
+    facilitator.get_by_role("button", name="Envoyer l’invitation").click()
     expect(facilitator.get_by_text(f"{INVITEE} fait partie du groupe")).to_be_visible()
     expect(facilitator.get_by_role("region", name="Invitations sans réponse")).to_contain_text("Nadia Nouvelle")
 
     # The invitation arrives by itself (sent once the response has gone out).
     [invitation] = wait_for_mail(smtp_server, INVITEE, 1)
-    assert "Invitation au groupe « Groupe réservé »" in invitation["Subject"]
+    assert "Invitation au groupe «\u00a0Groupe réservé\u00a0»" in invitation["Subject"]
     link = link_in(invitation, live_server, "/invitation/")
     assert base_url + link.removeprefix(live_server) in invitation.get_body(("plain",)).get_content()
 
