@@ -84,6 +84,7 @@ def tighten_breaks(html: str) -> str:
     return SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html)
 
 
+TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
 WEB_ADDRESS = re.compile(r"(?<![\w\"'=/])(?:https?://|www\.)[^\s<>\"]+")
 
 

@@ -128,7 +128,7 @@ def annex_pdf(programme_id: int):
         archive=request.args.get("archive") == "1",
         with_milestones=request.args.get("calendrier") == "1",
     )
-    record_now(AccessKind.EXPORT, "Annexe : comptes-rendus des groupes (PDF)", programme_id=programme.id)
+    record_now(AccessKind.EXPORT, "Annexe : comptes-rendus des groupes (PDF)", programme_id=programme.id)
     return file_response(content, f"annexe-demarche-{programme.id}.pdf")
 
 
@@ -171,7 +171,7 @@ def sign_in_sheet_pdf(meeting_id: int):
             document=meeting_document(meeting),
             invited=sorted(meeting.attendances, key=lambda a: a.person.sort_name),
             blank_rows=8,
-            title=meeting_title("Feuille d'émargement", meeting),
+            title=meeting_title("Feuille d’émargement", meeting),
             author=document_author(meeting.group.programme, meeting.group),
             created=to_user_timezone(meeting.starts_at).date(),  # signed on the day
         )

@@ -162,7 +162,7 @@ def place_item(item: AgendaItem, parent_id: int | None, index: int) -> None:
     parent = _parent(meeting, parent_id)
     if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
         raise AgendaError(
-            "title", f"L'ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
+            "title", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
         )
     item.parent_id = parent.id if parent else None
     siblings = [s for s in _siblings(meeting, item.parent_id) if s is not item]
@@ -182,7 +182,7 @@ def where_it_stands(item: AgendaItem) -> str:
     if item.parent_id is None:
         return f"le {ordinal} point"
     parent = next(i for i in item.meeting.agenda_items if i.id == item.parent_id)
-    return f"le {ordinal} sous-point de « {parent.title} »"
+    return f"le {ordinal} sous-point de « {parent.title} »"
 
 
 def copy_previous_agenda(meeting: Meeting) -> int:

@@ -66,7 +66,7 @@ def render_editor(
         status = 422 if is_htmx() else status
         erring = editing[1] if editing and editing[1].errors else form
         focus = next(f.id for f in erring if f.errors)
-        announce, tone = "Le point n’a pas été enregistré : corrigez les champs signalés.", "error"
+        announce, tone = "Le point n’a pas été enregistré : corrigez les champs signalés.", "error"
     return (
         render_template(
             "meetings/_agenda_editor.html" if is_htmx() else "meetings/agenda_edit.html",
@@ -109,7 +109,7 @@ def edit(meeting_id: int):
         else:
             db.session.commit()
             if is_htmx():
-                message = f"Point ajouté : « {item.title} »."
+                message = f"Point ajouté : « {item.title} »."
                 return render_editor(meeting, blank_form(meeting), announce=message, focus="title")
             flash("Point ajouté.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id) + "#ordre-du-jour")
@@ -139,7 +139,7 @@ def item(meeting_id: int, item_id: int):
         else:
             db.session.commit()
             if is_htmx():
-                message = f"Point enregistré : « {agenda_item.title} »."
+                message = f"Point enregistré : « {agenda_item.title} »."
                 return render_editor(meeting, blank_form(meeting), announce=message, focus=f"point-{item_id}-modifier")
             flash("Point enregistré.", "success")
             return redirect(url_for("agenda.edit", meeting_id=meeting.id))
@@ -186,7 +186,7 @@ def move(meeting_id: int, item_id: int):
         meeting_id,
         item_id,
         lambda m, i: move_item(i, direction) or where_it_stands(i),
-        "Point déplacé : « {title} » est maintenant {result}.",
+        "Point déplacé : « {title} » est maintenant {result}.",
         focus,
     )
 
@@ -200,7 +200,7 @@ def place(meeting_id: int, item_id: int):
         meeting_id,
         item_id,
         lambda m, i: place_item(i, parent, index) or where_it_stands(i),
-        "Point déplacé : « {title} » est maintenant {result}.",
+        "Point déplacé : « {title} » est maintenant {result}.",
         lambda item: f"point-{item.id}-modifier",
     )
 
@@ -222,7 +222,7 @@ def delete(meeting_id: int, item_id: int):
         return f"point-{neighbour.id}-modifier" if neighbour else "ordre-du-jour"
 
     return agenda_action(
-        meeting_id, item_id, lambda m, i: delete_item(i), "Point supprimé : « {title} ».", next_in_line
+        meeting_id, item_id, lambda m, i: delete_item(i), "Point supprimé : « {title} ».", next_in_line
     )
 
 

@@ -24,7 +24,7 @@ class Step:
     icon: str  # a Lucide name, in frontend/icons.txt
 
 
-PREPARE = Step("Préparer l'ordre du jour", "agenda.edit", "list-ordered")
+PREPARE = Step("Préparer l’ordre du jour", "agenda.edit", "list-ordered")
 ATTENDANCE = Step("Prendre les présences", "attendance.sheet", "clipboard-check")
 WRITE = Step("Rédiger le compte-rendu", "minutes.room", "pencil")
 FOLLOW_REVIEW = Step("Suivre la relecture", "review.show", "message-square-text")

@@ -127,7 +127,7 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
         except (StaleDataError, IntegrityError):
             db.session.rollback()
             db.session.expire_all()
-    raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
+    raise MinutesError("body", "Le compte-rendu change trop vite en ce moment : votre texte est gardé, réessayez.")
 
 
 def _merge(doc: Doc, update: bytes) -> None:
@@ -138,7 +138,7 @@ def _merge(doc: Doc, update: bytes) -> None:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:
-        raise MinutesError("body", "Modification illisible : elle n’a pas été enregistrée.") from None
+        raise MinutesError("body", "Modification illisible : elle n’a pas été enregistrée.") from None
 
 
 def follow_markdown(meeting_id: int, key: str, markdown: str, user: User) -> None:

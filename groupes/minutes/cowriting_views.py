@@ -43,11 +43,11 @@ def send(meeting_id: int):
     payload = request.get_json(silent=True) or {}
     key, encoded = payload.get("key"), payload.get("update")
     if not isinstance(key, str) or not isinstance(encoded, str) or len(encoded) > MAX_UPDATE_BYTES * 4 // 3 + 4:
-        return jsonify(error="refused", message="Modification illisible : elle n’a pas été enregistrée."), 422
+        return jsonify(error="refused", message="Modification illisible : elle n’a pas été enregistrée."), 422
     try:
         update = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        return jsonify(error="refused", message="Modification illisible : elle n’a pas été enregistrée."), 422
+        return jsonify(error="refused", message="Modification illisible : elle n’a pas été enregistrée."), 422
     try:
         cursor = cowriting.apply_update(meeting, key, update, current_user._get_current_object())
     except MinutesError as error:

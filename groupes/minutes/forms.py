@@ -70,7 +70,7 @@ class ValidateForm(FlaskForm):
     reason = TextAreaField(
         "Motif de la validation sans relecture",
         filters=[strip],
-        validators=[Optional(), Length(max=1000, message="1\u202f000 caractères au plus.")],
+        validators=[Optional(), Length(max=1000, message="1\u202f000 caractères au plus.")],
         description="Il figure dans l’historique des versions.",
     )
 

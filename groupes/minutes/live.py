@@ -37,7 +37,7 @@ def live_point(meeting: Meeting) -> LivePoint | None:
 def set_live_point(meeting: Meeting, item_id: int | None, now: datetime) -> None:
     """Move the meeting to one of its points (None: to no point); its timer starts now."""
     if meeting.is_frozen:
-        raise MinutesError("item", "Le compte-rendu est validé : la réunion est close.")
+        raise MinutesError("item", "Le compte-rendu est validé : la réunion est close.")
     if item_id is not None and not any(i.id == item_id for i in meeting.agenda_items):
         raise MinutesError("item", "Ce point n’appartient pas à l’ordre du jour de cette réunion.")
     if item_id == meeting.live_item_id:
@@ -55,7 +55,7 @@ def followers_end(meeting: Meeting, now: datetime) -> datetime:
 
 def open_to_followers(meeting: Meeting, now: datetime) -> None:
     if meeting.is_frozen:
-        raise MinutesError("follow", "Le compte-rendu est validé : il se lit déjà sur la page de la réunion.")
+        raise MinutesError("follow", "Le compte-rendu est validé : il se lit déjà sur la page de la réunion.")
     meeting.followers_until = followers_end(meeting, now)
 
 

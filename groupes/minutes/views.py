@@ -323,7 +323,7 @@ def validate_minutes(meeting_id: int):
         return render_validation(meeting, form, validation_summary(meeting), 422)
     notifications.minutes_validated(meeting, user)
     db.session.commit()
-    flash("Compte-rendu validé : cette version est figée.", "success")
+    flash("Compte-rendu validé : cette version est figée.", "success")
     return redirect(room_url(meeting, "etat"))
 
 

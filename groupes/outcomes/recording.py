@@ -202,7 +202,7 @@ def resolve_owner(
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
     if organisation is None:
         if len(name) > 200:
-            raise MinutesError("owner", "Le nom du responsable dépasse 200 caractères.")
+            raise MinutesError("owner", "Le nom du responsable dépasse 200 caractères.")
         organisation = Organisation(name=name)
     return None, organisation
 
@@ -210,7 +210,7 @@ def resolve_owner(
 def _action_title(title: str) -> str:
     title = _text(title, "title", "Le titre d’une action")
     if len(title) > 500:
-        raise MinutesError("title", "Le titre d’une action dépasse 500 caractères.")
+        raise MinutesError("title", "Le titre d’une action dépasse 500 caractères.")
     return title
 
 

@@ -33,17 +33,17 @@ class ProgrammeForm(FlaskForm):
     document_label = line(
         "Libellé des documents",
         200,
-        description="Imprimé en tête de la couverture de l’annexe, par exemple : Annexe 2.",
+        description="Imprimé en tête de la couverture de l’annexe, par exemple : Annexe 2.",
     )
     document_date = DateField(
         "Date des documents",
         validators=[Optional(), SensibleDate()],
-        description="« Document établi le … » sur la couverture et date de création des PDF ; "
-        "vide : le jour du téléchargement.",
+        description="« Document établi le … » sur la couverture et date de création des PDF ; "
+        "vide : le jour du téléchargement.",
     )
     logo = FileField(
         "Logo",
-        description="Image PNG ou JPEG de 1 Mo au plus, imprimée sur la couverture et en tête des documents ; "
+        description="Image PNG ou JPEG de 1 Mo au plus, imprimée sur la couverture et en tête des documents ; "
         "le type est vérifié d’après le contenu du fichier.",
         render_kw={"accept": ".png,.jpg,.jpeg"},
     )
@@ -62,7 +62,7 @@ class ProgrammeForm(FlaskForm):
         except AttachmentRefused as refusal:
             raise ValidationError(str(refusal)) from None
         if checked.kind not in ("png", "jpeg"):
-            raise ValidationError(f"Le fichier « {checked.filename} » n’est pas une image PNG ou JPEG.")
+            raise ValidationError(f"Le fichier « {checked.filename} » n’est pas une image PNG ou JPEG.")
         self.logo_file = (content, checked.mimetype)
 
 
@@ -71,7 +71,7 @@ class MilestoneForm(FlaskForm):
     date = DateField("Date", validators=[InputRequired("Indiquez une date."), SensibleDate()])
     by_month = BooleanField(
         "Connu au mois seulement",
-        description="Imprimé comme un mois, par exemple : novembre 2014 (le jour indiqué est ignoré).",
+        description="Imprimé comme un mois, par exemple : novembre 2014 (le jour indiqué est ignoré).",
     )
     place = line("Lieu", 500)
 
