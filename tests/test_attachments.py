@@ -216,7 +216,7 @@ def test_a_document_outlives_the_agenda_item_it_belonged_to(app):
     item_id = world.draft.agenda_items[1].id
     attachment = attach(world.draft, agenda_item=world.draft.agenda_items[1])
     client = signed_in(app, "facilitator")
-    post_form(client, f"/reunions/{world.draft.id}/ordre-du-jour/{item_id}/supprimer")
+    post_form(client, f"/reunions/{world.draft.id}/ordre-du-jour/{item_id}/supprimer", {"confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(AgendaItem, item_id) is None
     assert db.session.get(Attachment, attachment.id).agenda_item_id is None
