@@ -31,7 +31,7 @@ def test_a_status_changed_with_htmx_answers_the_form_in_place_with_what_was_save
     assert html.lstrip().startswith(f'<form method="post" action="/actions/{action.id}/suivi"')
     assert f'data-hx-post="/actions/{action.id}/suivi"' in html
     assert '<option selected value="in_progress">' in html
-    assert f"Suivi enregistré : « {action.title} » est en cours." in html and "data-announce" in html
+    assert f"Suivi enregistré : « {action.title} » est en cours." in html and "data-announce" in html
     assert status_of(action) == ActionStatus.IN_PROGRESS
 
 
@@ -50,7 +50,7 @@ def test_nothing_to_save_comes_back_next_to_the_note_with_the_text_kept(app, wor
     assert f'<ul class="errors field-error" id="note-{action.id}-erreurs"><li>Rien à enregistrer' in html
     bad = follow(client, action, {"status": "fini", "note": "Ma note gardée"})
     html = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "État inconnu : rien n&#39;a été enregistré." in html
+    assert bad.status_code == 422 and "État inconnu : rien n’a été enregistré." in html
     assert "Ma note gardée" in html and 'aria-invalid="true"' in html
     assert status_of(action) == ActionStatus.OPEN
 

@@ -63,7 +63,7 @@ def test_adding_a_point_answers_the_editor_fragment_with_an_empty_form_and_the_f
     assert 'data-focus="title"' in html
     assert 'id="title" maxlength="500" name="title" required type="text" value=""' in html
     assert '<div id="agenda-announce" data-hx-swap-oob="innerHTML">' in html
-    assert "Point ajouté : « Tour de table »." in html
+    assert "Point ajouté : « Tour de table »." in html
     assert outline(meeting) == ["Tour de table"]
 
 
@@ -80,10 +80,10 @@ def test_a_bad_point_comes_back_as_the_fragment_with_its_messages_and_the_text_k
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" not in html
-    assert "N&#39;est pas un entier valide." in html
+    assert "N’est pas un entier valide." in html
     assert 'value="Point gardé"' in html and 'value="Quelqu’un"' in html and 'value="une heure"' in html
     assert 'data-focus="duration"' in html
-    assert "Le point n’a pas été enregistré : corrigez les champs signalés." in html
+    assert "Le point n’a pas été enregistré : corrigez les champs signalés." in html
     assert outline(meeting) == []
 
 
@@ -93,11 +93,11 @@ def test_moving_answers_the_fragment_announces_the_new_place_and_keeps_the_focus
     response = post(editor, f"/reunions/{meeting.id}/ordre-du-jour/{b.id}/deplacer", {"direction": "up"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert "Point déplacé : « B » est maintenant le 3e point." in html
+    assert "Point déplacé : « B » est maintenant le 3e point." in html
     assert f'data-focus="point-{b.id}-up point-{b.id}-down point-{b.id}-modifier"' in html
     assert outline(meeting) == ["B", "A"]
     response = post(editor, f"/reunions/{meeting.id}/ordre-du-jour/{b.id}/deplacer", {"direction": "indent"})
-    assert "« B » est maintenant le 1er sous-point de « Suivi des actions »." in response.get_data(as_text=True)
+    assert "« B » est maintenant le 1er sous-point de « Suivi des actions »." in response.get_data(as_text=True)
 
 
 def test_an_impossible_move_is_announced_as_an_error_and_changes_nothing(editor, meeting):
@@ -114,11 +114,11 @@ def test_deleting_asks_first_then_deletes_and_moves_the_focus_to_the_next_point(
     b = add(meeting, "B")
     url = f"/reunions/{meeting.id}/ordre-du-jour/{a.id}/supprimer"
     asked = post(editor, url, {}).get_data(as_text=True)
-    assert "Supprimer le point « A » et son sous-point\u00a0?" in asked
+    assert "Supprimer le point « A » et son sous-point\u00a0?" in asked
     assert f'data-focus="point-{a.id}-confirmer"' in asked
     assert outline(meeting) == ["A", "  Sous A", "B"]
     done = post(editor, url, {"confirmed": "1"}).get_data(as_text=True)
-    assert "Point supprimé : « A »." in done and f'data-focus="point-{b.id}-modifier"' in done
+    assert "Point supprimé : « A »." in done and f'data-focus="point-{b.id}-modifier"' in done
     assert outline(meeting) == ["B"]
 
 
@@ -144,13 +144,13 @@ def test_editing_in_place_then_saving(editor, meeting):
     a = add(meeting, "A")
     url = f"/reunions/{meeting.id}/ordre-du-jour/{a.id}"
     html = editor.get(url, headers=HTMX).get_data(as_text=True)
-    assert "<html" not in html and 'aria-label="Modifier le point « A »"' in html
+    assert "<html" not in html and 'aria-label="Modifier le point « A »"' in html
     assert 'id="point-title"' in html and 'data-focus="point-title"' in html
     bad = post(editor, url, {"point-title": "", "point-presenter": "Gardée", "point-parent": "0", "inline": "1"})
     assert bad.status_code == 422 and "Ce champ est obligatoire." in bad.get_data(as_text=True)
     assert 'value="Gardée"' in bad.get_data(as_text=True)
     good = post(editor, url, {"point-title": "A renommé", "point-parent": "0", "inline": "1"})
-    assert "Point enregistré : « A renommé »." in good.get_data(as_text=True)
+    assert "Point enregistré : « A renommé »." in good.get_data(as_text=True)
     assert f'data-focus="point-{a.id}-modifier"' in good.get_data(as_text=True)
     assert outline(meeting) == ["A renommé"]
 
@@ -159,7 +159,7 @@ def test_a_dragged_point_is_placed_where_it_was_dropped(editor, meeting):
     a, b = add(meeting, "A"), add(meeting, "B")
     c = add(meeting, "C")
     response = post(editor, f"/reunions/{meeting.id}/ordre-du-jour/{c.id}/placer", {"parent": str(a.id), "index": "0"})
-    assert "« C » est maintenant le 1er sous-point de « A »." in response.get_data(as_text=True)
+    assert "« C » est maintenant le 1er sous-point de « A »." in response.get_data(as_text=True)
     assert outline(meeting) == ["A", "  C", "B"]
     post(editor, f"/reunions/{meeting.id}/ordre-du-jour/{b.id}/placer", {"parent": "", "index": "2"})
     assert outline(meeting) == ["B", "A", "  C"]

@@ -109,7 +109,7 @@ def test_the_convocation_shows_times_only_where_they_are_known(app, world):
 def test_the_sign_in_sheet_has_a_row_per_invited_person_and_blank_rows(app, world):
     response = get(app, "secretary", f"/reunions/{world.draft.id}/emargement.pdf")
     text = text_of(response.data)
-    assert "Feuille d'émargement" in text and "Member Test CAF du Cher" in text and "lundi 17 mars 2014" in text
+    assert "Feuille d’émargement" in text and "Member Test CAF du Cher" in text and "lundi 17 mars 2014" in text
     assert get(app, "member", f"/reunions/{world.draft.id}/emargement.pdf").status_code == 404
 
 
@@ -293,9 +293,9 @@ def test_organisers_set_the_documents_label_date_and_logo_checked_by_content(app
 
     assert 'enctype="multipart/form-data"' in client.get(url).get_data(as_text=True)
     refused = post(logo=(io.BytesIO(b"<svg onload='x'/>"), "logo.png"))  # a lying extension
-    assert refused.status_code == 200 and "n'est pas une image PNG" in html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 200 and "n’est pas une image PNG" in html.unescape(refused.get_data(as_text=True))
     gif = post(logo=(io.BytesIO(b"GIF89a" + b"\0" * 20), "logo.gif"))  # an image, of another type
-    assert "« logo.gif » n’est pas une image PNG ou JPEG." in html.unescape(gif.get_data(as_text=True))
+    assert "« logo.gif » n’est pas une image PNG ou JPEG." in html.unescape(gif.get_data(as_text=True))
     big = post(logo=(io.BytesIO(a_png() + b"\0" * (1024 * 1024)), "logo.png"))
     assert "la limite est de" in html.unescape(big.get_data(as_text=True))
     db.session.expire_all()
@@ -323,7 +323,7 @@ def test_the_sign_in_sheet_and_the_convocation_read_as_the_documents_they_are(ap
     member.arrived_at = datetime(2014, 3, 17, 13, 20, tzinfo=UTC)
     db.session.commit()
     sheet = text_of(get(app, "secretary", f"/reunions/{meeting.id}/emargement.pdf").data).replace("\u00a0", " ")
-    assert sheet.startswith("Ministère Direction Assises de test Feuille d'émargement")
+    assert sheet.startswith("Ministère Direction Assises de test Feuille d’émargement")
     assert "Nom Structure Fonction Arrivée Départ" in sheet and "Signature" in sheet
     assert "Member Test CAF du Cher Conseillère technique 14 h 20" in sheet  # the arrival noted
     assert "Lieu : Salle du conseil, Direction générale de la cohésion sociale, 14 avenue Duquesne" in sheet

@@ -333,7 +333,7 @@ def test_metadata_titles_in_words_authors_and_creation_dates(app, world):
         (
             "secretary",
             f"/reunions/{world.draft.id}/emargement.pdf",
-            f"Feuille d'émargement – groupe {number} – réunion du 17 mars 2014",
+            f"Feuille d’émargement – groupe {number} – réunion du 17 mars 2014",
             "URIOPSS Centre",
             date(2014, 3, 17),
         ),

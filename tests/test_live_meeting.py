@@ -65,7 +65,7 @@ def test_without_script_a_refused_capture_shows_the_room_with_the_error_next_to_
     html = text(response)
     assert response.status_code == 422 and "<h1>Compte-rendu en séance</h1>" in html
     assert '<details class="capture-toggle" id="saisie-finding" open>' in html
-    assert 'id="finding-text-erreurs">5000 caractères au plus.' in html and "é" * 5001 in html
+    assert 'id="finding-text-erreurs">5000 caractères au plus.' in html and "é" * 5001 in html
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_the_limit_is_stated_on_a_too_long_capture(app, world):
         f"/reunions/{world.draft.id}/elements",
         {"finding-kind": "piste", "finding-text": "é" * 5001},
     )
-    assert response.status_code == 422 and "5000 caractères au plus." in text(response)
+    assert response.status_code == 422 and "5000 caractères au plus." in text(response)
 
 
 def test_a_capture_into_minutes_validated_meanwhile_is_refused_in_french_with_the_text(app, world):
@@ -140,7 +140,7 @@ def test_an_outcome_is_corrected_and_removed_in_place(app, world):
     response = post(client, url, {"text": "Décision reformulée", "base_version": "1"})
     assert response.status_code == 200 and "Décision reformulée" in text(response)
     stale = post(client, url, {"text": "Autre version", "base_version": "1"})
-    assert stale.status_code == 409 and "rien n'a été écrasé" in text(stale) and "<html" not in text(stale)
+    assert stale.status_code == 409 and "rien n’a été écrasé" in text(stale) and "<html" not in text(stale)
     assert "<dd>Décision reformulée</dd>" in text(stale)
     removed = post(client, f"{url}/supprimer", {"base_version": "2"})
     assert removed.status_code == 200 and "Décision reformulée" not in text(removed)

@@ -111,3 +111,24 @@ def test_upgrading_keeps_every_row():
         with db.engine.begin() as connection:
             for table in tables:
                 connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"))
+
+
+def test_quoted_passages_take_the_typographic_apostrophe_of_the_rendered_text(world):
+    """Minutes now render « l’ordre » with a typographic apostrophe: a passage quoted before with
+    a straight one is rewritten by the migration, so that it is found in the text again."""
+    from groupes.minutes.models import Comment
+    from groupes.minutes.review import quote_still_there
+
+    section = world.in_review.minutes.sections[0]
+    section.body = "Adopter l'ordre du jour de la séance."
+    comment = Comment(minutes=world.in_review.minutes, section=section, revision=1, quote="l'ordre du jour", body="Ok")
+    db.session.add(comment)
+    db.session.commit()
+    assert not quote_still_there(comment, section)
+    comment_id = comment.id
+    db.session.remove()
+    downgrade(revision="0019")
+    upgrade()
+    comment = db.session.get(Comment, comment_id)
+    assert comment.quote == "l\u2019ordre du jour"
+    assert quote_still_there(comment, comment.section)

@@ -73,7 +73,7 @@ def primary_buttons(html: str) -> list[str]:
 def test_the_meeting_page_offers_each_viewer_their_next_step_as_its_one_primary_button(app, world):
     coming = future_meeting(world.private, days=10)
     facilitator, member = signed_in(app, "facilitator"), signed_in(app, "member")
-    assert primary_buttons(read_page(facilitator, f"/reunions/{coming.id}")) == ["Préparer l'ordre du jour"]
+    assert primary_buttons(read_page(facilitator, f"/reunions/{coming.id}")) == ["Préparer l’ordre du jour"]
     # The same cached body, another header: the member's next step is their own.
     assert primary_buttons(read_page(member, f"/reunions/{coming.id}")) == ["Ajouter à mon agenda (.ics)"]
     assert primary_buttons(read_page(member, f"/reunions/{world.in_review.id}")) == ["Relire le compte-rendu"]
@@ -87,7 +87,7 @@ def test_the_next_step_follows_the_hour_though_the_body_is_cached(app, world):
     at each visit, so the next step moves on when the meeting starts."""
     coming = future_meeting(world.private, days=1)
     facilitator = signed_in(app, "facilitator")
-    assert primary_buttons(read_page(facilitator, f"/reunions/{coming.id}")) == ["Préparer l'ordre du jour"]
+    assert primary_buttons(read_page(facilitator, f"/reunions/{coming.id}")) == ["Préparer l’ordre du jour"]
     db.session.execute(db.update(type(coming)).where(type(coming).id == coming.id).values(starts_at=datetime.now(UTC)))
     db.session.commit()
     assert primary_buttons(read_page(facilitator, f"/reunions/{coming.id}")) == ["Prendre les présences"]

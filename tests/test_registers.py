@@ -192,7 +192,7 @@ def test_htmx_decisions_keep_the_ignored_filters_messages_and_the_pager(app):
     db.session.commit()
     client = signed_in(app, "member")
     html = client.get("/decisions?tri=n%27importe", headers=HTMX).get_data(as_text=True)
-    assert "<html" not in html and "Tri « n&#39;importe » inconnu" in html
+    assert "<html" not in html and "Tri « n&#39;importe » inconnu" in html
     assert re.search(r'data-hx-get="/decisions\?[^"]*page=2"', html) and ", page 1 sur 2." in html
 
 

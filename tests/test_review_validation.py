@@ -34,7 +34,7 @@ def test_a_member_comments_on_a_decision_and_an_action_shown_next_to_them_and_li
     meeting = world.in_review
     decision, action = meeting.decisions[0], meeting.actions[0]
     member = signed_in(app, "member")
-    for key, body in ((f"d{decision.id}", "Décision trop vague."), (f"a{action.id}", "Qui s’en charge ?")):
+    for key, body in ((f"d{decision.id}", "Décision trop vague."), (f"a{action.id}", "Qui s’en charge ?")):
         assert (
             post(
                 member, f"/reunions/{meeting.id}/compte-rendu/commentaires", {"outcome": key, "body": body}
@@ -48,12 +48,12 @@ def test_a_member_comments_on_a_decision_and_an_action_shown_next_to_them_and_li
     decision_item = html[html.index(f'id="d{decision.id}"') : html.index("</li>", html.index(f'id="d{decision.id}"'))]
     assert "Décision trop vague." in decision_item and "Qui s’en charge" not in decision_item
     action_item = html[html.index(f'id="a{action.id}"') :]
-    assert "Qui s’en charge ?" in action_item[: action_item.index("Commenter l’action")]
+    assert "Qui s’en charge ?" in action_item[: action_item.index("Commenter l’action")]
     assert "Commentaires à traiter" not in html  # members are not given the facilitator's list
     waiting = section_of(
         page(signed_in(app, "facilitator"), f"/reunions/{meeting.id}/compte-rendu/relecture"), "a-traiter"
     )
-    assert "Décision trop vague." in waiting and "Qui s’en charge ?" in waiting and "Une remarque." in waiting
+    assert "Décision trop vague." in waiting and "Qui s’en charge ?" in waiting and "Une remarque." in waiting
     # A reply stays on the decision's thread.
     post(member, f"/reunions/{meeting.id}/compte-rendu/commentaires", {"parent": on_decision.id, "body": "Précisons."})
     reply = db.session.scalar(sa.select(Comment).where(Comment.body == "Précisons."))
