@@ -416,3 +416,36 @@ def test_french_spacing_leaves_code_alone():
     assert french_spacing(html) == (
         "<p>Code\u00a0: <code>a : b ; c ?</code> suite\u202f!</p><pre><code>x : y</code></pre><p>fin\u202f?</p>"
     )
+
+
+def test_a_thread_decodes_the_documents_fonts_once_and_sets_every_document_in_them(app, world, monkeypatch):
+    """The WOFF2 faces of print.css are decoded for a thread's first document only (a tenth of
+    a second of CPU each time otherwise); the next documents are set in the same embedded fonts,
+    and another thread has fonts of its own."""
+    import threading
+
+    from fontTools.ttLib import woff2
+
+    from groupes.exports.pdf import document_fonts
+    from groupes.exports.printing import meeting_pdf
+
+    decoded = []
+    decompress = woff2.decompress
+    monkeypatch.setattr(woff2, "decompress", lambda *args: decoded.append(1) or decompress(*args))
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, world.validated.id)
+        first = meeting_pdf(meeting, None, archive=False, with_milestones=False)
+        decoded.clear()
+        second = meeting_pdf(meeting, None, archive=False, with_milestones=True)
+    assert decoded == []
+    fonts = [
+        subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        for pdf in (first, second)
+    ]
+    names = [sorted(line.split()[0].split("+", 1)[1] for line in rows.splitlines()[2:]) for rows in fonts]
+    assert names[0] == names[1] and "Atkinson-Hyperlegible-Next" in names[1]
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(document_fonts()))
+    thread.start()
+    thread.join()
+    assert document_fonts() is document_fonts() and elsewhere[0] is not document_fonts()
