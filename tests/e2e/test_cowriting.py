@@ -193,7 +193,7 @@ def test_a_change_refused_by_the_server_is_offered_back_in_french(live_server, n
     meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
     page = open_room(new_page, live_server, "facilitator@test.example", meeting_id)
     expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
-    validate(world.draft.minutes, world.users["facilitator"])
+    validate(world.draft.minutes, world.users["facilitator"], "Validé en séance, sans relecture.")
     db.session.commit()
     type_at_end(page, item_id, " Ajout trop tard.")
     alert = page.locator(f"#partie-p{item_id} .offered-back")
