@@ -203,3 +203,4 @@ def test_a_point_or_a_section_added_during_the_meeting_is_announced_in_the_open_
     expect(facilitator.locator("#partie-ajoutee")).to_contain_text(
         "Un point a été ajouté à l’ordre du jour : actualisez la page", timeout=5_000
     )
+    screenshot(facilitator, "room-part-added-phone")
