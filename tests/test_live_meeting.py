@@ -8,11 +8,13 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 from world import csrf_token, marked_world, sign_in
 
 from groupes.extensions import db
 from groupes.groups.models import Membership
-from groupes.minutes.models import MinutesStatus
+from groupes.meetings.models import AgendaItem
+from groupes.minutes.models import MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, Decision
 from groupes.outcomes.recording import MAX_TEXT
 
@@ -299,3 +301,66 @@ def test_the_meeting_page_invites_members_while_they_may_follow(app, world):
     page = text(member.get(f"/reunions/{world.draft.id}"))
     assert f'href="/reunions/{world.draft.id}/compte-rendu/suivre">suivre le compte-rendu en direct' in page
     assert "suivre le compte-rendu en direct" not in text(client_as(app, "observer").get(f"/reunions/{world.draft.id}"))
+
+
+def test_an_unchanged_room_is_answered_304_without_rendering_anything(app, world):
+    client = client_as(app, "secretary")
+    url = f"/reunions/{world.draft.id}/salle/en-direct"
+    etag = client.get(url, headers=FRAGMENT).headers["ETag"]
+    rendered = []
+    with template_rendered.connected_to(lambda sender, template, context, **extra: rendered.append(template.name), app):
+        assert client.get(url, headers={**FRAGMENT, "If-None-Match": etag}).status_code == 304
+    assert rendered == []
+
+
+def add_point(world):
+    world.draft.agenda_items.append(AgendaItem(title="Ajouté en séance", position=9))
+
+
+def add_section(world):
+    world.draft.minutes.sections.append(MinutesSection(heading="Questions diverses", position=9))
+
+
+def close_point(world):
+    world.draft.agenda_items[0].confidential = True
+
+
+def rename_point(world):
+    world.draft.agenda_items[0].title = "Autre titre"
+
+
+def correct_decision(world):
+    world.draft.decisions[0].text, world.draft.decisions[0].version = "Corrigée", 2
+
+
+def start_point(world):
+    world.draft.live_item_id = world.draft.agenda_items[0].id
+
+
+@pytest.mark.parametrize("change", [add_point, add_section, close_point, rename_point, correct_decision, start_point])
+def test_the_room_is_answered_afresh_when_what_it_shows_changes(app, world, change):
+    client = client_as(app, "secretary")
+    url = f"/reunions/{world.draft.id}/salle/en-direct"
+    etag = client.get(url, headers=FRAGMENT).headers["ETag"]
+    change(world)
+    db.session.commit()
+    again = client.get(url, headers={**FRAGMENT, "If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
+
+
+def test_the_room_lists_its_parts_and_typing_in_one_renders_nothing_new(app, world):
+    """The room's refresh names every part (the page announces one it does not show); a
+    part's text is not the room's business: its change keeps the 304."""
+    client = client_as(app, "secretary")
+    url = f"/reunions/{world.draft.id}/salle/en-direct"
+    first = client.get(url, headers=FRAGMENT)
+    keys = " ".join(f"p{i.id}" for i in sorted(world.draft.agenda_items, key=lambda i: i.id))
+    assert f'data-keys="{keys} ' in text(first)
+    note = next(s for s in world.draft.minutes.sections if s.agenda_item_id)
+    note.body, note.version = "Autre texte.", note.version + 1
+    db.session.commit()
+    assert client.get(url, headers={**FRAGMENT, "If-None-Match": first.headers["ETag"]}).status_code == 304
+    add_section(world)
+    db.session.commit()
+    section = max(world.draft.minutes.sections, key=lambda s: s.id)
+    assert f"s{section.id} " in text(client.get(url, headers=FRAGMENT))

@@ -51,6 +51,30 @@ function busy(region) {
   );
 }
 
+// A point or a section added since the page was loaded (by another editor, or on the agenda
+// page): the page says so, with a button to reload it (what was typed is kept on the device
+// until the server has it, and the reload sends it).
+function announceAddedParts(fresh) {
+  const panel = document.querySelector("[data-parts]");
+  const keys = fresh.querySelector("#parties-en-direct");
+  const notice = document.getElementById("partie-ajoutee");
+  if (!panel || !keys || !notice || notice.childElementCount) return;
+  const known = new Set(panel.dataset.parts.split(" "));
+  const added = keys.dataset.keys.split(" ").filter((key) => key && !known.has(key));
+  if (!added.length) return;
+  const text = document.createElement("p");
+  text.textContent = added.some((key) => key.startsWith("p"))
+    ? "Un point a été ajouté à l’ordre du jour : actualisez la page pour y écrire."
+    : "Une section a été ajoutée au compte-rendu : actualisez la page pour y écrire.";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-secondary btn-small";
+  button.textContent = "Actualiser la page";
+  button.addEventListener("click", () => window.location.reload());
+  notice.classList.add("notice");
+  notice.replaceChildren(text, button);
+}
+
 // Put the fresh pieces in place; the outcomes wait while someone corrects one of them.
 function apply(html, tick) {
   const fresh = fragment(html);
@@ -65,6 +89,7 @@ function apply(html, tick) {
     const outcomes = fresh.querySelector("#releve");
     const shown = document.getElementById("releve");
     if (outcomes && shown && !busy(shown)) shown.replaceWith(outcomes);
+    announceAddedParts(fresh);
   }
   if (moved) document.dispatchEvent(new CustomEvent("room:point", { detail: { item: point.dataset.item } }));
   tick();

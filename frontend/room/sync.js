@@ -69,7 +69,8 @@ export class RoomSync {
       part.pending.push(update);
       this.keep(part);
       this.events.status(key, "unsent");
-      this.schedule(part, 120);
+      // Sent at most 120 ms after the first unsent keystroke, even while the typing goes on.
+      if (part.timer === null) this.schedule(part, 120);
     });
     if (part.pending.length) this.schedule(part, 0);
     return part;
@@ -105,7 +106,10 @@ export class RoomSync {
 
   schedule(part, delay) {
     clearTimeout(part.timer);
-    part.timer = setTimeout(() => this.send(part), delay);
+    part.timer = setTimeout(() => {
+      part.timer = null;
+      this.send(part);
+    }, delay);
   }
 
   async refreshToken() {

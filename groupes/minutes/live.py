@@ -6,13 +6,20 @@ against its planned duration. The facilitator may open the minutes to the group'
 for reading while they are written: until the meeting's end, or until closed.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from groupes.auth.permissions import Viewer
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from groupes.auth.permissions import Viewer, load_or_refuse
+from groupes.extensions import db
 from groupes.groups.models import Role
 from groupes.meetings.models import AgendaItem, Meeting
+from groupes.minutes.models import Minutes, MinutesSection
 from groupes.minutes.writing import MinutesError
+from groupes.outcomes.models import Action, Decision, Finding
 
 # Following past the planned end: a meeting that overruns, or one without an end time.
 FOLLOW_GRACE = timedelta(hours=1)
@@ -61,6 +68,53 @@ def open_to_followers(meeting: Meeting, now: datetime) -> None:
 
 def close_to_followers(meeting: Meeting) -> None:
     meeting.followers_until = None
+
+
+def stamped_meeting(meeting_id: int) -> Meeting:
+    """The meeting with its group and minutes, nothing else: enough for the permission and
+    the stamp of a live page's poll (the full meeting is loaded only when something changed)."""
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.group), joinedload(Meeting.minutes))
+    )
+    return load_or_refuse(query)
+
+
+def room_stamp(meeting: Meeting, *, text: bool = False) -> str:
+    """What the live pages show, read as a few short columns (no object loaded, nothing
+    rendered): the same stamp, the same page, so that the pages' polls are answered 304
+    before any template runs. It covers the point and its timer, the followers' invitation,
+    the minutes' state, the agenda (its points, titles, durations, huis clos marks), the
+    parts (the room offers to reload when one is added), the decisions, actions and findings
+    (each raises its version on every change); with ``text``, the parts' text too (the
+    follow view shows it)."""
+    minutes = sa.select(Minutes.id).where(Minutes.meeting_id == meeting.id).scalar_subquery()
+    of_meeting = [
+        sa.select(Minutes.status, Minutes.outcomes_version, *([Minutes.revision] if text else [])).where(
+            Minutes.meeting_id == meeting.id
+        ),
+        sa.select(
+            AgendaItem.id,
+            AgendaItem.parent_id,
+            AgendaItem.position,
+            AgendaItem.title,
+            AgendaItem.duration_min,
+            AgendaItem.confidential,
+        ).where(AgendaItem.meeting_id == meeting.id),
+        sa.select(
+            MinutesSection.id,
+            MinutesSection.heading,
+            MinutesSection.confidential,
+            *([MinutesSection.version] if text else []),
+        ).where(MinutesSection.minutes_id == minutes),
+        sa.select(Decision.id, Decision.version, Decision.confidential).where(Decision.meeting_id == meeting.id),
+        sa.select(Action.id, Action.version, Action.confidential, Action.status).where(Action.meeting_id == meeting.id),
+        sa.select(Finding.id, Finding.version, Finding.confidential).where(Finding.meeting_id == meeting.id),
+    ]
+    state = [(meeting.live_item_id, meeting.live_item_since, meeting.followers_until, meeting.is_followed)]
+    state += [sorted(db.session.execute(query).all()) for query in of_meeting]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
 
 def live_audience(meeting: Meeting) -> Viewer:

@@ -3,11 +3,9 @@ project, the members' follow view, and the piece of room the editors' pages refr
 
 The pages refresh themselves with a conditional GET every second or two (``X-Fragment: 1``,
 answered 304 when nothing changed): the point, its outcomes and any huis clos mark set since
-reach every open page without a reload.
+reach every open page without a reload. The ETag is the meeting's ``room_stamp``, read
+before anything is rendered: an unchanged page costs a few short queries, no template.
 """
-
-import hashlib
-import re
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
@@ -20,7 +18,9 @@ from groupes.minutes.live import (
     live_audience,
     live_point,
     open_to_followers,
+    room_stamp,
     set_live_point,
+    stamped_meeting,
 )
 from groupes.minutes.writing import MinutesError
 from groupes.privacy.reading import reader_view
@@ -30,58 +30,60 @@ from groupes.site.http import wants_fragment
 blueprint = Blueprint("live", __name__)
 
 
-# The CSRF tokens of the forms change with every answer (they carry their time): the ETag
-# is of the rest, and the page keeps the tokens it holds (valid as long as the page's own).
-CSRF_VALUES = re.compile(r'(name="csrf_token" value=")[^"]*"')
-
-
-def conditional(html: str):
-    """A piece of page with its ETag: 304 when the page already holds it."""
-    response = make_response(html)
-    response.set_etag(hashlib.sha256(CSRF_VALUES.sub(r"\1", html).encode()).hexdigest()[:32])
+def conditional(stamp: str, render):
+    """A piece of page with its stamp as ETag: 304, rendering nothing, when the page holds it
+    already. (The forms' CSRF tokens in a fresh piece differ, but the page keeps those it
+    holds, valid as long as the page's own.)"""
+    response = make_response("", 304) if request.if_none_match.contains(stamp) else make_response(render())
+    response.set_etag(stamp)
     response.headers["Cache-Control"] = "no-cache, private"
     response.vary.add("X-Fragment")
-    return response.make_conditional(request)
+    return response
 
 
-def live_page(meeting, template: str, fragment: str, **context):
-    """A live page, or (for its script) only the part that changes, with its ETag."""
-    view = reader_view(meeting, live_audience(meeting), document=True)
-    context.update(meeting=meeting, group=meeting.group, view=view, point=live_point(meeting))
+def live_page(meeting_id: int, permission: Permission, template: str, fragment: str, **context):
+    """A live page, or (for its script) only the part that changes, with its ETag: the meeting
+    is loaded in full only for what is rendered."""
+    meeting = stamped_meeting(meeting_id)
+    require(permission, meeting)
+
+    def render(name: str) -> str:
+        meeting = load_meeting(meeting_id)
+        view = reader_view(meeting, live_audience(meeting), document=True)
+        context.update(
+            meeting=meeting, group=meeting.group, view=view, point=live_point(meeting), invited=meeting.is_followed
+        )
+        return render_template(name, **context)
+
     if wants_fragment():
-        return conditional(render_template(fragment, **context))
-    return render_template(template, **context)
+        return conditional(room_stamp(meeting, text=True), lambda: render(fragment))
+    return render(template)
+
+
+def render_room(meeting) -> str:
+    return render_template(
+        "minutes/_room_live.html", meeting=meeting, point=live_point(meeting), editable=not meeting.minutes.is_frozen
+    )
 
 
 @blueprint.route("/reunions/<int:meeting_id>/salle/en-direct")
 def room_state(meeting_id: int):
     """What the room refreshes: the point the meeting is at and the outcomes, as editors see them."""
-    meeting = load_meeting(meeting_id)
+    meeting = stamped_meeting(meeting_id)
     require(Permission.EDIT, meeting)
-    return conditional(
-        render_template(
-            "minutes/_room_live.html",
-            meeting=meeting,
-            point=live_point(meeting),
-            editable=not meeting.minutes.is_frozen,
-        )
-    )
+    return conditional(room_stamp(meeting), lambda: render_room(load_meeting(meeting_id)))
 
 
 @blueprint.route("/reunions/<int:meeting_id>/salle/projection")
 def projection(meeting_id: int):
     """The presentation view, to project: the point the meeting is at, its decisions and actions."""
-    meeting = load_meeting(meeting_id)
-    require(Permission.EDIT, meeting)
-    return live_page(meeting, "minutes/projection.html", "minutes/_projection_live.html")
+    return live_page(meeting_id, Permission.EDIT, "minutes/projection.html", "minutes/_projection_live.html")
 
 
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/suivre")
 def follow(meeting_id: int):
     """The minutes as they are written, read-only, for the members the facilitator invited."""
-    meeting = load_meeting(meeting_id)
-    require(Permission.FOLLOW_LIVE, meeting)
-    return live_page(meeting, "minutes/follow.html", "minutes/_follow_live.html", invited=meeting.is_followed)
+    return live_page(meeting_id, Permission.FOLLOW_LIVE, "minutes/follow.html", "minutes/_follow_live.html")
 
 
 def lead(meeting_id: int, step, success: str):
@@ -98,12 +100,7 @@ def lead(meeting_id: int, step, success: str):
         else:
             db.session.commit()
             if wants_fragment():
-                return render_template(
-                    "minutes/_room_live.html",
-                    meeting=meeting,
-                    point=live_point(meeting),
-                    editable=not meeting.minutes.is_frozen,
-                )
+                return render_room(meeting)
             flash(success, "success")
     return redirect(url_for("minutes.room", meeting_id=meeting.id, _anchor="en-seance"))
 

@@ -3,6 +3,7 @@ for a while catches up, an expired login resumes without a reload, a refused cha
 offered back, and each sees who writes on which point."""
 
 import re
+import time
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -79,6 +80,70 @@ def test_two_editors_typing_into_the_same_point_at_once_converge(live_server, ne
     screenshot(secretary, "cowriting-desktop")
 
 
+def test_two_editors_typing_at_the_same_point_at_the_same_time_keep_everything(live_server, new_page):
+    """Keystrokes interleaved between the two browsers, two at a time, never waiting for the
+    other's changes to arrive: both carets at the same place, each editor's letters arrive
+    while the other is typing (a typist's changes leave within 120 ms even while they go on). Each keeps a case of its own, so that what either typed can be
+    read back, in order, from the merged text."""
+    world = build_world()
+    meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
+    secretary = open_room(new_page, live_server, "secretary@test.example", meeting_id)
+    facilitator = open_room(new_page, live_server, "facilitator@test.example", meeting_id)
+    start = "Notes du point brouillon."
+    for page in (secretary, facilitator):
+        expect(editor(page, item_id)).to_have_text(start)
+        editor(page, item_id).click()
+        page.keyboard.press("Control+End")
+    typed = {secretary: "", facilitator: ""}
+    for round_ in range(20):
+        for page, letters in ((secretary, "abcdefghijklmnopqrstuvwxyz"), (facilitator, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")):
+            chunk = letters[(2 * round_) % 26] + letters[(2 * round_ + 1) % 26]
+            page.keyboard.type(chunk, delay=25)
+            typed[page] += chunk
+        if round_ == 10:
+            # Typing goes on, yet each already shows some of what the other typed: the changes cross.
+            assert any(c.isupper() for c in editor(secretary, item_id).inner_text()[len(start) :])
+            assert any(c.islower() for c in editor(facilitator, item_id).inner_text()[len(start) :])
+    expected_length = len(start) + len(typed[secretary]) + len(typed[facilitator])
+    for page in (secretary, facilitator):
+        expect(editor(page, item_id)).to_have_text(re.compile(f"^.{{{expected_length}}}$"), timeout=15_000)
+    shown = editor(secretary, item_id).inner_text()
+    expect(editor(facilitator, item_id)).to_have_text(shown)
+    assert shown.startswith(start)
+    added = shown[len(start) :]
+    assert "".join(c for c in added if c.islower()) == typed[secretary]
+    assert "".join(c for c in added if c.isupper()) == typed[facilitator]
+    for _ in range(50):
+        if notes_of(item_id) == shown:
+            break
+        secretary.wait_for_timeout(200)
+    assert notes_of(item_id) == shown
+
+
+def test_a_fast_typist_s_changes_leave_while_they_type(live_server, new_page):
+    """Keystrokes 40 ms apart (faster than the 120 ms batching window) still leave while the
+    typing goes on: the window starts at the first unsent keystroke, not at the last."""
+    world = build_world()
+    meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
+    page = open_room(new_page, live_server, "secretary@test.example", meeting_id)
+    expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
+    sent = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(time.monotonic())
+            if request.method == "POST" and request.url.endswith("/compte-rendu/direct")
+            else None
+        ),
+    )
+    type_at_end(page, item_id, "")
+    began = time.monotonic()
+    page.keyboard.type(" " + "x" * 40, delay=40)
+    ended = time.monotonic()
+    assert len([moment for moment in sent if began < moment < ended]) >= 3
+    wait_for_text(page, item_id, "x" * 40)
+
+
 def test_an_editor_offline_for_a_while_catches_up_when_back(live_server, new_page):
     world = build_world()
     meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
@@ -128,7 +193,7 @@ def test_a_change_refused_by_the_server_is_offered_back_in_french(live_server, n
     meeting_id, item_id = world.draft.id, world.draft.agenda_items[0].id
     page = open_room(new_page, live_server, "facilitator@test.example", meeting_id)
     expect(editor(page, item_id)).to_have_text("Notes du point brouillon.")
-    validate(world.draft.minutes, world.users["facilitator"])
+    validate(world.draft.minutes, world.users["facilitator"], "Validé en séance, sans relecture.")
     db.session.commit()
     type_at_end(page, item_id, " Ajout trop tard.")
     alert = page.locator(f"#partie-p{item_id} .offered-back")

@@ -11,7 +11,7 @@ from world import build_world
 
 from groupes.extensions import db
 from groupes.groups.models import Membership
-from groupes.meetings.models import Meeting
+from groupes.meetings.models import AgendaItem, Meeting
 from groupes.outcomes.models import Action, Decision
 from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_facilitator import sign_in
@@ -168,3 +168,39 @@ def test_the_presentation_view_shows_the_point_and_the_member_follows_live(live_
     expect(member.locator("#suivi-texte")).not_to_contain_text("Inviter la CAF", timeout=5_000)
     screenshot(projection, "room-projection")
     screenshot(member, "room-follow")
+
+
+def test_a_point_or_a_section_added_during_the_meeting_is_announced_in_the_open_rooms(live_server, new_page):
+    world = build_world()
+    meeting_id = world.draft.id
+    secretary = room(live_server, new_page, "secretary@test.example", meeting_id)
+    facilitator = room(live_server, new_page, "facilitator@test.example", meeting_id, width=390)
+    secretary.evaluate("window.loadedOnce = true")
+    notice = secretary.locator("#partie-ajoutee")
+    secretary.wait_for_timeout(2000)  # a few rounds of the refresh: nothing is announced
+    expect(notice).to_be_empty()
+
+    # The facilitator adds a free section from their room: the secretary's page says so.
+    facilitator.locator("#section-heading").fill("Questions diverses")
+    facilitator.get_by_role("button", name="Ajouter la section").click()
+    expect(notice).to_contain_text("Une section a été ajoutée au compte-rendu : actualisez la page", timeout=5_000)
+    assert secretary.evaluate("window.loadedOnce") is True  # announced without a page load
+    screenshot(secretary, "room-part-added")
+
+    # A point added to the agenda meanwhile (on the agenda page): the reload shows both.
+    meeting = db.session.get(Meeting, meeting_id)
+    meeting.agenda_items.append(AgendaItem(title="Point ajouté en séance", position=5))
+    db.session.commit()
+    item_id = meeting.agenda_items[-1].id
+    notice.get_by_role("button", name="Actualiser la page").click()
+    expect(secretary.locator(f'[data-part="p{item_id}"]')).to_be_visible()
+    expect(secretary.locator("#sections")).to_contain_text("Questions diverses")
+    expect(notice).to_be_empty()
+    facilitator.reload()
+    expect(facilitator.locator("#partie-ajoutee")).to_be_empty()
+    db.session.add(AgendaItem(meeting_id=meeting_id, title="Encore un point", position=6))
+    db.session.commit()
+    expect(facilitator.locator("#partie-ajoutee")).to_contain_text(
+        "Un point a été ajouté à l’ordre du jour : actualisez la page", timeout=5_000
+    )
+    screenshot(facilitator, "room-part-added-phone")
