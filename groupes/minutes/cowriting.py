@@ -27,7 +27,7 @@ from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Minutes, PartUpdate, RoomPresence
 from groupes.minutes.parts import PartKey
-from groupes.minutes.prose import document_from_markdown, fill, fragment_of, to_markdown
+from groupes.minutes.prose import document_from_markdown, fill, fragment_of, to_markdown, too_deep
 from groupes.minutes.writing import MinutesError, ensure_editable, named_section, parse_part_key, store_derived
 
 # A long-poll answers at the latest after this many seconds (proxies cut idle requests at 30 to 60).
@@ -98,7 +98,7 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
     """Merge an editor's update into the part, store it and the Markdown it gives; the
     update's cursor. Refused (``MinutesError``, nothing stored) when the minutes are
     validated, when the key names no part of this meeting, when the update cannot be read
-    or when the text would exceed the part's limit. Commits, and starts again when another
+    or nests its elements too deep, or when the text would exceed the part's limit. Commits, and starts again when another
     update of these minutes was stored between its read and its write."""
     part = parse_part_key(key)
     for _attempt in range(5):
@@ -112,6 +112,10 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
             db.session.add(PartUpdate(meeting_id=meeting.id, part_key=key, data=rows[0]))
         doc = _document(rows)
         _merge(doc, update)
+        if too_deep(fragment_of(doc)):
+            raise MinutesError(
+                "body", "Modification refusée : le texte est imbriqué trop profondément (listes ou citations)."
+            )
         markdown = to_markdown(fragment_of(doc))
         row = PartUpdate(meeting_id=meeting.id, part_key=key, data=update, author_id=user.id)
         db.session.add(row)
