@@ -134,3 +134,17 @@ def test_a_part_key_spelt_another_way_is_refused(app, world, spelling):
     assert set(keys) <= {f"p{i.id}" for i in world.draft.agenda_items} | {
         f"s{s.id}" for s in world.draft.minutes.free_sections
     }
+
+
+# ---- Numbers typed with digits that are not ASCII -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "①"])
+def test_a_filter_with_a_digit_python_cannot_read_is_ignored_not_a_server_error(app, world, value):
+    """« ² » passes str.isdigit() but int() refuses it: the registers' filters answered 500."""
+    client = signed_in(app, "member")
+    for url in ("/decisions", "/actions", "/decisions.csv"):
+        response = client.get(url, query_string={"groupe": value, "page": value})
+        assert response.status_code == 200, url
+    admin = signed_in(app, "admin")
+    assert admin.get("/admin/journal", query_string={"page": value}).status_code == 200

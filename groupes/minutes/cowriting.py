@@ -98,8 +98,9 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
     """Merge an editor's update into the part, store it and the Markdown it gives; the
     update's cursor. Refused (``MinutesError``, nothing stored) when the minutes are
     validated, when the key names no part of this meeting, when the update cannot be read
-    or nests its elements too deep, or when the text would exceed the part's limit. Commits, and starts again when another
-    update of these minutes was stored between its read and its write."""
+    or nests its elements too deep, or when the text would exceed the part's limit. Commits,
+    and starts again when another update of these minutes was stored between its read and
+    its write."""
     part = parse_part_key(key)
     for _attempt in range(5):
         minutes = meeting.minutes
