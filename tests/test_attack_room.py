@@ -148,3 +148,109 @@ def test_a_filter_with_a_digit_python_cannot_read_is_ignored_not_a_server_error(
         assert response.status_code == 200, url
     admin = signed_in(app, "admin")
     assert admin.get("/admin/journal", query_string={"page": value}).status_code == 200
+
+
+# ---- The live meeting and the room's other surfaces --------------------------------------
+
+
+@pytest.fixture
+def closed_draft(app, world):
+    """The draft with a huis clos point (and its sub-point) the meeting is at, followed by the members."""
+    from datetime import UTC, datetime, timedelta
+
+    from world import close
+
+    close(world.draft, 8, with_document=False)
+    point = next(i for i in world.draft.agenda_items if i.title == "HUISCLOS-8-point")
+    world.draft.live_item_id = point.id
+    world.draft.live_item_since = datetime.now(UTC)
+    world.draft.followers_until = datetime.now(UTC) + timedelta(hours=1)
+    db.session.commit()
+    return world.draft
+
+
+def test_the_follow_and_projection_views_never_show_a_huis_clos_point_the_meeting_is_at(app, world, closed_draft):
+    base = f"/reunions/{closed_draft.id}"
+    member, facilitator = signed_in(app, "member"), signed_in(app, "facilitator")
+    for client, url in (
+        (member, f"{base}/compte-rendu/suivre"),
+        (facilitator, f"{base}/compte-rendu/suivre"),
+        (facilitator, f"{base}/salle/projection"),
+    ):
+        for headers in ({}, {"X-Fragment": "1"}):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, url
+            assert "HUISCLOS" not in response.get_data(as_text=True), (url, headers)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "observer", "outsider", "member"])
+def test_the_sync_channel_and_room_state_are_the_editors_alone(app, world, closed_draft, role):
+    client = signed_in(app, role)
+    base = f"/reunions/{closed_draft.id}"
+    for url in (
+        f"{base}/compte-rendu/direct/parties",
+        f"{base}/compte-rendu/direct?attente=0",
+        f"{base}/salle/en-direct",
+    ):
+        response = client.get(url, headers=JSON)
+        assert response.status_code in (401, 404), url
+        assert "HUISCLOS" not in response.get_data(as_text=True)
+
+
+def test_following_ends_with_the_invitation_and_never_reaches_observers(app, world, closed_draft):
+    url = f"/reunions/{closed_draft.id}/compte-rendu/suivre"
+    assert signed_in(app, "observer").get(url).status_code == 404
+    closed_draft.followers_until = None
+    db.session.commit()
+    assert signed_in(app, "member").get(url).status_code == 404
+
+
+def test_an_update_without_its_csrf_token_is_refused(app, world):
+    client = signed_in(app, "secretary")
+    key = f"p{world.draft.agenda_items[0].id}"
+    docs = opened(client, world.draft)
+    update = crafted(docs[key], lambda f: paragraph(f, "forgé"))
+    response = client.post(
+        f"/reunions/{world.draft.id}/compte-rendu/direct",
+        json={"key": key, "update": base64.b64encode(update).decode()},
+        headers=JSON,
+    )
+    assert response.status_code == 400
+    assert notes(world.draft) == "Notes du point brouillon."
+
+
+# ---- Validation through the summary -------------------------------------------------------
+
+
+def test_a_summary_is_stale_once_another_comment_is_open_even_at_the_same_count(app, world):
+    """The stamp counted the comments dealt with: one dealt with and another reopened since the
+    summary left it unchanged, and the facilitator validated past a comment they never saw."""
+    import re
+
+    from world import post_form
+
+    from groupes.minutes.models import Comment
+    from groupes.minutes.review import set_resolved
+
+    minutes = world.in_review.minutes
+    facilitator_user = world.users["facilitator"]
+    second = Comment(
+        minutes=minutes, section=minutes.sections[0], revision=0, body="Autre remarque.", author=world.users["member"]
+    )
+    db.session.add(second)
+    db.session.flush()
+    set_resolved(second, facilitator_user, True)
+    db.session.commit()
+    client = signed_in(app, "facilitator")
+    url = f"/reunions/{world.in_review.id}/compte-rendu/valider"
+    page = client.get(url).get_data(as_text=True)
+    assert "Une remarque." in page and "Autre remarque." not in page
+    stamp = re.search(r'name="stamp" type="hidden" value="([^"]*)"', page).group(1)
+    set_resolved(db.session.get(Comment, world.comment.id), facilitator_user, True)
+    set_resolved(db.session.get(Comment, second.id), facilitator_user, False)
+    db.session.commit()
+    response = post_form(client, url, {"stamp": stamp, "reason": ""})
+    assert response.status_code == 409
+    assert "Autre remarque." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not world.in_review.minutes.is_validated
