@@ -254,3 +254,51 @@ def test_a_summary_is_stale_once_another_comment_is_open_even_at_the_same_count(
     assert "Autre remarque." in response.get_data(as_text=True)
     db.session.expire_all()
     assert not world.in_review.minutes.is_validated
+
+
+# ---- A programme's logo ---------------------------------------------------------------------
+
+
+def bomb_png() -> bytes:
+    """A PNG of a few kilobytes that decodes to 144 million pixels (half a gigabyte in RGBA,
+    which WeasyPrint would build for every document of the programme)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (bomb_png, "pixels"),
+        (lambda: b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script>" * 10, "illisible"),
+        (lambda: b"\xff\xd8\xff\xe0" + b"\0" * 64, "illisible"),
+    ],
+)
+def test_a_logo_must_be_an_image_of_sensible_dimensions_that_decodes(app, world, content, message):
+    import html
+    import io
+
+    from groupes.programmes.models import Programme
+
+    client = signed_in(app, "organiser")
+    url = f"/programmes/{world.programme.id}/modifier"
+    data = content()
+    assert len(data) < 1024 * 1024
+    response = client.post(
+        url,
+        data={
+            "title": world.programme.title,
+            "logo": (io.BytesIO(data), "logo.jpg" if data.startswith(b"\xff\xd8") else "logo.png"),
+            "csrf_token": csrf_token(client, url),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Programme, world.programme.id).logo is None
