@@ -302,3 +302,27 @@ def test_a_logo_must_be_an_image_of_sensible_dimensions_that_decodes(app, world,
     assert message in html.unescape(response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(Programme, world.programme.id).logo is None
+
+
+# ---- The size of a part's shared document ---------------------------------------------------
+
+
+def test_a_part_cannot_grow_without_bound_through_what_the_markdown_drops(app, world):
+    """Elements the Markdown drops (unknown ones, huge attributes) kept the derived text under
+    its limit while the stored document grew by 2 MB an update, replayed by every request."""
+    from groupes.minutes import cowriting
+
+    client = signed_in(app, "secretary")
+    key = f"p{world.draft.agenda_items[0].id}"
+    docs = opened(client, world.draft)
+    doc = docs[key]
+    answers = []
+    for number in range(3):
+        before = doc.get_state()
+        element = fragment_of(doc).children.append(XmlElement("hidden"))
+        element.attributes["data"] = f"{number}" + "x" * 1_400_000
+        answers.append(send(client, world.draft, key, doc.get_update(before)))
+    assert [a.status_code for a in answers] == [200, 200, 422]
+    assert "trop volumineu" in json.loads(answers[-1].data)["message"]
+    stored = db.session.scalars(sa.select(PartUpdate.data).where(PartUpdate.part_key == key)).all()
+    assert sum(len(data) for data in stored) <= cowriting.MAX_DOCUMENT_BYTES + 2 * 1024 * 1024

@@ -34,6 +34,12 @@ from groupes.minutes.writing import MinutesError, ensure_editable, named_section
 POLL_SECONDS = 20
 # A part's updates are merged into one row beyond this many.
 COMPACT_AFTER = 200
+# A part's stored updates, at most: what every later update and every editor opening the
+# room replays (compaction brings them down to the document's own size). The Markdown is
+# bounded (``MAX_PART_LENGTH``) but not what it drops (unknown elements, attributes, updates
+# waiting for others): without this bound each update could add megabytes. A part of
+# 100,000 characters written for hours is a few hundred kilobytes.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 # Someone is shown in the room this long after their last request.
 PRESENCE = timedelta(seconds=45)
 CHANNEL = "groupes_room"
@@ -98,9 +104,9 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
     """Merge an editor's update into the part, store it and the Markdown it gives; the
     update's cursor. Refused (``MinutesError``, nothing stored) when the minutes are
     validated, when the key names no part of this meeting, when the update cannot be read
-    or nests its elements too deep, or when the text would exceed the part's limit. Commits,
-    and starts again when another update of these minutes was stored between its read and
-    its write."""
+    or nests its elements too deep, when the document would grow beyond its bound, or when
+    the text would exceed the part's limit. Commits, and starts again when another update of
+    these minutes was stored between its read and its write."""
     part = parse_part_key(key)
     for _attempt in range(5):
         minutes = meeting.minutes
@@ -113,6 +119,10 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
             db.session.add(PartUpdate(meeting_id=meeting.id, part_key=key, data=rows[0]))
         doc = _document(rows)
         _merge(doc, update)
+        if sum(map(len, rows)) + len(update) > MAX_DOCUMENT_BYTES:
+            raise MinutesError(
+                "body", "Modification refusée : cette partie deviendrait trop volumineuse (formatage inconnu)."
+            )
         if too_deep(fragment_of(doc)):
             raise MinutesError(
                 "body", "Modification refusée : le texte est imbriqué trop profondément (listes ou citations)."

@@ -70,6 +70,7 @@ def follow(meeting_id: int):
         cursor=max([cursor] + [c.id for c in changes]),
         changes=changes_json(changes),
         present=[
-            {"name": name, "key": key, "me": user_id == current_user.id} for name, key, user_id in cowriting.present(meeting)
+            {"name": name, "key": key, "me": user_id == current_user.id}
+            for name, key, user_id in cowriting.present(meeting)
         ],
     )
