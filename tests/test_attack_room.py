@@ -326,3 +326,33 @@ def test_a_part_cannot_grow_without_bound_through_what_the_markdown_drops(app, w
     assert "trop volumineu" in json.loads(answers[-1].data)["message"]
     stored = db.session.scalars(sa.select(PartUpdate.data).where(PartUpdate.part_key == key)).all()
     assert sum(len(data) for data in stored) <= cowriting.MAX_DOCUMENT_BYTES + 2 * 1024 * 1024
+
+
+# ---- Long-polls held open -------------------------------------------------------------------
+
+
+def test_one_account_cannot_hold_every_thread_with_long_polls(app, world, monkeypatch):
+    """Every long-poll held a thread for its 20 seconds, even one its browser had given up
+    on: an editor (or a script with their session) could hold all the threads of a worker."""
+    import threading
+    import time
+
+    from groupes.minutes import cowriting
+
+    monkeypatch.setattr(cowriting, "MAX_WAITS_PER_USER", 2)
+    secretary, facilitator = signed_in(app, "secretary"), signed_in(app, "facilitator")
+    url = f"/reunions/{world.draft.id}/compte-rendu/direct?depuis=999999999&attente=3"
+    held = [threading.Thread(target=secretary.get, args=(url,)) for _ in range(2)]
+    for thread in held:
+        thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    refused = secretary.get(url)
+    assert refused.status_code == 429 and time.monotonic() - started < 1
+    assert refused.headers["Retry-After"] == "3" and "un instant" in json.loads(refused.data)["message"]
+    # Another editor still waits; and so does the first once their long-polls have answered.
+    other = facilitator.get(url.replace("attente=3", "attente=0.2"))
+    assert other.status_code == 200
+    for thread in held:
+        thread.join(5)
+    assert secretary.get(url.replace("attente=3", "attente=0.2")).status_code == 200

@@ -12,7 +12,10 @@ reaches the long-polls of every worker and every instance (LISTEN); on SQLite (o
 machine) the long-poll reads the table every twentieth of a second.
 """
 
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,6 +46,11 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 # Someone is shown in the room this long after their last request.
 PRESENCE = timedelta(seconds=45)
 CHANNEL = "groupes_room"
+# Long-polls of one account waiting at once in one process. Each holds a thread (16 a
+# worker), and one a browser gave up on (the editor moved to another part) waits on to its
+# end: without a bound, one account could hold every thread. A refused one is answered
+# at once, and the room's script asks again a few seconds later.
+MAX_WAITS_PER_USER = 4
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,33 @@ def changes_after(meeting_id: int, cursor: int) -> list[Change]:
         .order_by(PartUpdate.id)
     )
     return [Change(row.id, row.part_key, row.data) for row in db.session.execute(query)]
+
+
+class WaitSlots:
+    """The long-polls waiting now in this process, by account."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.waiting: Counter[int] = Counter()
+
+    @contextmanager
+    def slot(self, user_id: int):
+        """Yields whether ``user_id`` may wait now (fewer than ``MAX_WAITS_PER_USER`` waiting)."""
+        with self.lock:
+            granted = self.waiting[user_id] < MAX_WAITS_PER_USER
+            if granted:
+                self.waiting[user_id] += 1
+        try:
+            yield granted
+        finally:
+            if granted:
+                with self.lock:
+                    self.waiting[user_id] -= 1
+                    if not self.waiting[user_id]:
+                        del self.waiting[user_id]
+
+
+wait_slots = WaitSlots()
 
 
 def wait_for_changes(meeting_id: int, cursor: int, seconds: float) -> list[Change]:
