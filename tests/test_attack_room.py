@@ -356,3 +356,33 @@ def test_one_account_cannot_hold_every_thread_with_long_polls(app, world, monkey
     for thread in held:
         thread.join(5)
     assert secretary.get(url.replace("attente=3", "attente=0.2")).status_code == 200
+
+
+# ---- An action's follow-up ------------------------------------------------------------------
+
+
+def test_the_owner_of_a_huis_clos_action_who_may_not_read_it_cannot_follow_it_up(app, world):
+    """The dashboard withholds a huis clos action from an owner outside those who read huis
+    clos (an observer): its follow-up form answered them with its title, and saved."""
+    from world import close, post_form
+
+    from groupes.outcomes.models import Action, ActionStatus
+
+    close(world.validated, 1, with_document=False)
+    action = db.session.scalar(sa.select(Action).where(Action.title == "HUISCLOS-1-action"))
+    action.owner_person_id = world.users["observer"].person_id
+    db.session.commit()
+    observer = signed_in(app, "observer")
+    url = f"/actions/{action.id}/suivi"
+    for headers in ({}, {"HX-Request": "true"}):
+        response = observer.post(
+            url, data={"status": "done", "note": "", "csrf_token": csrf_token(observer)}, headers=headers
+        )
+        assert response.status_code in (401, 404)
+        assert "HUISCLOS" not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status != ActionStatus.DONE
+    # A member reads huis clos: owning it, they follow it up.
+    action.owner_person_id = world.users["member"].person_id
+    db.session.commit()
+    assert post_form(signed_in(app, "member"), url, {"status": "done"}).status_code == 302
