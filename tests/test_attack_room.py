@@ -386,3 +386,24 @@ def test_the_owner_of_a_huis_clos_action_who_may_not_read_it_cannot_follow_it_up
     action.owner_person_id = world.users["member"].person_id
     db.session.commit()
     assert post_form(signed_in(app, "member"), url, {"status": "done"}).status_code == 302
+
+
+# ---- The room and the caches ------------------------------------------------------------------
+
+
+def test_typing_and_waiting_in_the_room_leave_the_sites_caches_alone(app, world):
+    """Every long-poll (who is in the room) and every update renewed the site's stamp: while
+    a room was open, no page and no PDF of the whole site was ever served from its cache."""
+    from groupes.site.stamps import current_stamps
+
+    client = signed_in(app, "secretary")
+    key = f"p{world.draft.agenda_items[0].id}"
+    docs = opened(client, world.draft)
+    site, meeting = current_stamps(), current_stamps(f"meeting:{world.draft.id}")
+    assert client.get(f"/reunions/{world.draft.id}/compte-rendu/direct?attente=0&partie={key}").status_code == 200
+    assert (
+        send(client, world.draft, key, crafted(docs[key], lambda f: paragraph(f, "Tapé en séance"))).status_code == 200
+    )
+    db.session.rollback()
+    assert current_stamps() == site
+    assert current_stamps(f"meeting:{world.draft.id}") != meeting  # the text's own pages do change
