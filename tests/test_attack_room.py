@@ -407,3 +407,70 @@ def test_typing_and_waiting_in_the_room_leave_the_sites_caches_alone(app, world)
     db.session.rollback()
     assert current_stamps() == site
     assert current_stamps(f"meeting:{world.draft.id}") != meeting  # the text's own pages do change
+
+
+# ---- Comments on huis clos outcomes, once the minutes are validated ---------------------------
+
+
+def test_a_comment_on_a_huis_clos_outcome_never_reaches_those_who_may_not_read_it(app, world):
+    from world import close, post_form, validate_minutes
+
+    from groupes.outcomes.models import Action, Decision
+    from groupes.search.index import rebuild
+
+    meeting = world.in_review
+    close(meeting, 5, with_document=False)
+    decision = db.session.scalar(sa.select(Decision).where(Decision.text == "HUISCLOS-5-decision"))
+    action = db.session.scalar(sa.select(Action).where(Action.title == "HUISCLOS-5-action"))
+    member = signed_in(app, "member")
+    url = f"/reunions/{meeting.id}/compte-rendu/commentaires"
+    for key, body in ((f"d{decision.id}", "HUISCLOS-5-outcomecomment"), (f"a{action.id}", "HUISCLOS-5-actioncomment")):
+        assert post_form(member, url, {"outcome": key, "body": body}).status_code in (302, 303)
+    facilitator = signed_in(app, "facilitator")
+    assert validate_minutes(facilitator, meeting.id, "Relu en séance").status_code == 302
+    rebuild()
+    db.session.commit()
+    for role in ("anonymous", "observer", "outsider"):
+        client = signed_in(app, role)
+        for page in (
+            f"/reunions/{meeting.id}/compte-rendu/relecture",
+            f"/reunions/{meeting.id}",
+            f"/reunions/{meeting.id}/compte-rendu",
+            "/recherche?q=outcomecomment",
+            "/recherche?q=HUISCLOS",
+        ):
+            assert "HUISCLOS-5-" not in client.get(page).get_data(as_text=True), (role, page)
+    # Those who read huis clos do see it: the check above looks where it would be.
+    assert "HUISCLOS-5-outcomecomment" in member.get(f"/reunions/{meeting.id}/compte-rendu/relecture").get_data(
+        as_text=True
+    )
+
+
+# ---- The agenda's drag and drop ---------------------------------------------------------------
+
+
+def test_a_point_is_never_placed_in_another_meeting_nor_under_itself(app, world):
+    from world import post_form
+
+    from groupes.meetings.models import AgendaItem
+
+    client = signed_in(app, "facilitator")
+    first, other = world.draft.agenda_items
+    foreign = world.validated.agenda_items[0]
+    base = f"/reunions/{world.draft.id}/ordre-du-jour"
+    assert post_form(client, f"{base}/{other.id}/placer", {"parent": first.id, "index": 0}).status_code in (200, 302)
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, other.id).parent_id == first.id
+    attempts = [
+        (first.id, {"parent": foreign.id, "index": 0}),  # under a point of another meeting
+        (first.id, {"parent": first.id, "index": 0}),  # under itself
+        (first.id, {"parent": other.id, "index": 0}),  # under its own sub-point
+        (foreign.id, {"parent": "", "index": 0}),  # another meeting's point, through this one
+    ]
+    for item_id, data in attempts:
+        response = post_form(client, f"{base}/{item_id}/placer", data)
+        assert response.status_code < 500, data
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, first.id).parent_id is None
+    assert db.session.get(AgendaItem, other.id).parent_id == first.id
+    assert db.session.get(AgendaItem, foreign.id).meeting_id == world.validated.id
