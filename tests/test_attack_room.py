@@ -70,6 +70,20 @@ def test_code_across_blank_lines_cannot_write_markdown_of_its_own():
     assert markdown.startswith("`") and markdown.endswith("`")
 
 
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_a_carriage_return_in_the_text_starts_no_heading_nor_list(ending):
+    """Line starts were escaped after « \\n » only: Markdown also ends a line at « \\r »,
+    so that a crafted text made headings and lists of its own."""
+    from groupes.site.text import render_markdown
+
+    doc = Doc()
+    paragraph(fragment_of(doc), ending.join(["a", "# Titre", "", "1. liste", "- puce", "> cité"]))
+    html = str(render_markdown(to_markdown(fragment_of(doc))))
+    assert html.count("<p>") == 2  # the blank line ends a paragraph, and nothing else
+    for tag in ("<h", "<ol", "<ul", "<blockquote"):
+        assert tag not in html
+
+
 @pytest.mark.parametrize("value", ["inf", "-inf", "1e999", "1" + "0" * 30])
 def test_a_list_start_or_heading_level_out_of_range_is_no_server_error(value):
     doc = Doc()

@@ -198,8 +198,9 @@ def _code(text: str) -> str:
 
 def _escape(text: str) -> str:
     """Plain text as Markdown shows it: punctuation that would make syntax escaped, and
-    what would start a heading or a list at the start of a line."""
-    text = _ESCAPED.sub(r"\\\1", text)
+    what would start a heading or a list at the start of a line (a line that ends with
+    « \\r » too, as Markdown reads it)."""
+    text = _ESCAPED.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _LINE_START.sub(
         lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text
     )
