@@ -488,3 +488,47 @@ def test_a_point_is_never_placed_in_another_meeting_nor_under_itself(app, world)
     assert db.session.get(AgendaItem, first.id).parent_id is None
     assert db.session.get(AgendaItem, other.id).parent_id == first.id
     assert db.session.get(AgendaItem, foreign.id).meeting_id == world.validated.id
+
+
+# ---- Every page with hostile query parameters -------------------------------------------------
+
+HOSTILE = {
+    "page": "²",
+    "groupe": "99999999999999999999999",
+    "programme": "-1",
+    "personne": "①",
+    "organisation": "\x00",
+    "q": "\"*'() OR NEAR(",
+    "depuis": "-99999999999999999999",
+    "attente": "nan",
+    "partie": "p" + "9" * 40,
+    "archive": "1",
+    "calendrier": "1",
+    "du": "9999-99-99",
+    "au": "0000-01-01",
+    "statut": "<script>",
+    "retour": "javascript:alert(1)",
+    "next": "//evil.example",
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "admin"])
+def test_no_get_route_fails_on_hostile_query_parameters(app, world, role):
+    from urllib.parse import urlsplit
+
+    from permission_table import ROWS
+
+    client = signed_in(app, role)
+    failures = []
+    for _endpoint, method, url, _data, _expected in ROWS:
+        if method != "GET":
+            continue
+        address = url(world)
+        if address.endswith(".pdf") or "/direct" in address:
+            continue  # rendered PDFs are slow; the room's channel has its own tests
+        response = client.get(address.split("?")[0], query_string=HOSTILE)
+        if response.status_code >= 500:
+            failures.append((address, response.status_code))
+        location = urlsplit(response.headers.get("Location", ""))
+        assert location.netloc in ("", "localhost") and location.scheme in ("", "http"), address
+    assert failures == []
