@@ -532,3 +532,49 @@ def test_no_get_route_fails_on_hostile_query_parameters(app, world, role):
         location = urlsplit(response.headers.get("Location", ""))
         assert location.netloc in ("", "localhost") and location.scheme in ("", "http"), address
     assert failures == []
+
+
+HOSTILE_FORM = {
+    "index": "99999999999999999999999",
+    "parent": "²",
+    "item": "-5",
+    "key": "p٣",
+    "outcome": "d" + "9" * 30,
+    "section_id": "①",
+    "parent_id": "²",
+    "base_version": "1e999",
+    "revision": "nan",
+    "outcomes_version": "²",
+    "duration": "99999999999999999999",
+    "position": "-1",
+    "status": "\x00",
+    "stamp": "x" * 5000,
+    "open": "1",
+    "confirmed": "1",
+    "next": "//evil.example",
+}
+
+
+@pytest.mark.parametrize("role", ["facilitator", "admin"])
+def test_no_post_route_fails_on_hostile_form_fields(app, world, role):
+    from urllib.parse import urlsplit
+
+    from permission_table import ROWS
+
+    client = signed_in(app, role)
+    failures = []
+    for _endpoint, method, url, data, _expected in ROWS:
+        if method != "POST":
+            continue
+        address = url(world)
+        fields = data(world) if callable(data) else dict(data or {})
+        if any(hasattr(value, "read") or isinstance(value, tuple) for value in fields.values()):
+            continue  # uploads have their own tests
+        merged = {**fields, **{k: v for k, v in HOSTILE_FORM.items() if k in fields or k in ("next",)}}
+        for form in (merged, {**HOSTILE_FORM, **{k: v for k, v in fields.items() if k in ("title", "body")}}):
+            response = client.post(address, data={**form, "csrf_token": csrf_token(client)})
+            if response.status_code >= 500:
+                failures.append((address, sorted(form)))
+            location = urlsplit(response.headers.get("Location", ""))
+            assert location.netloc in ("", "localhost"), address
+    assert failures == []
