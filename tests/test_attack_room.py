@@ -150,6 +150,19 @@ def test_a_part_key_spelt_another_way_is_refused(app, world, spelling):
     }
 
 
+def test_a_free_section_of_another_meeting_or_a_points_notes_as_a_section_are_refused(app, world):
+    client = signed_in(app, "secretary")
+    key = f"p{world.draft.agenda_items[0].id}"
+    docs = opened(client, world.draft)
+    update = crafted(docs[key], lambda f: paragraph(f, "ailleurs"))
+    elsewhere = world.in_review.minutes.free_sections[0]
+    notes_section = next(s for s in world.draft.minutes.sections if s.agenda_item_id is not None)
+    for other in (f"s{elsewhere.id}", f"s{notes_section.id}"):
+        assert send(client, world.draft, other, update).status_code == 422
+    db.session.expire_all()
+    assert elsewhere.body == "Texte du compte-rendu en relecture." and notes(world.draft) == "Notes du point brouillon."
+
+
 # ---- Numbers typed with digits that are not ASCII -----------------------------------------
 
 
