@@ -48,9 +48,10 @@ PRESENCE = timedelta(seconds=45)
 CHANNEL = "groupes_room"
 # Long-polls of one account waiting at once in one process. Each holds a thread (16 a
 # worker), and one a browser gave up on (the editor moved to another part) waits on to its
-# end: without a bound, one account could hold every thread. A refused one is answered
-# at once, and the room's script asks again a few seconds later.
-MAX_WAITS_PER_USER = 4
+# end: without a bound, one account could hold every thread. Half of them leaves room for
+# an editor moving quickly from part to part; a refused one is answered at once, and the
+# room's script asks again a few seconds later.
+MAX_WAITS_PER_USER = 8
 
 
 @dataclass(frozen=True)
