@@ -69,7 +69,7 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, token = session_id.partition(":")
-        return load_account(int(user_id), token) if user_id.isdigit() else None
+        return load_account(int(user_id), token) if user_id.isdecimal() else None
 
     # The search index, the content stamps, the log of rights and the removal of deleted
     # documents' files follow every change, wherever it is made.

@@ -327,7 +327,9 @@ def _read_revision(v: Viewer, revision: MinutesRevision) -> bool:
 def _follow_action(v: Viewer, action: Action) -> bool:
     group = action.meeting.group
     owner = v.person_id is not None and action.owner_person_id == v.person_id
-    return v.edits_group(group) or (owner and v.sees_group(group) and _read_minutes(v, action.meeting))
+    # A huis clos action is followed by its owner only if they read huis clos (as the dashboard lists it).
+    readable = not action.is_confidential or v.discloses(group)
+    return v.edits_group(group) or (owner and readable and v.sees_group(group) and _read_minutes(v, action.meeting))
 
 
 @rule(Permission.MANAGE, Programme)

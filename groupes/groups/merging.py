@@ -187,7 +187,7 @@ def plan_merge(model, duplicate_id: int, survivor_id) -> Plan:
         raise RuntimeError(f"merging does not know how to move {', '.join(missing)}")
     what = "structure" if model is Organisation else "personne"
     if isinstance(survivor_id, str):
-        survivor_id = int(survivor_id) if survivor_id.strip().isdigit() else None
+        survivor_id = int(survivor_id) if survivor_id.strip().isdecimal() else None
     if not survivor_id or not 0 < survivor_id < 2**31:
         raise MergeRefused(f"Choisissez la {what} à garder.")
     if survivor_id == duplicate_id:

@@ -12,7 +12,10 @@ reaches the long-polls of every worker and every instance (LISTEN); on SQLite (o
 machine) the long-poll reads the table every twentieth of a second.
 """
 
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,16 +30,28 @@ from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.minutes.models import Minutes, PartUpdate, RoomPresence
 from groupes.minutes.parts import PartKey
-from groupes.minutes.prose import document_from_markdown, fill, fragment_of, to_markdown
+from groupes.minutes.prose import document_from_markdown, fill, fragment_of, to_markdown, too_deep
 from groupes.minutes.writing import MinutesError, ensure_editable, named_section, parse_part_key, store_derived
 
 # A long-poll answers at the latest after this many seconds (proxies cut idle requests at 30 to 60).
 POLL_SECONDS = 20
 # A part's updates are merged into one row beyond this many.
 COMPACT_AFTER = 200
+# A part's stored updates, at most: what every later update and every editor opening the
+# room replays (compaction brings them down to the document's own size). The Markdown is
+# bounded (``MAX_PART_LENGTH``) but not what it drops (unknown elements, attributes, updates
+# waiting for others): without this bound each update could add megabytes. A part of
+# 100,000 characters written for hours is a few hundred kilobytes.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 # Someone is shown in the room this long after their last request.
 PRESENCE = timedelta(seconds=45)
 CHANNEL = "groupes_room"
+# Long-polls of one account waiting at once in one process. Each holds a thread (16 a
+# worker), and one a browser gave up on (the editor moved to another part) waits on to its
+# end: without a bound, one account could hold every thread. Half of them leaves room for
+# an editor moving quickly from part to part; a refused one is answered at once, and the
+# room's script asks again a few seconds later.
+MAX_WAITS_PER_USER = 8
 
 
 @dataclass(frozen=True)
@@ -98,8 +113,9 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
     """Merge an editor's update into the part, store it and the Markdown it gives; the
     update's cursor. Refused (``MinutesError``, nothing stored) when the minutes are
     validated, when the key names no part of this meeting, when the update cannot be read
-    or when the text would exceed the part's limit. Commits, and starts again when another
-    update of these minutes was stored between its read and its write."""
+    or nests its elements too deep, when the document would grow beyond its bound, or when
+    the text would exceed the part's limit. Commits, and starts again when another update of
+    these minutes was stored between its read and its write."""
     part = parse_part_key(key)
     for _attempt in range(5):
         minutes = meeting.minutes
@@ -112,6 +128,14 @@ def apply_update(meeting: Meeting, key: str, update: bytes, user: User) -> int:
             db.session.add(PartUpdate(meeting_id=meeting.id, part_key=key, data=rows[0]))
         doc = _document(rows)
         _merge(doc, update)
+        if sum(map(len, rows)) + len(update) > MAX_DOCUMENT_BYTES:
+            raise MinutesError(
+                "body", "Modification refusée : cette partie deviendrait trop volumineuse (formatage inconnu)."
+            )
+        if too_deep(fragment_of(doc)):
+            raise MinutesError(
+                "body", "Modification refusée : le texte est imbriqué trop profondément (listes ou citations)."
+            )
         markdown = to_markdown(fragment_of(doc))
         row = PartUpdate(meeting_id=meeting.id, part_key=key, data=update, author_id=user.id)
         db.session.add(row)
@@ -197,6 +221,33 @@ def changes_after(meeting_id: int, cursor: int) -> list[Change]:
         .order_by(PartUpdate.id)
     )
     return [Change(row.id, row.part_key, row.data) for row in db.session.execute(query)]
+
+
+class WaitSlots:
+    """The long-polls waiting now in this process, by account."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.waiting: Counter[int] = Counter()
+
+    @contextmanager
+    def slot(self, user_id: int):
+        """Yields whether ``user_id`` may wait now (fewer than ``MAX_WAITS_PER_USER`` waiting)."""
+        with self.lock:
+            granted = self.waiting[user_id] < MAX_WAITS_PER_USER
+            if granted:
+                self.waiting[user_id] += 1
+        try:
+            yield granted
+        finally:
+            if granted:
+                with self.lock:
+                    self.waiting[user_id] -= 1
+                    if not self.waiting[user_id]:
+                        del self.waiting[user_id]
+
+
+wait_slots = WaitSlots()
 
 
 def wait_for_changes(meeting_id: int, cursor: int, seconds: float) -> list[Change]:

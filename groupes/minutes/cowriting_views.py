@@ -59,13 +59,21 @@ def send(meeting_id: int):
 @blueprint.route("/reunions/<int:meeting_id>/compte-rendu/direct")
 def follow(meeting_id: int):
     """The updates after ``depuis``, waiting up to ``attente`` seconds (20 at most) for one;
-    with who is in the room. ``partie`` says where the caller writes."""
+    with who is in the room. ``partie`` says where the caller writes. Beyond a few waiting
+    at once for one account, 429 at once (the script asks again after a pause)."""
     meeting = load_for_saving(meeting_id)
     cursor = request.args.get("depuis", 0, type=int)
     wait = max(0.0, min(request.args.get("attente", cowriting.POLL_SECONDS, type=float), cowriting.POLL_SECONDS))
     cowriting.mark_present(meeting, current_user._get_current_object(), request.args.get("partie", ""))
     db.session.commit()
-    changes = cowriting.wait_for_changes(meeting.id, cursor, wait)
+    with cowriting.wait_slots.slot(current_user.id) as granted:
+        if wait and not granted:
+            response = jsonify(
+                error="busy", message="Trop de suivis ouverts en même temps\u00a0: nouvel essai dans un instant."
+            )
+            response.headers["Retry-After"] = "3"
+            return response, 429
+        changes = cowriting.wait_for_changes(meeting.id, cursor, wait)
     return jsonify(
         cursor=max([cursor] + [c.id for c in changes]),
         changes=changes_json(changes),

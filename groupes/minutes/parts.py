@@ -27,7 +27,8 @@ class PartKey:
     def parse(cls, text: str, kinds=(NOTES, SECTION)) -> PartKey:
         """The key ``text`` spells; ValueError if it spells none of ``kinds``."""
         kind, number = text[:1], text[1:]
-        if kind not in kinds or not number.isdigit():
+        # One spelling per key: ASCII digits without leading zeros (« p012 » and « p١٢ » are not « p12 »).
+        if kind not in kinds or not (number.isascii() and number.isdigit()) or str(int(number)) != number:
             raise ValueError(f"unknown part key {text!r}")
         return cls(kind, int(number))
 

@@ -26,6 +26,11 @@ _parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["t
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _ESCAPED = re.compile(r"([\\`*_\[\]<>&!~|])")
 _LINE_START = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))", re.MULTILINE)
+# Elements inside one another, at most: a list ten levels deep is twenty (list, item). A
+# crafted document nested deeper is refused (``too_deep``): reading it would exhaust the stack.
+MAX_NESTING = 40
+# CommonMark reads a list's start from nine digits at most.
+MAX_LIST_START = 999_999_999
 
 
 def fragment_of(doc: Doc) -> XmlFragment:
@@ -36,15 +41,25 @@ def fragment_of(doc: Doc) -> XmlFragment:
 
 
 def to_markdown(fragment: XmlFragment) -> str:
-    return "\n\n".join(block for block in (_block(child) for child in fragment.children) if block)
+    return "\n\n".join(_blocks(fragment, 0))
 
 
-def _blocks(element) -> list[str]:
-    return [block for block in (_block(child) for child in element.children) if block]
+def too_deep(fragment: XmlFragment) -> bool:
+    """Whether elements are nested beyond ``MAX_NESTING`` (walked without recursion)."""
+    level = [fragment]
+    for _depth in range(MAX_NESTING + 1):
+        level = [child for node in level for child in node.children if isinstance(child, XmlElement)]
+        if not level:
+            return False
+    return True
 
 
-def _block(node) -> str:
-    if not isinstance(node, XmlElement):
+def _blocks(element, depth: int) -> list[str]:
+    return [block for block in (_block(child, depth + 1) for child in element.children) if block]
+
+
+def _block(node, depth: int) -> str:
+    if not isinstance(node, XmlElement) or depth > MAX_NESTING:
         return ""
     tag = node.tag
     if tag == "paragraph":
@@ -53,14 +68,15 @@ def _block(node) -> str:
         text = _inline(node)
         return f"{'#' * _level(node)} {text}" if text else ""
     if tag == "blockquote":
-        inner = "\n\n".join(_blocks(node))
+        inner = "\n\n".join(_blocks(node, depth))
         return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")) if inner else ""
     if tag in ("bulletList", "orderedList"):
         start = _number(node.attributes.get("start"), 1) if tag == "orderedList" else 1
+        start = max(0, min(start, MAX_LIST_START))
         items = []
         for index, item in enumerate(c for c in node.children if isinstance(c, XmlElement) and c.tag == "listItem"):
             marker = "-" if tag == "bulletList" else f"{start + index}."
-            body = _item_body(item)
+            body = _item_body(item, depth + 1)
             indent = " " * (len(marker) + 1)
             lines = body.split("\n") if body else [""]
             items.append(
@@ -70,11 +86,11 @@ def _block(node) -> str:
     return ""  # an unknown type: dropped with its content
 
 
-def _item_body(item) -> str:
+def _item_body(item, depth: int) -> str:
     """A list item's blocks; a list right under the item's text stays tight."""
     body = ""
     for child in item.children:
-        block = _block(child)
+        block = _block(child, depth + 1)
         if block:
             tight = isinstance(child, XmlElement) and child.tag in ("bulletList", "orderedList")
             body += ("\n" if tight else "\n\n") + block if body else block
@@ -88,7 +104,7 @@ def _level(node) -> int:
 def _number(value, default: int) -> int:
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
 
 
@@ -172,6 +188,9 @@ def _close(out: list[str], marker: str, at: int) -> None:
 
 
 def _code(text: str) -> str:
+    """Inline code on one line: a code span ends at a blank line, and what followed it
+    would be read as Markdown of its own."""
+    text = " ".join(text.splitlines())
     ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
@@ -179,8 +198,9 @@ def _code(text: str) -> str:
 
 def _escape(text: str) -> str:
     """Plain text as Markdown shows it: punctuation that would make syntax escaped, and
-    what would start a heading or a list at the start of a line."""
-    text = _ESCAPED.sub(r"\\\1", text)
+    what would start a heading or a list at the start of a line (a line that ends with
+    « \\r » too, as Markdown reads it)."""
+    text = _ESCAPED.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _LINE_START.sub(
         lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text
     )

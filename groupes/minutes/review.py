@@ -2,6 +2,7 @@
 a finding, replies, resolution, « lu et approuvé », what each reader last read, and what the
 facilitator is shown before validating."""
 
+import hashlib
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -256,12 +257,17 @@ class ValidationSummary:
 
 
 def summary_stamp(minutes: Minutes) -> str:
-    """The text's revision, the outcomes' version and the latest comment: what the summary was made of."""
+    """The text's revision, the outcomes' version, the latest comment and which comments are
+    open (not only how many: one dealt with and another reopened is another summary): what
+    the summary was made of."""
     last_comment = db.session.scalar(sa.select(sa.func.max(Comment.id)).where(Comment.minutes_id == minutes.id))
-    resolved = db.session.scalar(
-        sa.select(sa.func.count()).where(Comment.minutes_id == minutes.id, Comment.resolved_at.is_not(None))
-    )
-    return f"{minutes.revision}.{minutes.outcomes_version}.{last_comment or 0}.{resolved}"
+    open_ids = db.session.scalars(
+        sa.select(Comment.id)
+        .where(Comment.minutes_id == minutes.id, Comment.resolved_at.is_(None))
+        .order_by(Comment.id)
+    ).all()
+    digest = hashlib.blake2b(",".join(map(str, open_ids)).encode(), digest_size=8).hexdigest()
+    return f"{minutes.revision}.{minutes.outcomes_version}.{last_comment or 0}.{digest}"
 
 
 def validation_summary(meeting: Meeting) -> ValidationSummary:

@@ -93,7 +93,7 @@ def read_log_filters(args) -> LogFilters:
         f.ignored.append("La date de début vient après la date de fin : dates ignorées.")
         f.start = f.end = None
     page = args.get("page", "1")
-    f.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    f.page = int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
     return f
 
 

@@ -1,5 +1,8 @@
+import io
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from PIL import Image
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -10,6 +13,23 @@ from groupes.site.dates import SensibleDate
 from groupes.site.forms import REQUIRED, choices, line, optional_id, strip, text, too_long
 
 LOGO_MAX_SIZE = 1024 * 1024  # a programme's logo, printed on its documents
+# Printed a few centimetres wide: 4,000 pixels a side is plenty. A small file may declare far
+# more (a « decompression bomb »), which WeasyPrint would decode for every document.
+LOGO_MAX_SIDE = 4000
+
+
+def image_problem(content: bytes) -> str | None:
+    """Why ``content`` is no image to print (too many pixels, or it does not decode), or None.
+    The size is read from the header before anything is decoded."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+            if max(width, height) > LOGO_MAX_SIDE:
+                return f"{width}\u00a0×\u00a0{height}\u00a0pixels, pour {LOGO_MAX_SIDE}\u00a0pixels de côté au plus."
+            image.load()
+    except Exception:  # Pillow signals a broken file with many kinds of errors  # noqa: BLE001
+        return "l’image est illisible (fichier abîmé ou incomplet)."
+    return None
 
 
 class ProgrammeForm(FlaskForm):
@@ -63,6 +83,9 @@ class ProgrammeForm(FlaskForm):
             raise ValidationError(str(refusal)) from None
         if checked.kind not in ("png", "jpeg"):
             raise ValidationError(f"Le fichier « {checked.filename} » n’est pas une image PNG ou JPEG.")
+        problem = image_problem(content)
+        if problem:
+            raise ValidationError(f"Le fichier « {checked.filename} » ne peut servir de logo\u00a0: {problem}")
         self.logo_file = (content, checked.mimetype)
 
 

@@ -43,7 +43,7 @@ def managed_entry(programme: Programme, entry_id: int) -> SynthesisEntry:
 
 def checked_ids(name: str) -> list[int]:
     """The ids of the boxes ticked under ``name``, in the page's order; anything else is ignored."""
-    return [int(value) for value in request.form.getlist(name) if value.isdigit()]
+    return [int(value) for value in request.form.getlist(name) if value.isdecimal()]
 
 
 def back_to(programme: Programme, anchor: str = ""):

@@ -56,7 +56,7 @@ def _number(args, name: str, label: str, ignored: list[str]) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    if raw.isdigit() and 0 < int(raw) < 2**31:
+    if raw.isdecimal() and 0 < int(raw) < 2**31:
         return int(raw)
     ignored.append(f"{label} « {raw[:40]} » inconnu : filtre ignoré.")
     return None
@@ -102,7 +102,7 @@ def read_filters(args, *, sorts: dict[str, str], groups: list[WorkingGroup]) -> 
     else:
         ignored.append(f"Tri « {sort[:40]} » inconnu : tri par défaut.")
     page = args.get("page", "1")
-    f.page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    f.page = int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
     return f
 
 

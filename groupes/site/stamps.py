@@ -41,6 +41,8 @@ from groupes.minutes.models import (
     MinutesRevision,
     MinutesSection,
     MinutesStatus,
+    PartUpdate,
+    RoomPresence,
     meetings_of_minutes,
 )
 from groupes.outcomes.models import Action, ActionUpdate, Decision, Finding
@@ -51,10 +53,22 @@ GROUPS = "groups"
 PENDING = "content_stamp_scopes"
 
 # Nothing a cached page shows: the access log and the counts of anonymous readings, the mail
-# queue, accounts (names are the person's), the counters of the rate limits.
-UNSEEN = (AccessLogEntry, AnonymousReading, OutgoingMail, User)
+# queue, accounts (names are the person's), the counters of the rate limits; the meeting
+# room's shared documents and presence (the text they give is stored in the minutes' parts,
+# which bump their meeting's stamp; they change at every keystroke and every long-poll).
+UNSEEN = (AccessLogEntry, AnonymousReading, OutgoingMail, User, PartUpdate, RoomPresence)
 UNSEEN_TABLES = frozenset(
-    {"access_log", "anonymous_readings", "outgoing_mail", "users", "search_index", "content_stamps", "rate_limits"}
+    {
+        "access_log",
+        "anonymous_readings",
+        "outgoing_mail",
+        "users",
+        "search_index",
+        "content_stamps",
+        "rate_limits",
+        "minutes_part_updates",
+        "room_presence",
+    }
 )
 # The scope an object belongs to, by the column that leads to it.
 OF_GROUP = {
