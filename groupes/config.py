@@ -68,6 +68,10 @@ class Defaults:
     # A reading of the same minutes in the same session within this many minutes is the
     # same reading (a reload, a return to the page): logged once. 0 logs every request.
     READ_LOG_WINDOW_MINUTES = 15
+    # What visitors who are not signed in read is counted in each process's memory and
+    # written at most this often (seconds) and when the process ends: a public page read
+    # writes nothing. 0 writes the count at each reading.
+    ANONYMOUS_READINGS_WRITE_SECONDS = 60
     DRAFT_RETENTION_DAYS = 2 * 365
     MAIL_RETENTION_DAYS = 90
     PDF_CACHE_DAYS = 30

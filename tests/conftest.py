@@ -49,6 +49,8 @@ def app(database_url, instance_path):
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": instance_path,
+            # Each anonymous reading counted at once (test_reading_cost.py tests the gathering).
+            "ANONYMOUS_READINGS_WRITE_SECONDS": 0,
         }
     )
     app.test_client_class = RequestInItsOwnContext

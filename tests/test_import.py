@@ -318,9 +318,9 @@ def test_a_database_refusal_leaves_nothing_half_written(count, monkeypatch):
 
     original = reader.Builder._action
 
-    def failing_action(self, data, path):
-        action = original(self, data, path)
-        action.title = ""  # violates ck_actions_title_not_empty in the database
+    def failing_action(self, meeting_id, data, path):
+        action = original(self, meeting_id, data, path)
+        action["title"] = ""  # violates ck_actions_title_not_empty in the database
         return action
 
     monkeypatch.setattr(reader.Builder, "_action", failing_action)

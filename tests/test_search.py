@@ -207,3 +207,19 @@ def test_the_reindex_command_rebuilds_the_index(app, runner, world):
     assert result.exit_code == 0 and "Index de recherche reconstruit" in result.output
     assert "1 résultat" in results(signed_in(app, "organiser"), "familles")
     assert rebuild() > 0
+
+
+def test_beyond_the_ranked_many_the_latest_written_come_first_and_are_not_counted(app, world, monkeypatch):
+    """Ranking and counting every match of a common word costs too much: past RANKED_AT_MOST
+    the count stops and the latest rows come first, still only what the reader may read."""
+    monkeypatch.setattr("groupes.search.query.RANKED_AT_MOST", 1)
+    monkeypatch.setattr("groupes.search.query.LIMIT", 1)
+    world.public_validated.minutes.sections[0].body = "Évolution des familles monoparentales."
+    db.session.commit()
+    secretary = results(signed_in(app, "secretary"), "évolution")
+    assert "Plus de 1 résultats, les 1 derniers enregistrés ci-dessous\u00a0: précisez la recherche" in secretary
+    latest = max(world.validated.id, world.public_validated.id, world.draft.id)
+    assert f'href="/reunions/{latest}#compte-rendu"' in secretary
+    # What the reader may not read does not count: someone outside the groups reads the public one alone.
+    outsider = results(signed_in(app, "outsider"), "évolution")
+    assert "1 résultat." in outsider and "Plus de" not in outsider

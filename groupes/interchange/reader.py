@@ -2,8 +2,8 @@
 
 Three steps, and nothing is written before the last: parse and check the
 shape (schema.py), resolve the people and organisations the document names
-against each other and against the database, then build every row in one
-transaction and flush it in a couple of batches.
+against each other and against the database, then write every row in one
+transaction, a few multi-row statements per table (see ``Builder``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from groupes.extensions import db
 from groupes.groups.models import Membership, Organisation, Person, Role, Visibility, WorkingGroup
 from groupes.interchange.schema import MAX_DEPTH, Errors, check_document, object_pairs_hook, quoted, too_deep
+from groupes.mail.addresses import normalised_email
 from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
-from groupes.meetings.numbering import freeze_number
-from groupes.minutes.models import Minutes, MinutesSection, MinutesStatus
+from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
-from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser
+from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, programme_organisations
+from groupes.search.index import reindex
 
 
 class ImportRefused(Exception):
@@ -113,7 +114,7 @@ class PersonRecord:
     function: str
     path: str
     existing: Person | None = None
-    person: Person | None = None
+    person_id: int | None = None
 
 
 @dataclass
@@ -122,7 +123,7 @@ class OrganisationRecord:
     fields: dict[str, str]
     path: str
     existing: Organisation | None = None
-    organisation: Organisation | None = None
+    organisation_id: int | None = None
 
 
 ORGANISATION_FIELDS = ("acronym", "kind", "territory", "missions")
@@ -140,7 +141,7 @@ class Directory:
                 {key: getattr(organisation, key) for key in ORGANISATION_FIELDS},
                 "",
                 existing=organisation,
-                organisation=organisation,
+                organisation_id=organisation.id,
             )
         self.by_email: dict[str, PersonRecord] = {}
         self.by_name: dict[str, list[PersonRecord]] = defaultdict(list)
@@ -153,7 +154,7 @@ class Directory:
                 person.function,
                 "",
                 existing=person,
-                person=person,
+                person_id=person.id,
             )
             self._index(record)
         # Per mention (path) the record it resolved to, for the builder.
@@ -340,49 +341,57 @@ class Directory:
 
 
 class Builder:
-    """Builds the rows of a checked and resolved document."""
+    """Writes the rows of a checked and resolved document, table by table.
+
+    Each table's rows go in one statement run over the list of them (SQLAlchemy's
+    "insertmanyvalues": a few multi-row INSERTs, not one per row); the ids a later
+    table needs come back with RETURNING, in the order of the rows given. The search
+    index of the new meetings is written once at the end, in the same transaction;
+    the content stamps are renewed at the commit (the statements change the site's).
+    """
 
     def __init__(self, directory: Directory):
         self.directory = directory
         self.summary = ImportSummary()
-        self.minutes_to_record: list[Minutes] = []
 
     def build(self, document: dict) -> ImportSummary:
         self._create_organisations()
         self._create_people()
-        programmes = [
-            self._programme(programme, f"programmes[{p}]") for p, programme in enumerate(document["programmes"])
-        ]
-        db.session.add_all(programmes)
-        db.session.flush()
-        # The revisions name the parts by id, known only after the first flush.
-        for minutes in self.minutes_to_record:
-            minutes.add_revision(reason="Import")
-            if minutes.status == MinutesStatus.VALIDATED:
-                minutes.validated_revision = minutes.revision
-                freeze_number(minutes.meeting)
-        db.session.flush()
-        self.summary.programme_ids = [programme.id for programme in programmes]
+        programme_ids = _insert_returning(
+            Programme,
+            [
+                {"title": p["title"], "description": p["description"], "header": "\n".join(p["header"])}
+                for p in document["programmes"]
+            ],
+        )
+        meetings: list[tuple[int, dict, str]] = []
+        for p, (programme_id, programme) in enumerate(zip(programme_ids, document["programmes"], strict=True)):
+            meetings += self._programme(programme_id, programme, f"programmes[{p}]")
+        meeting_ids = self._meetings(meetings)
+        _analyse_new_rows()
+        reindex(db.session, meeting_ids)
+        self.summary.programme_ids = programme_ids
         return self.summary
 
     def _create_organisations(self) -> None:
         records = self.directory.organisations
         listed = self.directory.organisation_order
-        order = listed + [name for name in records if name not in set(listed)]
-        for name in order:
+        new = []
+        for name in listed + [name for name in records if name not in set(listed)]:
             record = records[name]
             if record.existing is not None:
                 for key, value in record.fields.items():
                     if value and not getattr(record.existing, key):
                         setattr(record.existing, key, value)
-                continue
-            record.organisation = Organisation(name=name, **record.fields)
-            db.session.add(record.organisation)
-            self.summary.counts["organisations"] += 1
-        db.session.flush()
+            else:
+                new.append(record)
+        ids = _insert_returning(Organisation, [{"name": r.name, **r.fields} for r in new])
+        for record, ident in zip(new, ids, strict=True):
+            record.organisation_id = ident
+        self.summary.counts["organisations"] += len(new)
 
-    def _organisation(self, name: str | None) -> Organisation | None:
-        return None if name is None else self.directory.organisations[name].organisation
+    def _organisation_id(self, name: str | None) -> int | None:
+        return None if name is None else self.directory.organisations[name].organisation_id
 
     def _create_people(self) -> None:
         for records in self.directory.by_name.values():
@@ -390,132 +399,340 @@ class Builder:
                 if record.existing is not None:
                     existing = record.existing
                     existing.email = existing.email or record.email
-                    existing.organisation = existing.organisation or self._organisation(record.organisation)
+                    if existing.organisation_id is None:
+                        existing.organisation_id = self._organisation_id(record.organisation)
                     existing.function = existing.function or record.function
-        for record in self.directory.new_people:
-            record.person = Person(
-                name=record.name,
-                email=record.email,
-                organisation=self._organisation(record.organisation),
-                function=record.function,
-            )
-            db.session.add(record.person)
-            self.summary.counts["people"] += 1
+        new = self.directory.new_people
+        ids = _insert_returning(
+            Person,
+            [
+                {
+                    "name": r.name,
+                    # What Person's validator does to an address set on the model.
+                    "email": normalised_email(r.email) if r.email else None,
+                    "organisation_id": self._organisation_id(r.organisation),
+                    "function": r.function,
+                }
+                for r in new
+            ],
+        )
+        for record, ident in zip(new, ids, strict=True):
+            record.person_id = ident
+        self.summary.counts["people"] += len(new)
 
-    def _person(self, path: str) -> Person:
-        return self.directory.mentions[path].person
+    def _person(self, path: str) -> PersonRecord:
+        return self.directory.mentions[path]
 
-    def _programme(self, data: dict, path: str) -> Programme:
-        programme = Programme(title=data["title"], description=data["description"])
-        programme.header_lines = data["header"]
-        programme.milestones = [
-            Milestone(title=m["title"], date=m["date"], place=m["place"]) for m in data["milestones"]
-        ]
-        programme.organisers = [
-            ProgrammeOrganiser(person=self._person(f"{path}.organisers[{i}]")) for i in range(len(data["organisers"]))
-        ]
-        programme.groups = [self._group(group, f"{path}.groups[{g}]") for g, group in enumerate(data["groups"])]
-        linked = {o["name"] for o in data["organisations"]} | self._referenced_organisations(programme)
-        programme.organisations = [self._organisation(name) for name in self.directory.organisations if name in linked]
+    def _programme(self, programme_id: int, data: dict, path: str) -> list[tuple[int, dict, str]]:
+        """Write the programme's milestones, organisers, groups and organisations; its meetings
+        (group id, data, path), to be written with every programme's."""
+        _insert(
+            Milestone,
+            [
+                {"programme_id": programme_id, "title": m["title"], "date": m["date"], "place": m["place"]}
+                for m in data["milestones"]
+            ],
+        )
+        organisers = [self._person(f"{path}.organisers[{i}]") for i in range(len(data["organisers"]))]
+        _insert(ProgrammeOrganiser, [{"programme_id": programme_id, "person_id": r.person_id} for r in organisers])
+        groups = data["groups"]
+        group_ids = _insert_returning(
+            WorkingGroup,
+            [
+                {
+                    "programme_id": programme_id,
+                    "number": g["number"],
+                    "title": g["title"],
+                    "theme": g["theme"],
+                    "territory": g["territory"],
+                    "facilitation": g["facilitation"],
+                    "visibility": Visibility(g["visibility"]),
+                }
+                for g in groups
+            ],
+        )
+        people = list(organisers)
+        memberships, meetings = [], []
+        owners: set[str] = set()
+        for g, (group_id, group) in enumerate(zip(group_ids, groups, strict=True)):
+            group_path = f"{path}.groups[{g}]"
+            for i, member in enumerate(group["members"]):
+                record = self._person(f"{group_path}.members[{i}]")
+                people.append(record)
+                memberships.append({"group_id": group_id, "person_id": record.person_id, "role": Role(member["role"])})
+            for m, meeting in enumerate(group["meetings"]):
+                meeting_path = f"{group_path}.meetings[{m}]"
+                meetings.append((group_id, meeting, meeting_path))
+                people += [self._person(f"{meeting_path}.attendance[{i}]") for i in range(len(meeting["attendance"]))]
+                for a in range(len(meeting["actions"])):
+                    owner = self.directory.owners.get(f"{meeting_path}.actions[{a}].owner")
+                    if isinstance(owner, str):
+                        owners.add(owner)
+        _insert(Membership, memberships)
+        self.summary.counts["groups"] += len(groups)
+        linked = {o["name"] for o in data["organisations"]} | owners | {r.organisation for r in people}
+        _insert(
+            programme_organisations,
+            [
+                {"programme_id": programme_id, "organisation_id": self._organisation_id(name)}
+                for name in self.directory.organisations
+                if name in linked
+            ],
+        )
         self.summary.counts["programmes"] += 1
-        return programme
+        return meetings
 
-    @staticmethod
-    def _referenced_organisations(programme: Programme) -> set[str]:
-        people = [o.person for o in programme.organisers]
-        names = set()
-        for group in programme.groups:
-            people += [m.person for m in group.memberships]
-            for meeting in group.meetings:
-                people += [a.person for a in meeting.attendances]
-                names |= {a.owner_organisation.name for a in meeting.actions if a.owner_organisation}
-        return names | {p.organisation.name for p in people if p.organisation}
-
-    def _group(self, data: dict, path: str) -> WorkingGroup:
-        group = WorkingGroup(
-            number=data["number"],
-            title=data["title"],
-            theme=data["theme"],
-            territory=data["territory"],
-            facilitation=data["facilitation"],
-            visibility=Visibility(data["visibility"]),
+    def _meetings(self, meetings: list[tuple[int, dict, str]]) -> list[int]:
+        """Write the meetings and everything of them; their ids."""
+        frozen = frozen_numbers([(group_id, data) for group_id, data, _ in meetings])
+        meeting_ids = _insert_returning(
+            Meeting,
+            [
+                {
+                    "group_id": group_id,
+                    "starts_at": data["starts_at"],
+                    "ends_at": data["ends_at"],
+                    "title": data["title"],
+                    "place": data["place"],
+                    "status": MeetingStatus(data["status"]),
+                    "frozen_number": frozen[i],
+                }
+                for i, (group_id, data, _) in enumerate(meetings)
+            ],
         )
-        group.memberships = [
-            Membership(person=self._person(f"{path}.members[{i}]"), role=Role(member["role"]))
-            for i, member in enumerate(data["members"])
+        # Minutes with a text or past the draft start with revision 1, the import's.
+        recorded = [
+            bool(_has_parts(data)) or data["minutes"]["status"] != MinutesStatus.DRAFT for _, data, _ in meetings
         ]
-        group.meetings = [self._meeting(meeting, f"{path}.meetings[{m}]") for m, meeting in enumerate(data["meetings"])]
-        self.summary.counts["groups"] += 1
-        return group
-
-    def _meeting(self, data: dict, path: str) -> Meeting:
-        meeting = Meeting(
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            title=data["title"],
-            place=data["place"],
-            status=MeetingStatus(data["status"]),
+        minutes_ids = _insert_returning(
+            Minutes,
+            [
+                {
+                    "meeting_id": meeting_id,
+                    "status": MinutesStatus(data["minutes"]["status"]),
+                    "revision": 1 if record else 0,
+                    "validated_revision": 1
+                    if record and data["minutes"]["status"] == MinutesStatus.VALIDATED
+                    else None,
+                }
+                for meeting_id, (_, data, _), record in zip(meeting_ids, meetings, recorded, strict=True)
+            ],
         )
-        minutes = Minutes(status=MinutesStatus(data["minutes"]["status"]))
-        meeting.minutes = minutes
-        sections = [
-            MinutesSection(position=i, heading=s["heading"], body=s["body"], confidential=s["confidential"])
-            for i, s in enumerate(data["minutes"]["sections"])
-        ]
-        positions = iter(range(1_000_000))
+        items = self._agenda(meeting_ids, [data for _, data, _ in meetings])
+        sections = self._sections(minutes_ids, [data for _, data, _ in meetings], items)
+        _insert(
+            MinutesRevision,
+            [
+                {
+                    "minutes_id": minutes_id,
+                    "number": 1,
+                    "status": MinutesStatus(data["minutes"]["status"]),
+                    "reason": "Import",
+                    "content": {"sections": sections[minutes_id]},
+                }
+                for minutes_id, (_, data, _), record in zip(minutes_ids, meetings, recorded, strict=True)
+                if record
+            ],
+        )
+        self._outcomes(meeting_ids, meetings)
+        self.summary.counts["meetings"] += len(meetings)
+        return meeting_ids
 
-        def agenda(items: list[dict], parent: AgendaItem | None) -> list[AgendaItem]:
-            built = []
-            for item_data in items:
-                item = AgendaItem(
-                    title=item_data["title"],
-                    duration_min=item_data["duration_min"],
-                    presenter=item_data["presenter"],
-                    confidential=item_data["confidential"],
-                    position=next(positions),
-                    parent=parent,
-                )
-                if item_data["notes"]:
-                    sections.append(MinutesSection(position=item.position, agenda_item=item, body=item_data["notes"]))
-                built.append(item)
-                built += agenda(item_data["children"], item)
-            return built
-
-        meeting.agenda_items = agenda(data["agenda"], None)
-        minutes.sections = sections
-        if sections or minutes.status != MinutesStatus.DRAFT:
-            self.minutes_to_record.append(minutes)
-        meeting.attendances = [
-            Attendance(
-                person=self._person(f"{path}.attendance[{i}]"),
-                status=AttendanceStatus(entry["status"]),
-                represented_by=entry["represented_by"],
+    def _agenda(self, meeting_ids: list[int], meetings: list[dict]) -> list[list[dict]]:
+        """Write the agenda items (points, then sub-points); per meeting, its items in document
+        order as ``{"id", "position", "confidential", "data"}`` (confidential also through the point above)."""
+        per_meeting: list[list[dict]] = []
+        points, subpoints = [], []
+        for meeting_id, data in zip(meeting_ids, meetings, strict=True):
+            items: list[dict] = []
+            for point in data["agenda"]:
+                entry = {
+                    "meeting_id": meeting_id,
+                    "position": len(items),
+                    "data": point,
+                    "confidential": point["confidential"],
+                }
+                items.append(entry)
+                points.append(entry)
+                for child in point["children"]:
+                    sub = {
+                        "meeting_id": meeting_id,
+                        "position": len(items),
+                        "data": child,
+                        "parent": entry,
+                        "confidential": child["confidential"] or point["confidential"],
+                    }
+                    items.append(sub)
+                    subpoints.append(sub)
+            per_meeting.append(items)
+        for level in (points, subpoints):
+            ids = _insert_returning(
+                AgendaItem,
+                [
+                    {
+                        "meeting_id": e["meeting_id"],
+                        "parent_id": e["parent"]["id"] if "parent" in e else None,
+                        "position": e["position"],
+                        "title": e["data"]["title"],
+                        "duration_min": e["data"]["duration_min"],
+                        "presenter": e["data"]["presenter"],
+                        "confidential": e["data"]["confidential"],
+                    }
+                    for e in level
+                ],
             )
-            for i, entry in enumerate(data["attendance"])
-        ]
-        meeting.findings = [
-            Finding(kind=FindingKind(f["kind"]), text=f["text"], position=i, confidential=f["confidential"])
-            for i, f in enumerate(data["findings"])
-        ]
-        meeting.decisions = [
-            Decision(number=i + 1, text=d["text"], confidential=d["confidential"])
-            for i, d in enumerate(data["decisions"])
-        ]
-        meeting.actions = [self._action(a, f"{path}.actions[{i}]") for i, a in enumerate(data["actions"])]
-        counts = self.summary.counts
-        counts["meetings"] += 1
-        counts["findings"] += len(meeting.findings)
-        counts["decisions"] += len(meeting.decisions)
-        counts["actions"] += len(meeting.actions)
-        return meeting
+            for entry, ident in zip(level, ids, strict=True):
+                entry["id"] = ident
+        return per_meeting
 
-    def _action(self, data: dict, path: str) -> Action:
-        action = Action(
-            title=data["title"], due=data["due"], status=ActionStatus(data["status"]), confidential=data["confidential"]
+    def _sections(self, minutes_ids: list[int], meetings: list[dict], items: list[list[dict]]) -> dict[int, list]:
+        """Write the parts of the minutes: free sections, then the notes of the points; per
+        minutes, the parts as a revision holds them, in the minutes' order of parts."""
+        rows = []
+        for minutes_id, data, meeting_items in zip(minutes_ids, meetings, items, strict=True):
+            for i, s in enumerate(data["minutes"]["sections"]):
+                rows.append(
+                    {
+                        "minutes_id": minutes_id,
+                        "agenda_item_id": None,
+                        "position": i,
+                        "heading": s["heading"],
+                        "body": s["body"],
+                        "confidential": s["confidential"],
+                        "shown_confidential": s["confidential"],
+                    }
+                )
+            for item in meeting_items:
+                if item["data"]["notes"]:
+                    rows.append(
+                        {
+                            "minutes_id": minutes_id,
+                            "agenda_item_id": item["id"],
+                            "position": item["position"],
+                            "heading": "",
+                            "body": item["data"]["notes"],
+                            "confidential": False,
+                            "shown_confidential": item["confidential"],
+                        }
+                    )
+        ids = _insert_returning(
+            MinutesSection, [{k: v for k, v in r.items() if k != "shown_confidential"} for r in rows]
         )
+        parts: dict[int, list] = defaultdict(list)
+        for row, ident in sorted(zip(rows, ids, strict=True), key=lambda pair: (pair[0]["position"], pair[1])):
+            parts[row["minutes_id"]].append(
+                {
+                    "id": ident,
+                    "agenda_item_id": row["agenda_item_id"],
+                    "heading": row["heading"],
+                    "body": row["body"],
+                    "confidential": row["shown_confidential"],
+                }
+            )
+        return parts
+
+    def _outcomes(self, meeting_ids: list[int], meetings: list[tuple[int, dict, str]]) -> None:
+        attendances, findings, decisions, actions = [], [], [], []
+        for meeting_id, (_, data, path) in zip(meeting_ids, meetings, strict=True):
+            attendances += [
+                {
+                    "meeting_id": meeting_id,
+                    "person_id": self._person(f"{path}.attendance[{i}]").person_id,
+                    "status": AttendanceStatus(entry["status"]),
+                    "represented_by": entry["represented_by"],
+                }
+                for i, entry in enumerate(data["attendance"])
+            ]
+            findings += [
+                {
+                    "meeting_id": meeting_id,
+                    "kind": FindingKind(f["kind"]),
+                    "text": f["text"],
+                    "position": i,
+                    "confidential": f["confidential"],
+                }
+                for i, f in enumerate(data["findings"])
+            ]
+            decisions += [
+                {"meeting_id": meeting_id, "number": i + 1, "text": d["text"], "confidential": d["confidential"]}
+                for i, d in enumerate(data["decisions"])
+            ]
+            actions += [self._action(meeting_id, a, f"{path}.actions[{i}]") for i, a in enumerate(data["actions"])]
+        _insert(Attendance, attendances)
+        _insert(Finding, findings)
+        _insert(Decision, decisions)
+        _insert(Action, actions)
+        counts = self.summary.counts
+        counts["findings"] += len(findings)
+        counts["decisions"] += len(decisions)
+        counts["actions"] += len(actions)
+
+    def _action(self, meeting_id: int, data: dict, path: str) -> dict:
         owner = self.directory.owners.get(f"{path}.owner")
-        if isinstance(owner, PersonRecord):
-            action.owner_person = owner.person
-        elif owner is not None:
-            action.owner_organisation = self._organisation(owner)
-        return action
+        return {
+            "meeting_id": meeting_id,
+            "title": data["title"],
+            "due": data["due"],
+            "status": ActionStatus(data["status"]),
+            "confidential": data["confidential"],
+            "owner_person_id": owner.person_id if isinstance(owner, PersonRecord) else None,
+            "owner_organisation_id": self._organisation_id(owner) if isinstance(owner, str) else None,
+        }
+
+
+# What the search index reads of the new meetings.
+INDEXED_TABLES = ("meetings", "minutes", "minutes_sections", "agenda_items", "decisions", "actions", "findings")
+
+
+def _analyse_new_rows() -> None:
+    """PostgreSQL plans the index's queries by its statistics of the tables, which know nothing
+    yet of thousands of rows just written (seconds of a bad plan instead of milliseconds):
+    ANALYZE them first, in the transaction (it sees its rows; it blocks no reader nor writer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text(f"ANALYZE {', '.join(INDEXED_TABLES)}"))
+
+
+def _has_parts(meeting: dict) -> bool:
+    return bool(meeting["minutes"]["sections"]) or any(
+        point["notes"] or any(child["notes"] for child in point["children"]) for point in meeting["agenda"]
+    )
+
+
+def frozen_numbers(meetings: list[tuple[int, dict]]) -> list[int | None]:
+    """For meetings (group id, data) about to be written in this order, the number each one's
+    validated minutes keep (``freeze_number``): its place by date among its group's meetings
+    that are not cancelled, later rows after earlier ones at the same moment (as their ids)."""
+    by_group: dict[int, list[tuple]] = defaultdict(list)
+    for index, (group_id, data) in enumerate(meetings):
+        if data["status"] != MeetingStatus.CANCELLED:
+            by_group[group_id].append((data["starts_at"], index))
+    place = {index: n for entries in by_group.values() for n, (_, index) in enumerate(sorted(entries), start=1)}
+    return [
+        place.get(index) if data["minutes"]["status"] == MinutesStatus.VALIDATED else None
+        for index, (_, data) in enumerate(meetings)
+    ]
+
+
+def _table(model) -> sa.Table:
+    return getattr(model, "__table__", model)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(sa.insert(_table(model)), rows)
+
+
+def _insert_returning(model, rows: list[dict]) -> list[int]:
+    """Insert the rows; their new ids, in the order of the rows, with no statement per row.
+
+    PostgreSQL returns them in that order when asked (SQLAlchemy orders its multi-row INSERT
+    by a sentinel). SQLite gives each new row a rowid above every one before it, and the rows
+    go in the order given: their ids sorted are theirs in order.
+    """
+    if not rows:
+        return []
+    table = _table(model)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.execute(statement, rows).scalars())
+    return sorted(db.session.execute(sa.insert(table).returning(table.c.id), rows).scalars())

@@ -65,11 +65,25 @@ def object_pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
 # exhaust Python's recursion.
 MAX_DEPTH = 40
 JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 def too_deep(text: str) -> str | None:
     """The JSON path of the first value nested deeper than MAX_DEPTH, found by reading the
-    text once without recursion (before it is parsed); None when the text is shallow enough."""
+    text without recursion (before it is parsed); None when the text is shallow enough.
+
+    The brackets alone, strings taken out, say whether any value is too deep (quickly, for
+    large archives); only then is the text read token by token for the path."""
+    depth = 0
+    for bracket in NOT_BRACKETS.sub("", JSON_STRINGS.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return _path_too_deep(text)
+    return None
+
+
+def _path_too_deep(text: str) -> str | None:
     frames: list[list] = []  # [kind, index or key]; a key is kept until its ":" is seen
     last_string = None
     for match in JSON_TOKENS.finditer(text):

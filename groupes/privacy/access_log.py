@@ -3,15 +3,21 @@
 Views and commands call ``record`` (added to the session, written with the
 change it goes with) or ``record_now`` (for reads: written at once). What
 visitors who are not signed in read is counted per day, not logged
-(``AnonymousReading``).
+(``AnonymousReading``), and counted first in each process's memory
+(``AnonymousTally``): a public page read writes nothing, the counts are
+written at most every ANONYMOUS_READINGS_WRITE_SECONDS and when the process ends.
 """
 
+import atexit
 import hashlib
+import threading
 import time as time_module
+import weakref
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import after_this_request, current_app, has_request_context, session
+from flask import Flask, after_this_request, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -19,6 +25,7 @@ from groupes.dbtypes import utcnow
 from groupes.extensions import db
 from groupes.meetings.models import Meeting
 from groupes.privacy.models import AccessKind, AccessLogEntry, AnonymousReading
+from groupes.programmes.models import Programme
 from groupes.site.timezone import PARIS
 
 ANONYMOUS = "Visiteur non connecté"
@@ -89,28 +96,109 @@ def record_now(kind: AccessKind, target: str, **where) -> None:
     @after_this_request
     def write(response):
         if response.status_code == 200 and not (kind == AccessKind.READ and _read_again(target)):
-            # One plain statement: the page's objects need no flush, and nothing else is written.
             entry = _entry(kind, target, **where)
-            anonymous = entry["user_id"] is None and entry["programme_id"] is not None
-            db.session.execute(_count_anonymous(entry) if anonymous else sa.insert(AccessLogEntry).values(**entry))
-            db.session.commit()
+            if entry["user_id"] is None and entry["programme_id"] is not None:
+                tally = anonymous_tally(current_app._get_current_object())
+                tally.add(entry)
+                if tally.due(current_app.config["ANONYMOUS_READINGS_WRITE_SECONDS"]):
+                    write_anonymous_readings(tally)
+            else:
+                # One plain statement: the page's objects need no flush, and nothing else is written.
+                db.session.execute(sa.insert(AccessLogEntry).values(**entry))
+                db.session.commit()
         return response
 
 
-def _count_anonymous(entry: dict) -> sa.Insert:
-    """Add one to the day's count of what a visitor who is not signed in read (an upsert)."""
+class AnonymousTally:
+    """The anonymous readings of one process not written yet, per day (Paris), programme,
+    kind and page: an anonymous page read adds one here and writes nothing; the counts go
+    to ``anonymous_readings`` in one statement at most every ANONYMOUS_READINGS_WRITE_SECONDS
+    (by the request that finds them due) and when the process ends. A process killed outright
+    loses at most that many seconds of counts; a count is never written twice."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter = Counter()
+        self._written = time_module.monotonic()
+
+    def add(self, entry: dict) -> None:
+        day = utcnow().astimezone(PARIS).date()
+        key = (day, entry["kind"], entry["programme_id"], entry["meeting_id"], entry["target"])
+        with self._lock:
+            self._counts[key] += 1
+
+    def due(self, seconds: float) -> bool:
+        return time_module.monotonic() - self._written >= seconds
+
+    def take(self) -> Counter:
+        """The counts so far, which this tally then forgets."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+            self._written = time_module.monotonic()
+        return counts
+
+    def give_back(self, counts: Counter) -> None:
+        """Counts that could not be written: kept for the next time."""
+        with self._lock:
+            self._counts.update(counts)
+
+
+def anonymous_tally(app: Flask) -> AnonymousTally:
+    """The application's tally in this process (written at its exit)."""
+    tally = app.extensions.get("anonymous_readings")
+    if tally is None:
+        tally = app.extensions["anonymous_readings"] = AnonymousTally()
+        atexit.register(_write_at_exit, weakref.ref(app))
+    return tally
+
+
+def _write_at_exit(app_ref) -> None:
+    app = app_ref()
+    if app is not None:
+        with app.app_context():
+            write_anonymous_readings(anonymous_tally(app))
+
+
+def write_anonymous_readings(tally: AnonymousTally) -> None:
+    """Add the tally's counts to the day's rows (one upsert statement for all of them), and
+    commit. Counts of a programme deleted since are dropped with it, a deleted meeting's kept
+    without it (as its rows already written are); counts the database refuses are kept for
+    the next time, and the refusal logged: a reader's page never fails for them."""
+    counts = tally.take()
+    if not counts:
+        return
+    programmes = {key[2] for key in counts}
+    meetings = {key[3] for key in counts} - {None}
+    existing = set(db.session.scalars(sa.select(Programme.id).where(Programme.id.in_(programmes))))
+    if meetings:
+        meetings = set(db.session.scalars(sa.select(Meeting.id).where(Meeting.id.in_(meetings))))
+    rows = [
+        dict(
+            day=day,
+            kind=kind,
+            programme_id=programme_id,
+            meeting_id=meeting_id if meeting_id in meetings else None,
+            target=target,
+            count=count,
+        )
+        # In one order in every process: two writing at once never wait on each other in a cycle.
+        for (day, kind, programme_id, meeting_id, target), count in sorted(counts.items(), key=str)
+        if programme_id in existing
+    ]
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(AnonymousReading).values(
-        day=utcnow().astimezone(PARIS).date(),
-        kind=entry["kind"],
-        programme_id=entry["programme_id"],
-        meeting_id=entry["meeting_id"],
-        target=entry["target"],
-        count=1,
+    statement = dialect.insert(AnonymousReading)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "programme_id", "kind", "target"],
+        set_={"count": AnonymousReading.count + statement.excluded.count},
     )
-    return statement.on_conflict_do_update(
-        index_elements=["day", "programme_id", "kind", "target"], set_={"count": AnonymousReading.count + 1}
-    )
+    try:
+        if rows:
+            db.session.execute(statement, rows)
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        tally.give_back(counts)
+        current_app.logger.exception("Comptes de lectures anonymes non écrits (gardés pour la prochaine fois)")
 
 
 def meeting_target(meeting: Meeting, what: str) -> str:

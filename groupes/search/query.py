@@ -21,6 +21,7 @@ from groupes.search.index import TABLE
 MAX_QUERY = 200
 MAX_TERMS = 12
 LIMIT = 50
+RANKED_AT_MOST = 1000
 START, STOP = "\x02", "\x03"  # marks around matches in snippets, made into <mark> after escaping
 TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -91,11 +92,20 @@ def highlight(text: str) -> Markup:
     return Markup(str(escape(text)).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def search(query: str) -> tuple[list[Hit], int]:
-    """What the current user may read that matches, best first; and how many there are."""
+@dataclass
+class Results:
+    hits: list[Hit]
+    # How many there are; with ``more``, at least this many more than shown (the latest first).
+    total: int
+    more: bool = False
+
+
+def search(query: str) -> Results:
+    """What the current user may read that matches, best first (latest first beyond
+    RANKED_AT_MOST), and how many there are."""
     terms = parse(query)
     if not terms:
-        return [], 0
+        return Results([], 0)
     index = sa.table(
         TABLE, sa.column("kind"), sa.column("ref_id"), sa.column("meeting_id"), sa.column("title"), sa.column("body")
     )
@@ -122,24 +132,29 @@ def search(query: str) -> tuple[list[Hit], int]:
         rank = sa.literal_column(f"bm25({TABLE}, 5.0, 1.0)")
         snippet = sa.func.snippet(sa.literal_column(TABLE), -1, START, STOP, "…", 24)
     matching = (
-        sa.select(sa.func.count())
+        sa.select(row_id)
         .select_from(index)
         .join(Meeting, Meeting.id == index.c.meeting_id)
         .join(Minutes, Minutes.meeting_id == Meeting.id)
         .where(match, allowed)
     )
-    total = db.session.scalar(matching)
+    # Counted up to RANKED_AT_MOST and ranked when no more: ranking (and counting) tens of
+    # thousands of matches of a common word costs hundreds of milliseconds, for an order
+    # nobody reads that far. Beyond, the latest written come first, found without a sort.
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.limit(RANKED_AT_MOST + 1).subquery()))
     if not total:
-        return [], 0
-    # The best rows first; their snippets then, for those rows only (making one costs more than finding it).
-    best = db.session.scalars(matching.with_only_columns(row_id).order_by(rank).limit(LIMIT)).all()
-    found = db.session.execute(
-        sa.select(row_id, index.c.kind, index.c.ref_id, index.c.meeting_id, index.c.title, snippet.label("snippet"))
-        .select_from(index)
-        .where(match, row_id.in_(best))
-    ).all()
-    by_id = {r[0]: r for r in found}
-    rows = [by_id[i] for i in best if i in by_id]
+        return Results([], 0)
+    many = total > RANKED_AT_MOST
+    shown = (row_id, index.c.kind, index.c.ref_id, index.c.meeting_id, index.c.title, snippet.label("snippet"))
+    if many:
+        # In the index's own order: the snippets are made for the rows kept only, in one pass.
+        rows = db.session.execute(matching.with_only_columns(*shown).order_by(row_id.desc()).limit(LIMIT)).all()
+    else:
+        # The best rows first; their snippets then, for those rows only (making one costs more than finding it).
+        best = db.session.scalars(matching.order_by(rank).limit(LIMIT)).all()
+        found = db.session.execute(sa.select(*shown).select_from(index).where(match, row_id.in_(best))).all()
+        by_id = {r[0]: r for r in found}
+        rows = [by_id[i] for i in best if i in by_id]
     meetings = {
         m.id: m
         for m in db.session.scalars(
@@ -148,7 +163,8 @@ def search(query: str) -> tuple[list[Hit], int]:
             .options(sa.orm.joinedload(Meeting.group))
         )
     }
-    return [Hit(r.kind, r.ref_id, meetings[r.meeting_id], r.title, highlight(r.snippet or "")) for r in rows], total
+    hits = [Hit(r.kind, r.ref_id, meetings[r.meeting_id], r.title, highlight(r.snippet or "")) for r in rows]
+    return Results(hits, RANKED_AT_MOST if many else total, many)
 
 
 def viewer_groups() -> list[WorkingGroup]:

@@ -29,9 +29,14 @@ def results():
     notice = ""
     if len(query) > MAX_QUERY:
         notice = f"Recherche raccourcie à ses {MAX_QUERY} premiers caractères."
-    hits, total = search(query)
+    results = search(query)
     if query.strip() and not parse(query):
         notice = "Tapez au moins un mot (lettres ou chiffres)."
     return render_template(
-        "search/results.html", query=query[:MAX_QUERY], hits=hits, total=total, notice=notice, hit_url=hit_url
+        "search/results.html",
+        query=query[:MAX_QUERY],
+        results=results,
+        hits=results.hits,
+        notice=notice,
+        hit_url=hit_url,
     )
