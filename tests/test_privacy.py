@@ -126,7 +126,7 @@ def test_downloads_and_exports_are_logged(app, world):
         assert organiser.get(url).status_code == 200, url
     assert [e.target for e in log(kind=AccessKind.DOWNLOAD)] == ["Compte-rendu (PDF) – groupe 1, réunion du 03/03/2014"]
     exports = [e.target for e in log(kind=AccessKind.EXPORT)]
-    assert exports[:3] == ["Annexe : comptes-rendus des groupes (PDF)", "Synthèse (PDF)", "Dossier du groupe 1 (PDF)"]
+    assert exports[:3] == ["Annexe : comptes-rendus des groupes (PDF)", "Synthèse (PDF)", "Dossier du groupe 1 (PDF)"]
     assert exports[3].startswith("Relevé des décisions (CSV, ") and exports[4].startswith("Assiduité du groupe 1 (XLSX")
 
 

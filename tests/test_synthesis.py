@@ -327,7 +327,7 @@ def test_the_pdf_follows_the_published_entries_and_cites_only_readable_sources(a
 def test_the_pdf_says_so_when_nothing_a_reader_may_read_is_published(app, world):
     make_entry(world, "Réservée", [piste(world.validated)], published=True)
     text = pdf_text(app.test_client(), world)
-    assert "Aucun élément de la synthèse n'est publié." in text and "Piste public validé" not in text
+    assert "Aucun élément de la synthèse n’est publié." in text and "Piste public validé" not in text
 
 
 def test_export_pdf_writes_the_published_synthesis(runner, world, tmp_path):
