@@ -12,6 +12,7 @@ def wants_fragment() -> bool:
     """The room's scripts ask for a piece of page (``X-Fragment: 1``) to put in place, not a redirect."""
     return request.headers.get("X-Fragment") == "1"
 
+
 def is_htmx() -> bool:
     """A request sent by htmx from a page of the site: it wants the fragment it will swap, not a page
     (but when it restores a page of the history it has no copy of, it asks for the whole page)."""
