@@ -25,7 +25,7 @@ from groupes.meetings.models import AgendaItem, Attendance, AttendanceStatus, Me
 from groupes.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
 from groupes.outcomes.models import Action, ActionStatus, Decision, Finding, FindingKind
 from groupes.programmes.models import Milestone, Programme, ProgrammeOrganiser, programme_organisations
-from groupes.search.index import reindex
+from groupes.search.index import TABLE, reindex
 
 
 class ImportRefused(Exception):
@@ -368,8 +368,9 @@ class Builder:
         for p, (programme_id, programme) in enumerate(zip(programme_ids, document["programmes"], strict=True)):
             meetings += self._programme(programme_id, programme, f"programmes[{p}]")
         meeting_ids = self._meetings(meetings)
-        _analyse_new_rows()
+        _analyse_new_rows(INDEXED_TABLES)
         reindex(db.session, meeting_ids)
+        _analyse_new_rows([TABLE])
         self.summary.programme_ids = programme_ids
         return self.summary
 
@@ -684,12 +685,14 @@ class Builder:
 INDEXED_TABLES = ("meetings", "minutes", "minutes_sections", "agenda_items", "decisions", "actions", "findings")
 
 
-def _analyse_new_rows() -> None:
-    """PostgreSQL plans the index's queries by its statistics of the tables, which know nothing
-    yet of thousands of rows just written (seconds of a bad plan instead of milliseconds):
-    ANALYZE them first, in the transaction (it sees its rows; it blocks no reader nor writer)."""
+def _analyse_new_rows(tables) -> None:
+    """PostgreSQL plans queries by its statistics of the tables, which know nothing yet of
+    thousands of rows just written (seconds of a bad plan instead of milliseconds, until
+    autovacuum comes by): ANALYZE them, in the transaction (it sees its rows; it blocks no
+    reader nor writer). Before the index is written, for its queries; the index after, for
+    the searches that follow the import."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text(f"ANALYZE {', '.join(INDEXED_TABLES)}"))
+        db.session.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
 
 
 def _has_parts(meeting: dict) -> bool:
