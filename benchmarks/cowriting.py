@@ -38,16 +38,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from flask_migrate import upgrade
 from pycrdt import Doc, XmlText
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from fresh import empty_schema  # noqa: E402
 from world import PASSWORD, build_world  # noqa: E402
 
 from groupes import create_app  # noqa: E402
-from groupes.extensions import db  # noqa: E402
 from groupes.minutes.prose import fragment_of  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -65,10 +64,7 @@ def settings(url: str, instance: str) -> dict:
 def prepare(url: str, instance: str) -> tuple[int, str]:
     app = create_app(settings(url, instance))
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_schema()
         world = build_world()
         return world.draft.id, f"p{world.draft.agenda_items[0].id}"
 

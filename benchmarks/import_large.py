@@ -15,7 +15,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask_migrate import upgrade
+from fresh import empty_schema
 
 from groupes import create_app
 from groupes.extensions import db
@@ -110,10 +110,7 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "INSTANCE_PATH": tmp})
         with app.app_context():
-            upgrade()
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
+            empty_schema()
             raw = json.dumps(build_document(args.meetings), ensure_ascii=False).encode()
             started = time.perf_counter()
             summary = import_bytes(raw)

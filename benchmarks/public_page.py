@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
+from fresh import empty_schema
 from import_large import build_document
 from werkzeug.security import generate_password_hash
 
@@ -44,11 +44,7 @@ def prepare(url: str, instance: str) -> tuple[int, str]:
     """The public meeting to read, and the member who reads it signed in."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "INSTANCE_PATH": instance})
     with app.app_context():
-        upgrade()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.execute(sa.text("DELETE FROM search_index"))
-        db.session.commit()
+        empty_schema()
         document = build_document(100)
         for group in document["programmes"][0]["groups"]:
             group["visibility"] = "public"

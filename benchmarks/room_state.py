@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from fresh import empty_schema  # noqa: E402
 from world import build_world, post_form, signed_in  # noqa: E402
 
 from groupes import create_app  # noqa: E402
@@ -67,10 +67,7 @@ def main() -> None:
         {"SECRET_KEY": "mesure", "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": work, "RATELIMIT_ENABLED": False}
     )
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_schema()
         world = build_world()
         meeting = world.draft
         item = meeting.agenda_items[0]

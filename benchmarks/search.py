@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask_migrate import upgrade
+from fresh import empty_schema
 from import_large import PARAGRAPH, build_document
 from werkzeug.security import generate_password_hash
 
@@ -109,11 +109,7 @@ def main() -> None:
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "INSTANCE_PATH": tmp, "WTF_CSRF_ENABLED": False}
         )
         with app.app_context():
-            upgrade()
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.execute(db.text("DELETE FROM search_index"))
-            db.session.commit()
+            empty_schema()
             document = vary(build_document(args.meetings), random.Random(2014))
             started = time.perf_counter()
             import_bytes(json.dumps(document, ensure_ascii=False).encode())

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from permission_table import DONE, OK, ROWS, synthesis_entries
 from pypdf import PdfReader
-from world import attach, build_world, sign_in
+from world import attach, build_world, queue_every_kind_of_mail, sign_in
 
 from groupes.extensions import db, limiter
 from groupes.meetings.models import AttendanceStatus
@@ -272,7 +272,6 @@ def test_hostile_text_stays_inert_in_every_mail(app):
     """Each kind of message, written from hostile text: HTML parts escaped, headers on one line."""
     from email import message_from_bytes, policy
 
-    from groupes.mail import notifications
     from groupes.mail.models import OutgoingMail
     from groupes.mail.outbox import build_message
 
@@ -281,22 +280,7 @@ def test_hostile_text_stays_inert_in_every_mail(app):
     # A title pasted with line breaks must not open new headers (Bcc:) in the messages about it.
     world = build_world_again(world)
     world.private.title = "Groupe\r\nBcc: espion@ailleurs.example\r\n" + HOSTILE_TEXT[:200]
-    world.validated.convened_at = world.validated.starts_at
-    db.session.commit()
-    by = world.users["facilitator"]
-    member = world.users["member"]
-    notifications.invitation(member, world.private, "https://groupes.test/invitation/x", by)
-    notifications.added_to_group(member, world.private, by)
-    notifications.password_reset(member, "https://groupes.test/mot-de-passe/x")
-    notifications.convocation(world.validated)
-    notifications.meeting_changed([world.validated])
-    notifications.meeting_tomorrow(world.validated)
-    notifications.review_requested(world.in_review, by)
-    notifications.minutes_validated(world.validated, by)
-    notifications.action_assigned(world.validated.actions[0], by)
-    notifications.action_due(world.validated.actions[0])
-    notifications.meeting_cancelled([world.validated])
-    db.session.commit()
+    queue_every_kind_of_mail(world)
     mails = db.session.scalars(sa.select(OutgoingMail)).all()
     kinds = {mail.kind for mail in mails}
     assert {"invitation", "reset", "convocation", "rappel", "review", "validated", "action", "annulation"} <= kinds

@@ -310,3 +310,25 @@ def marked_world():
     close(world.draft, 8, with_document=False)
     rebuild()
     return world, elsewhere_validated, elsewhere_draft
+
+
+def queue_every_kind_of_mail(world: World) -> None:
+    """One message of every kind the site sends, about the world's meetings, queued and committed."""
+    from groupes.mail import notifications
+
+    world.validated.convened_at = world.validated.starts_at
+    by, member = world.users["facilitator"], world.users["member"]
+    notifications.invitation(member, world.private, "https://groupes.test/invitation/x", by)
+    notifications.added_to_group(member, world.private, by)
+    notifications.password_reset(member, "https://groupes.test/mot-de-passe/x")
+    notifications.email_change(member, "nouvelle@test.example", "https://groupes.test/compte/adresse/x")
+    notifications.convocation(world.validated)
+    notifications.convocation(world.validated, update=True)
+    notifications.meeting_changed([world.validated])
+    notifications.meeting_tomorrow(world.validated)
+    notifications.review_requested(world.in_review, by)
+    notifications.minutes_validated(world.validated, by)
+    notifications.action_assigned(world.validated.actions[0], by)
+    notifications.action_due(world.validated.actions[0])
+    notifications.meeting_cancelled([world.validated])
+    db.session.commit()

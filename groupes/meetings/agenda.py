@@ -68,14 +68,21 @@ def add_item(
     return item
 
 
-def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter: str, parent_id: int | None) -> None:
+def _new_parent(item: AgendaItem, parent_id: int | None, field: str) -> AgendaItem | None:
+    """The point ``item`` may go under (None: the first level); a point with sub-points stays at the first."""
     meeting = item.meeting
-    ensure_open(meeting)
     parent = _parent(meeting, parent_id)
     if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
         raise AgendaError(
-            "parent", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
+            field, f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
         )
+    return parent
+
+
+def update_item(item: AgendaItem, *, title: str, duration: int | None, presenter: str, parent_id: int | None) -> None:
+    meeting = item.meeting
+    ensure_open(meeting)
+    parent = _new_parent(item, parent_id, "parent")
     if (parent.id if parent else None) != item.parent_id:
         item.parent_id = parent.id if parent else None
         siblings = [s for s in _siblings(meeting, item.parent_id) if s is not item]
@@ -159,11 +166,7 @@ def place_item(item: AgendaItem, parent_id: int | None, index: int) -> None:
     """Put a point at ``index`` among the points of ``parent_id`` (None: the first level), as a drag and drop does."""
     meeting = item.meeting
     ensure_open(meeting)
-    parent = _parent(meeting, parent_id)
-    if parent is not None and (parent.id == item.id or any(i.parent_id == item.id for i in meeting.agenda_items)):
-        raise AgendaError(
-            "title", f"L’ordre du jour a {MAX_DEPTH} niveaux au plus : ce point a lui-même des sous-points."
-        )
+    parent = _new_parent(item, parent_id, "title")
     item.parent_id = parent.id if parent else None
     siblings = [s for s in _siblings(meeting, item.parent_id) if s is not item]
     siblings.insert(max(0, min(index, len(siblings))), item)
