@@ -279,6 +279,10 @@ def test_the_projection_shows_the_point_in_big_type_with_its_decisions_and_actio
     html = text(facilitator.get(f"/reunions/{world.draft.id}/salle/projection"))
     assert 'class="live-point-title">Ordre du jour de brouillon<' in html
     assert "Action brouillon" in html and 'data-planned="45"' in html
+    # Projected on a screen: the meeting alone, without the site's navigation and footer.
+    assert 'class="site-header"' not in html and 'class="site-footer"' not in html
+    room = facilitator.get(f"/reunions/{world.draft.id}/compte-rendu/rediger")
+    assert room.status_code == 200 and 'class="site-header"' in text(room)
 
 
 def test_a_refused_move_answers_the_script_in_french(app, world):
